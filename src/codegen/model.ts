@@ -1,0 +1,126 @@
+/**
+ * Plain data passed between the pipeline's stages:
+ * read project → scan → check → render → write. No stage holds TypeScript nodes here.
+ */
+import type { ErrorCode, SourceLocation } from "../errors.ts";
+
+export type Severity = "error" | "warning";
+
+/** One problem found by the generator. Paths are relative to the root, `/` separators. */
+export interface Diagnostic {
+  readonly code: ErrorCode;
+  readonly severity: Severity;
+  /** What is wrong, naming the offending value. */
+  readonly message: string;
+  readonly file: string;
+  /** 1-based. */
+  readonly line: number;
+  /** 1-based. */
+  readonly column: number;
+  /** How to fix it. */
+  readonly hint?: string;
+  /** For SPOC001/SPOC002: the cycle, starting at its smallest node, first = last. */
+  readonly cycle?: readonly string[];
+  /** For cycles: where each edge of the cycle is declared, in cycle order. */
+  readonly related?: readonly (SourceLocation & { readonly message: string })[];
+}
+
+/** A component found in a module file. */
+export interface ComponentRecord {
+  readonly kind: string;
+  /** `"<app>.<ExportName>"`. */
+  readonly key: string;
+  /** `"<app>.<module>"`. */
+  readonly module: string;
+  readonly exportName: string;
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+/** An import from one app module of another app module. */
+export interface ModuleImport {
+  /** The imported module node, `"<app>.<module>"`. */
+  readonly target: string;
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  /** `import type` / all specifiers type-only: not a runtime edge. */
+  readonly typeOnly: boolean;
+}
+
+/** `apps/<app>/<module>.ts` (or `<module>/index.ts`), found or not. */
+export interface AppModule {
+  /** `"<app>.<module>"`. */
+  readonly name: string;
+  readonly app: string;
+  readonly module: string;
+  /** Relative path, or `undefined` when the app has no such module file. */
+  readonly file: string | undefined;
+  readonly components: readonly ComponentRecord[];
+  readonly imports: readonly ModuleImport[];
+}
+
+/** An app, with the modes it is installed in, in installation order. */
+export interface AppRecord {
+  readonly name: string;
+  readonly modes: readonly string[];
+  /** Whether `apps/<name>/` exists. */
+  readonly exists: boolean;
+  /** Where it is named (settings.ts or spoc.toml), for diagnostics. */
+  readonly declaredAt: SourceLocation;
+}
+
+export interface SchemaModel {
+  readonly file: string;
+  readonly modules: readonly string[];
+  readonly dependencies: Readonly<Record<string, readonly string[]>>;
+  /** Where each `module -> dependency` is declared, keyed `"views->models"`. */
+  readonly dependencyLocations: Readonly<Record<string, SourceLocation>>;
+  /** Module names that have hooks, with where they are declared. */
+  readonly hookModules: Readonly<Record<string, SourceLocation>>;
+  readonly strict: boolean;
+  readonly fingerprint: string;
+}
+
+export interface PluginRecord {
+  readonly group: string;
+  readonly ref: string;
+  /** Resolved file relative to the root, when it exists. */
+  readonly file: string | undefined;
+  readonly exportName: string;
+  readonly declaredAt: SourceLocation;
+}
+
+/** Everything the checks and the renderer need, from one scan. */
+export interface ProjectModel {
+  /** Absolute root directory. */
+  readonly root: string;
+  /** Every known mode, sorted. */
+  readonly modes: readonly string[];
+  readonly apps: readonly AppRecord[];
+  readonly schema: SchemaModel;
+  /** Declared component kinds, lower case. */
+  readonly kinds: readonly string[];
+  /** Every app × schema module, apps in installation order then schema module order. */
+  readonly modules: readonly AppModule[];
+  readonly plugins: readonly PluginRecord[];
+  /** Codes silenced by `[spoc.check] ignore`. */
+  readonly ignoredCodes: readonly string[];
+  /** Files the result depends on (relative), for watch mode and the esbuild plugin. */
+  readonly inputs: readonly string[];
+}
+
+/** What one run of the pipeline produced. */
+export interface PipelineResult {
+  /** `undefined` when the project could not be read at all (see diagnostics). */
+  readonly model: ProjectModel | undefined;
+  /** Sorted by file, line, column, code; silenced codes removed. */
+  readonly diagnostics: readonly Diagnostic[];
+  /** How many diagnostics `[spoc.check] ignore` silenced. */
+  readonly silenced: number;
+  /** The baked load order, or `undefined` when a cycle prevents one. */
+  readonly loadOrder: readonly string[] | undefined;
+  /** The registry source, or `undefined` when there are errors. */
+  readonly registry: string | undefined;
+}

@@ -1,0 +1,74 @@
+/**
+ * The shape of `generated/registry.ts`. The generator writes it; the runtime reads it and
+ * never scans the file system or sorts the graph when it has one.
+ */
+
+/** An app and the modes it is installed in, in installation order. */
+export interface RegistryApp {
+  readonly name: string;
+  readonly modes: readonly string[];
+}
+
+/** The exports of an imported module. */
+export type ModuleExports = Readonly<Record<string, unknown>>;
+
+/** One `<app>.<module>` file, imported lazily. */
+export interface RegistryModule {
+  readonly app: string;
+  readonly module: string;
+  /** Relative to the project root, `/` separators. */
+  readonly file: string;
+  readonly load: () => Promise<ModuleExports>;
+}
+
+/** One registered component, found by the generator. */
+export interface RegistryComponent {
+  /** The component kind, e.g. `"service"`. */
+  readonly kind: string;
+  /** `"<app>.<ExportName>"`. */
+  readonly key: string;
+  /** The module node that declares it, e.g. `"users.services"`. */
+  readonly module: string;
+  readonly exportName: string;
+  readonly file: string;
+  readonly line: number;
+}
+
+/** A plugin reference (`"framework/plugins:requestTiming"`) and how to load its export. */
+export interface RegistryPlugin {
+  readonly ref: string;
+  readonly load: () => Promise<unknown>;
+}
+
+export interface Registry {
+  /**
+   * `import.meta.url` of the registry module itself, so a worker thread or process can
+   * import the same registry and find its worker class by module and export name.
+   */
+  readonly url?: string;
+  /** Fingerprint of the schema's modules and dependencies; see `schemaFingerprint`. */
+  readonly fingerprint: string;
+  readonly apps: readonly RegistryApp[];
+  /** Keyed by `"<app>.<module>"`. */
+  readonly modules: Readonly<Record<string, RegistryModule>>;
+  readonly components: readonly RegistryComponent[];
+  /** Every module node, in the baked topological order. */
+  readonly loadOrder: readonly string[];
+  /** Loads `config/settings.ts`, so a bundle carries its settings. */
+  readonly settings?: () => Promise<{ readonly default: unknown }>;
+  /** Plugin references from spoc.toml and settings, resolved at build time. */
+  readonly plugins?: readonly RegistryPlugin[];
+}
+
+/**
+ * Component types by module, filled in by the module augmentation in
+ * `generated/registry.ts`:
+ * `declare module "spoc" { interface ComponentMap { services: { "users.UserService": … } } }`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface ComponentMap {}
+
+/** Identity helper for registries written by hand (tests) or by the generator. */
+export function defineRegistry(registry: Registry): Registry {
+  return registry;
+}
