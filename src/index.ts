@@ -1,0 +1,23 @@
+export { Components, kindBelongsToModule, pluralOf } from "./components.ts";
+export type { ComponentInfo, ComponentRegistrar, RegisterOptions } from "./components.ts";
+export { defineSchema, schemaFingerprint } from "./schema.ts";
+export type { LoadedModule, ModuleHook, ModuleHooks, Schema, SchemaDefinition } from "./schema.ts";
+export { defineRegistry } from "./registry.ts";
+export type {
+  ComponentMap,
+  ModuleExports,
+  Registry,
+  RegistryApp,
+  RegistryComponent,
+  RegistryModule,
+  RegistryPlugin,
+} from "./registry.ts";
+export { Framework } from "./framework.ts";
+export type { AnyComponentMap, ComponentsByModule, FrameworkOptions } from "./framework.ts";
+export { topologicalOrder, shutdownOrder, findCycles } from "./graph.ts";
+export type { DependencyEdges } from "./graph.ts";
+export { ConfigError, DependencyCycleError, ErrorCode, SpocError, WorkerError, formatError } from "./errors.ts";
+export type { SourceLocation, SpocErrorOptions } from "./errors.ts";
+export { defineSettings, env } from "./config/index.ts";
+export type { LoadedConfig, ProjectConfig, Settings } from "./config/index.ts";
+export { AbstractWorker, ProcessWorker, Server, ThreadWorker } from "./workers/index.ts";
