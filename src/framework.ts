@@ -1,5 +1,5 @@
 import { loadConfig, importPluginFromDisk, resolvePlugins } from "./config/index.ts";
-import type { LoadedConfig, Settings } from "./config/index.ts";
+import type { LoadedConfig, PluginLoader, Settings } from "./config/index.ts";
 import { ErrorCode, SpocError } from "./errors.ts";
 import type { ComponentMap, Registry, RegistryModule } from "./registry.ts";
 import { schemaFingerprint } from "./schema.ts";
@@ -232,7 +232,8 @@ async function shutdownModules(schema: Schema, started: readonly LoadedModule[])
   }
 }
 
-function pluginLoader(registry: Registry, baseDir: string): (ref: string) => Promise<unknown> {
+/** Plugins the generator baked into the registry load from it; others from disk. */
+function pluginLoader(registry: Registry, baseDir: string): PluginLoader {
   const baked = new Map((registry.plugins ?? []).map((plugin) => [plugin.ref, plugin.load]));
   const fromDisk = importPluginFromDisk(baseDir);
   return (ref) => baked.get(ref)?.() ?? fromDisk(ref);
