@@ -1,0 +1,20 @@
+export {
+  AbstractWorker,
+  type JoinOptions,
+  type JoinResult,
+  type WorkerContext,
+  type WorkerEvent,
+  type WorkerEvents,
+  type WorkerListener,
+  type WorkerOptions,
+} from "./abstract-worker.ts";
+export { ThreadWorker } from "./thread-worker.ts";
+export { ProcessWorker } from "./process-worker.ts";
+export { Server, type ServerJoinResult, type RunForeverOptions } from "./server.ts";
+export {
+  getWorkerLocation,
+  setWorkerLocation,
+  type ModuleWorkerLocation,
+  type RegistryWorkerLocation,
+  type WorkerLocation,
+} from "./location.ts";
