@@ -1,0 +1,122 @@
+/**
+ * SARIF 2.1.0 output of `spoc check --format sarif`, for code-scanning tools: one result
+ * per diagnostic, locations relative to `%SRCROOT%`.
+ */
+import { ErrorCode } from "../errors.ts";
+import type { Diagnostic } from "./model.ts";
+
+/** Short descriptions of the generator's diagnostic codes (DESIGN.md, Diagnostics). */
+export const diagnosticRules: Readonly<Record<string, string>> = {
+  [ErrorCode.SchemaCycle]: "Cycle in the schema's module dependencies",
+  [ErrorCode.ImportCycle]: "Runtime import cycle between app modules",
+  [ErrorCode.LayerViolation]: "A module imports a module kind its schema dependencies do not allow",
+  [ErrorCode.UnknownApp]: "An installed app has no folder under apps/",
+  [ErrorCode.MissingModule]: "An app lacks a schema module file",
+  [ErrorCode.KindMismatch]: "A component's kind does not belong to the module it is declared in",
+  [ErrorCode.DuplicateKey]: "Two components share one key",
+  [ErrorCode.InvalidConfig]: "spoc.toml, settings or schema invalid or not statically readable",
+  [ErrorCode.UnknownModule]: "Schema dependencies or hooks name an unknown module",
+  [ErrorCode.ModeLeak]: "An app installed in every mode imports an app installed only in some",
+  [ErrorCode.UnresolvedPlugin]: "A plugin reference does not resolve",
+};
+
+/** The SARIF `$schema` URI. */
+export const sarifSchema = "https://json.schemastore.org/sarif-2.1.0.json";
+
+export interface SarifLocation {
+  readonly id?: number;
+  readonly physicalLocation: {
+    readonly artifactLocation: { readonly uri: string; readonly uriBaseId: "%SRCROOT%" };
+    readonly region?: { readonly startLine: number; readonly startColumn?: number };
+  };
+  readonly message?: { readonly text: string };
+}
+
+export interface SarifResult {
+  readonly ruleId: string;
+  readonly ruleIndex?: number;
+  readonly level: "error" | "warning" | "note" | "none";
+  readonly message: { readonly text: string };
+  readonly locations: readonly SarifLocation[];
+  readonly relatedLocations?: readonly SarifLocation[];
+}
+
+export interface SarifLog {
+  readonly $schema: string;
+  readonly version: "2.1.0";
+  readonly runs: readonly [
+    {
+      readonly tool: {
+        readonly driver: {
+          readonly name: "spoc";
+          readonly informationUri?: string;
+          readonly version?: string;
+          readonly rules: readonly { readonly id: string; readonly shortDescription: { readonly text: string } }[];
+        };
+      };
+      readonly columnKind: "utf16CodeUnits";
+      readonly results: readonly SarifResult[];
+    },
+  ];
+}
+
+export interface SarifOptions {
+  /** `tool.driver.version`. */
+  readonly toolVersion?: string;
+}
+
+/** A SARIF 2.1.0 log of the diagnostics; `JSON.stringify` it to print. */
+export function toSarif(diagnostics: readonly Diagnostic[], options: SarifOptions = {}): SarifLog {
+  const ruleIds = Object.keys(diagnosticRules);
+  for (const diagnostic of diagnostics) if (!ruleIds.includes(diagnostic.code)) ruleIds.push(diagnostic.code);
+  const rules = ruleIds.map((id) => ({ id, shortDescription: { text: diagnosticRules[id] ?? id } }));
+  return {
+    $schema: sarifSchema,
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: "spoc",
+            ...(options.toolVersion === undefined ? {} : { version: options.toolVersion }),
+            rules,
+          },
+        },
+        columnKind: "utf16CodeUnits",
+        results: diagnostics.map((diagnostic) => toResult(diagnostic, ruleIds.indexOf(diagnostic.code))),
+      },
+    ],
+  };
+}
+
+function toResult(diagnostic: Diagnostic, ruleIndex: number): SarifResult {
+  const text = [
+    diagnostic.message,
+    diagnostic.cycle === undefined ? undefined : `Cycle: ${diagnostic.cycle.join(" -> ")}.`,
+    diagnostic.hint === undefined ? undefined : `Hint: ${diagnostic.hint}`,
+  ]
+    .filter((part) => part !== undefined)
+    .join(" ");
+  const related = (diagnostic.related ?? [])
+    .filter((location) => location.file !== "")
+    .map((location, id) => ({ id, ...toLocation(location), message: { text: location.message } }));
+  return {
+    ruleId: diagnostic.code,
+    ruleIndex,
+    level: diagnostic.severity,
+    message: { text },
+    locations: diagnostic.file === "" ? [] : [toLocation(diagnostic)],
+    ...(related.length === 0 ? {} : { relatedLocations: related }),
+  };
+}
+
+function toLocation(location: { readonly file: string; readonly line?: number; readonly column?: number }): SarifLocation {
+  const line = location.line ?? 0;
+  const column = location.column ?? 0;
+  return {
+    physicalLocation: {
+      artifactLocation: { uri: encodeURI(location.file), uriBaseId: "%SRCROOT%" },
+      ...(line >= 1 ? { region: { startLine: line, ...(column >= 1 ? { startColumn: column } : {}) } } : {}),
+    },
+  };
+}

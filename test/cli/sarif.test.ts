@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { diagnosticRules, toSarif } from "../../src/codegen/sarif.ts";
+import { cycleDiagnostic, warningDiagnostic } from "./_data.ts";
+import { sarifViolations } from "./_sarif.ts";
+
+describe("SARIF output", () => {
+  const log = JSON.parse(JSON.stringify(toSarif([cycleDiagnostic, warningDiagnostic], { toolVersion: "0.1.0" })));
+
+  it("satisfies the required properties of the SARIF 2.1.0 schema", () => {
+    expect(sarifViolations(log)).toEqual([]);
+  });
+
+  it("describes every generator code as a rule", () => {
+    const ids = log.runs[0].tool.driver.rules.map((rule: { id: string }) => rule.id);
+    expect(ids).toEqual(Array.from({ length: 11 }, (_, i) => `SPOC${String(i + 1).padStart(3, "0")}`));
+    expect(Object.keys(diagnosticRules)).toEqual(ids);
+  });
+
+  it("has one result per diagnostic with rule, level, message and a relative location", () => {
+    const [first, second] = log.runs[0].results;
+    expect(first).toMatchObject({
+      ruleId: "SPOC002",
+      level: "error",
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: "apps/blog/services.ts", uriBaseId: "%SRCROOT%" },
+            region: { startLine: 3, startColumn: 1 },
+          },
+        },
+      ],
+    });
+    expect(first.message.text).toContain("blog.services -> users.services -> blog.services");
+    expect(first.relatedLocations).toHaveLength(2);
+    expect(second).toMatchObject({ ruleId: "SPOC005", level: "warning" });
+  });
+
+  it("catches what the schema forbids", () => {
+    const broken = { version: "2.1.0", $schema: "x", runs: [{ tool: { driver: {} }, results: [{ level: "fatal", locations: [{ physicalLocation: { artifactLocation: { uri: "/abs" }, region: { startLine: 0 } } }] }] }] };
+    expect(sarifViolations(broken)).toEqual([
+      "$schema names SARIF 2.1.0",
+      "runs[0].tool.driver.name is a string",
+      "runs[0].results[0].message.text is a string",
+      "runs[0].results[0].ruleId is a string",
+      "runs[0].results[0].level is error|warning|note|none",
+      "runs[0].results[0] location 0 has a relative uri",
+      "runs[0].results[0] location 0 region.startLine >= 1",
+    ]);
+  });
+});
