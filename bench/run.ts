@@ -1,0 +1,292 @@
+/**
+ * `npm run bench`: every benchmark of spoc, each figure the median of fresh processes, each
+ * candidate interleaved with its floor or baseline in this same invocation.
+ *
+ *   npm run bench -- [--only gen,watch,tsc,start,workers] [--sizes 10,100,1000] [--runs 5]
+ *
+ * Sections:
+ *   gen      cold `spoc gen` (bench/gen-once.ts and the CLI) vs a plain TypeScript parse of
+ *            the same files (bench/floor.ts), at every size; peak RSS.
+ *   tsc      `tsc --noEmit` of the largest project without a registry, with a registry
+ *            stripped of its types, with the registry, and with a file of 100 getComponent calls.
+ *   start    `Framework.start` vs importing the same modules in a plain loop (bench/start-once.ts).
+ *   watch    one edit in the largest project → registry written (bench/watch-once.ts).
+ *   workers  stop latency and spawn → startup of a ThreadWorker and a ProcessWorker.
+ */
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import {
+  field,
+  formatTable,
+  interleave,
+  max,
+  median,
+  runChild,
+  runTs,
+  type Row,
+  type Sample,
+} from "./_harness.ts";
+import { MODULES, REPO_ROOT, appName, projectDir, synthesize, tsconfig } from "./synth.ts";
+
+const SECTIONS = ["gen", "tsc", "start", "watch", "workers"] as const;
+type Section = (typeof SECTIONS)[number];
+
+const { values } = parseArgs({
+  options: {
+    only: { type: "string" },
+    sizes: { type: "string", default: "10,100,1000" },
+    runs: { type: "string", default: "5" },
+  },
+});
+const only = new Set((values.only ?? SECTIONS.join(",")).split(",").map((s) => s.trim()) as Section[]);
+for (const section of only) if (!SECTIONS.includes(section)) throw new Error(`unknown section "${section}"; known: ${SECTIONS.join(", ")}`);
+const sizes = values.sizes.split(",").map(Number).sort((a, b) => a - b);
+const runs = Number(values.runs);
+const largest = sizes.at(-1) ?? 1000;
+const script = (name: string): string => join(REPO_ROOT, "bench", name);
+const registryPath = (n: number): string => join(projectDir(n), "generated", "registry.ts");
+
+const benchStarted = performance.now();
+const rows: Row[] = [];
+const log = (message: string): void => {
+  process.stderr.write(`[${((performance.now() - benchStarted) / 1000).toFixed(0).padStart(4)} s] ${message}\n`);
+};
+
+log(`node ${process.version}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GB; sections ${[...only].join(",")}; sizes ${sizes.join(",")}; ${runs} runs`);
+const needsLargest = ["tsc", "start", "watch"].some((name) => only.has(name as Section));
+for (const n of only.has("gen") ? sizes : needsLargest ? [largest] : []) {
+  const project = synthesize(n);
+  log(`synthesized ${n} apps: ${project.moduleFiles.length} module files, ${project.lines} lines`);
+}
+
+/** Runs a section; a failure becomes a row saying so, and the other sections still run. */
+function section(name: Section, body: () => void | Promise<void>): Promise<void> | void {
+  if (!only.has(name)) return;
+  log(`— ${name}`);
+  const fail = (error: unknown): void => {
+    log(`${name} FAILED: ${error instanceof Error ? error.message : String(error)}`);
+    rows.push({ section: name, measure: `${name}: FAILED (see log)`, size: "–", median: undefined, unit: "ms", target: "–", met: false, runs: 0 });
+  };
+  try {
+    const result = body();
+    if (result instanceof Promise) return result.catch(fail);
+  } catch (error) {
+    fail(error);
+  }
+}
+
+/** Makes sure the project of `n` apps has a registry (the gen section leaves one). */
+function ensureRegistry(n: number): void {
+  if (!existsSync(registryPath(n))) {
+    log(`generating the registry of ${n} apps`);
+    runTs(script("gen-once.ts"), [projectDir(n)]);
+  }
+}
+
+const ms = (samples: readonly Sample[]): number => median(samples.map((s) => s.wallMs));
+const rss = (samples: readonly Sample[]): number | undefined => max(samples.map((s) => s.rssMb));
+
+// ─── gen ──────────────────────────────────────────────────────────────────────
+await section("gen", () => {
+  const cli = join(REPO_ROOT, "src", "cli.ts");
+  for (const n of sizes) {
+    const root = projectDir(n);
+    const cold = (run: () => Sample) => (): Sample => {
+      rmSync(registryPath(n), { force: true });
+      return run();
+    };
+    const variants = {
+      floor: () => runTs(script("floor.ts"), [root]),
+      gen: cold(() => runTs(script("gen-once.ts"), [root])),
+      cli: cold(() => runTs(cli, ["gen", "--root", root])),
+    };
+    interleave(1, variants); // warm the file system and tsx caches; not counted
+    const samples = interleave(runs, variants);
+    const floor = ms(samples.floor);
+    const target = n === 1000 ? "≤ 1.3× floor" : n === 100 ? "< 1 s" : "–";
+    const meets = (value: number): boolean | undefined =>
+      n === 1000 ? value <= 1.3 * floor : n === 100 ? value < 1000 : undefined;
+    for (const [name, label] of [
+      ["gen", "gen cold, process (gen-once.ts)"],
+      ["cli", "spoc gen cold, process (CLI)"],
+    ] as const) {
+      const value = ms(samples[name]);
+      rows.push({ section: "gen", measure: label, size: String(n), median: value, baseline: floor, unit: "ms", rssMb: rss(samples[name]), target, met: meets(value), runs });
+    }
+    rows.push({
+      section: "gen",
+      measure: "gen cold, in-process (pipeline + write)",
+      size: String(n),
+      median: median(field(samples.gen, "ms")),
+      baseline: median(field(samples.floor, "ms")),
+      unit: "ms",
+      target: "–",
+      runs,
+    });
+    const peak = max([rss(samples.gen), rss(samples.cli)]);
+    rows.push({
+      section: "gen",
+      measure: "gen cold, peak RSS",
+      size: String(n),
+      median: peak,
+      baseline: rss(samples.floor),
+      unit: "MB",
+      rssMb: peak,
+      target: n === 1000 ? "< 400 MB" : "–",
+      met: n === 1000 && peak !== undefined ? peak < 400 : undefined,
+      runs,
+    });
+    const report = samples.gen[0]?.report ?? {};
+    log(`gen ${n}: floor ${floor.toFixed(0)} ms, gen ${ms(samples.gen).toFixed(0)} ms, cli ${ms(samples.cli).toFixed(0)} ms; ${String(report["modules"])} modules, ${String(report["components"])} components, registry ${String(report["registryBytes"])} bytes`);
+  }
+});
+
+// ─── tsc ──────────────────────────────────────────────────────────────────────
+await section("tsc", () => {
+  const n = largest;
+  const root = projectDir(n);
+  ensureRegistry(n);
+  const registry = readFileSync(registryPath(n), "utf8");
+  const stub = stripTypes(registry);
+  writeFileSync(join(root, "generated", "registry-stub.ts"), stub ?? registry);
+  writeFileSync(join(root, "calls.ts"), getComponentCalls(n));
+  const configs = {
+    none: ["apps", "framework", "config"],
+    stub: ["apps", "framework", "config", "generated/registry-stub.ts"],
+    registry: ["apps", "framework", "config", "generated/registry.ts"],
+    calls: ["apps", "framework", "config", "generated/registry.ts", "calls.ts"],
+  } as const;
+  for (const [name, include] of Object.entries(configs)) writeFileSync(join(root, `tsconfig.${name}.json`), tsconfig(include));
+  const tsc = tscExecutable();
+  const check = (name: keyof typeof configs) => (): Sample =>
+    runChild(tsc, ["-p", join(root, `tsconfig.${name}.json`), "--noEmit", "--extendedDiagnostics"], { cwd: root });
+  /** tsc's own "Check time", in ms. */
+  const checkMs = (samples: readonly Sample[]): number =>
+    median(samples.map((s) => 1000 * Number(/^Check time:\s*([\d.]+)s/m.exec(s.stdout)?.[1] ?? Number.NaN)));
+  const variants = { none: check("none"), stub: check("stub"), registry: check("registry"), calls: check("calls") };
+  check("none")(); // warm the file system cache; not counted
+  const samples = interleave(runs, variants);
+  const none = ms(samples.none);
+  const withRegistry = ms(samples.registry);
+  rows.push({ section: "tsc", measure: "tsc --noEmit, with registry vs without", size: String(n), median: withRegistry, baseline: none, unit: "ms", rssMb: rss(samples.registry), target: "≤ 1.10×", met: withRegistry <= 1.1 * none, runs });
+  if (stub !== undefined) {
+    const stubbed = ms(samples.stub);
+    rows.push({ section: "tsc", measure: "tsc --noEmit, with registry vs registry without types", size: String(n), median: withRegistry, baseline: stubbed, unit: "ms", rssMb: rss(samples.stub), target: "–", runs });
+  }
+  const calls = ms(samples.calls);
+  rows.push({ section: "tsc", measure: "tsc --noEmit, + file of 100 getComponent calls", size: String(n), median: calls, baseline: withRegistry, unit: "ms", rssMb: rss(samples.calls), target: "≤ 1.05×", met: calls <= 1.05 * withRegistry, runs });
+  rows.push({ section: "tsc", measure: "tsc check time, with registry vs without", size: String(n), median: checkMs(samples.registry), baseline: checkMs(samples.none), unit: "ms", target: "–", runs });
+  rows.push({ section: "tsc", measure: "tsc check time, + 100 getComponent calls", size: String(n), median: checkMs(samples.calls), baseline: checkMs(samples.registry), unit: "ms", target: "–", runs });
+  if (stub === undefined) log("tsc: the registry has no `declare module \"spoc\"` block; the stub variant is the registry itself");
+  log(`tsc ${n}: none ${none.toFixed(0)} ms, stub ${ms(samples.stub).toFixed(0)} ms, registry ${withRegistry.toFixed(0)} ms, calls ${calls.toFixed(0)} ms`);
+});
+
+// ─── start ────────────────────────────────────────────────────────────────────
+await section("start", () => {
+  const n = largest;
+  const root = projectDir(n);
+  ensureRegistry(n);
+  const variants = {
+    loop: () => runTs(script("start-once.ts"), [root, "loop"]),
+    framework: () => runTs(script("start-once.ts"), [root, "framework"]),
+  };
+  interleave(1, variants); // warm tsx's transform cache; not counted
+  const samples = interleave(runs, variants);
+  const loop = median(field(samples.loop, "ms"));
+  const framework = median(field(samples.framework, "ms"));
+  rows.push({ section: "start", measure: "Framework.start vs plain import loop", size: String(n), median: framework, baseline: loop, unit: "ms", rssMb: rss(samples.framework), target: "≤ 1.10×", met: framework <= 1.1 * loop, runs });
+  rows.push({ section: "start", measure: "import registry + schema (before either)", size: String(n), median: median(field(samples.framework, "registryMs")), unit: "ms", target: "–", runs });
+  rows.push({ section: "start", measure: "start process, framework vs loop", size: String(n), median: ms(samples.framework), baseline: ms(samples.loop), unit: "ms", rssMb: rss(samples.framework), target: "–", runs });
+  rows.push({ section: "start", measure: "Framework shutdown (4 hooks × modules)", size: String(n), median: median(field(samples.framework, "shutdownMs")), unit: "ms", target: "–", runs });
+});
+
+// ─── watch ────────────────────────────────────────────────────────────────────
+await section("watch", () => {
+  const n = largest;
+  const root = projectDir(n);
+  ensureRegistry(n);
+  const sample = runTs(script("watch-once.ts"), [root, String(Math.max(runs, 5))]);
+  interface Round {
+    fromEventMs: number;
+    fromWriteMs: number;
+    runMs: number;
+    written: boolean;
+    registryTouched: boolean;
+  }
+  const component = sample.report["component"] as Round[];
+  const body = sample.report["body"] as Round[];
+  const firstRunMs = sample.report["firstRunMs"] as number;
+  const allWritten = component.every((r) => r.written && r.registryTouched);
+  const noneWritten = body.every((r) => !r.written && !r.registryTouched);
+  const eventMs = median(component.map((r) => r.fromEventMs));
+  rows.push({ section: "watch", measure: "watch: add a component, fs event → registry written", size: String(n), median: eventMs, baseline: firstRunMs, unit: "ms", rssMb: sample.rssMb, target: "≤ 50 ms, written", met: eventMs <= 50 && allWritten, runs: component.length });
+  rows.push({ section: "watch", measure: "watch: add a component, write call → written", size: String(n), median: median(component.map((r) => r.fromWriteMs)), unit: "ms", target: "–", runs: component.length });
+  rows.push({ section: "watch", measure: "watch: add a component, run (pipeline + write)", size: String(n), median: median(component.map((r) => r.runMs)), baseline: firstRunMs, unit: "ms", target: "–", runs: component.length });
+  rows.push({ section: "watch", measure: "watch: edit a body, fs event → run done, not written", size: String(n), median: median(body.map((r) => r.fromEventMs)), unit: "ms", target: "registry untouched", met: noneWritten, runs: body.length });
+  // Watch edited files and the registry; regenerate cold so later runs see the synthetic project as written.
+  runTs(script("gen-once.ts"), [root]);
+});
+
+// ─── workers ──────────────────────────────────────────────────────────────────
+await section("workers", () => {
+  const samples = interleave(runs, {
+    thread: () => runTs(script("workers-once.ts"), ["thread"]),
+    process: () => runTs(script("workers-once.ts"), ["process"]),
+  });
+  for (const [kind, label] of [
+    ["thread", "ThreadWorker"],
+    ["process", "ProcessWorker"],
+  ] as const) {
+    const stop = median(field(samples[kind], "stopMs"));
+    const terminated = samples[kind].some((s) => s.report["terminated"] === true);
+    rows.push({ section: "workers", measure: `${label}: stop() → join(), sleeping 60 s`, size: "–", median: stop, unit: "ms", rssMb: rss(samples[kind]), target: "< 100 ms", met: stop < 100 && !terminated, runs });
+    rows.push({ section: "workers", measure: `${label}: spawn → startup`, size: "–", median: median(field(samples[kind], "startupMs")), unit: "ms", target: "–", runs });
+  }
+});
+
+const table = formatTable(rows);
+const totalS = (performance.now() - benchStarted) / 1000;
+process.stdout.write(`\n${table}\n\nTotal ${totalS.toFixed(0)} s on ${cpus().length} cores, node ${process.version}.\n`);
+writeFileSync(join(REPO_ROOT, "bench", ".projects", "last-run.md"), `${table}\n\nTotal ${totalS.toFixed(0)} s\n`);
+
+/**
+ * The registry without its `declare module "spoc" { … }` augmentation: the same runtime data,
+ * no types. `undefined` when there is no such block.
+ */
+function stripTypes(registry: string): string | undefined {
+  const start = registry.indexOf('declare module "spoc"');
+  if (start < 0) return undefined;
+  let depth = 0;
+  for (let i = registry.indexOf("{", start); i < registry.length; i++) {
+    if (registry[i] === "{") depth++;
+    else if (registry[i] === "}" && --depth === 0) return registry.slice(0, start) + registry.slice(i + 1);
+  }
+  return undefined;
+}
+
+/** A file with 100 `getComponent` calls spread over apps and modules. */
+function getComponentCalls(n: number): string {
+  const names: Record<(typeof MODULES)[number], (entity: string) => string> = {
+    models: (e) => e,
+    views: (e) => `list${e}s`,
+    services: (e) => `${e}Service`,
+    workers: (e) => `${e}Worker`,
+  };
+  const entities = ["Account", "Invoice", "Product", "Review", "Shipment"];
+  const lines = ['import type { Framework } from "spoc";', "", "declare const framework: Framework;", ""];
+  for (let k = 0; k < 100; k++) {
+    const module = MODULES[k % MODULES.length] as (typeof MODULES)[number];
+    const entity = entities[Math.floor(k / MODULES.length) % entities.length] as string;
+    const key = `${appName(1 + ((k * 37) % n))}.${names[module](entity)}`;
+    lines.push(`export const c${k} = framework.getComponent(${JSON.stringify(module)}, ${JSON.stringify(key)});`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** The native TypeScript 7 compiler, without the node launcher in front of it. */
+function tscExecutable(): string {
+  const native = join(REPO_ROOT, "node_modules", "@typescript", `typescript-${process.platform}-${process.arch}`, "lib", "tsc");
+  return existsSync(native) ? native : join(REPO_ROOT, "node_modules", ".bin", "tsc");
+}
