@@ -2,6 +2,7 @@
  * The messages a parent and its worker thread or child process exchange, and how values
  * cross between them. Internal: `index.ts` does not export this file.
  */
+import { SpocError, WorkerError, type ErrorCode } from "../errors.ts";
 import type { WorkerLocation } from "./location.ts";
 
 /** The lifecycle events of a worker. */
@@ -88,9 +89,18 @@ export function serializeError(value: unknown): SerializedError {
   };
 }
 
-/** Rebuilds an error sent by a child; its stack is the child's. */
+/**
+ * Rebuilds an error sent by a child; its stack is the child's. spoc's own errors come back
+ * as `WorkerError` or `SpocError` with their code and hint.
+ */
 export function deserializeError(serialized: SerializedError): Error {
-  const error = new Error(serialized.message);
+  const { code, hint } = serialized.props;
+  const isOwn = typeof code === "string" && (serialized.name === "WorkerError" || serialized.name === "SpocError");
+  const error = isOwn
+    ? new (serialized.name === "WorkerError" ? WorkerError : SpocError)(code as ErrorCode, serialized.message, {
+        ...(typeof hint === "string" ? { hint } : {}),
+      })
+    : new Error(serialized.message);
   Object.assign(error, serialized.props);
   Object.defineProperty(error, "name", { value: serialized.name, configurable: true, writable: true });
   if (serialized.stack !== undefined) error.stack = serialized.stack;

@@ -1,4 +1,4 @@
-import { ErrorCode, WorkerError } from "../errors.ts";
+import { ErrorCode, SpocError, WorkerError, formatError } from "../errors.ts";
 import { WorkerHost, type ChildCallbacks, type ChildHandle, type JoinResult } from "./_host.ts";
 import {
   IS_WORKER,
@@ -117,7 +117,7 @@ export abstract class AbstractWorker<Context extends WorkerContext = WorkerConte
    * parent's listeners (`worker.on(...)`). By default it writes errors to stderr.
    */
   lifecycle<E extends WorkerEvent>(event: E, data: WorkerEvents[E]): void | Promise<void> {
-    if (event === "error") console.error(`worker "${this.name}" failed:`, data);
+    if (event === "error") reportUnhandled(this.name, data);
   }
 
   /** Waits `ms` milliseconds, or less: it resolves at once when the worker is stopped. */
@@ -224,7 +224,7 @@ export abstract class AbstractWorker<Context extends WorkerContext = WorkerConte
   #emit(event: WorkerEvent, data: unknown, local: boolean): void {
     const listeners = this.#listeners[event] as Set<(data: unknown) => void>;
     if (event === "error" && local && listeners.size === 0) {
-      console.error(`worker "${this.name}" failed:`, data);
+      reportUnhandled(this.name, data);
     }
     for (const listener of [...listeners]) listener(data);
   }
@@ -281,6 +281,11 @@ function withContext(worker: AbstractWorker, event: WorkerEvent, data: unknown):
   return event === "error"
     ? { type: "event", event, error: serializeError(data), context }
     : { type: "event", event, context };
+}
+
+/** Writes an error nobody listens to on stderr: spoc's own without a stack trace. */
+function reportUnhandled(name: string, error: unknown): void {
+  console.error(`worker "${name}" failed:`, error instanceof SpocError ? formatError(error) : error);
 }
 
 function notSerializable(name: string, what: string, where = "to its thread or process"): WorkerError {

@@ -108,7 +108,6 @@ export class CrashingProcess extends ProcessWorker {
 
 function crash(how: unknown): Promise<void> {
   if (how === "exit") process.exit(3);
-  if (how === "hang") return new Promise(() => {}); // nothing left to run: the child just ends
   return new Promise(() => {
     setTimeout(() => {
       throw new Error("boom outside the lifecycle");
