@@ -39,6 +39,16 @@ export function childEntry(location: WorkerLocation): ChildEntry {
   const sourceMode = TYPESCRIPT.test(new URL(import.meta.url).pathname);
   const url = new URL(sourceMode ? "./child.ts" : "./spoc-worker.js", import.meta.url).href;
   const moduleUrl = entryModuleUrl(location);
+  const mainScript = process.argv[1];
+  if (mainScript !== undefined && moduleUrl === pathToFileURL(mainScript).href) {
+    throw new WorkerError(
+      ErrorCode.WorkerNotLocatable,
+      `a worker thread or process would import ${moduleUrl}, the program's entry point, and run the whole program again`,
+      {
+        hint: "keep worker classes and the registry out of the entry file; when bundling, make generated/registry.ts an entry point of its own (with splitting)",
+      },
+    );
+  }
   if (!sourceMode && !TYPESCRIPT.test(new URL(moduleUrl).pathname)) return { url };
   const tsx = resolveTsx(moduleUrl);
   return { url, tsxApiUrl: tsx.api, tsxLoaderUrl: tsx.loader };

@@ -1,0 +1,13 @@
+import { expect, it } from "vitest";
+import * as workers from "../../src/workers/index.ts";
+
+it("spoc/workers exports exactly its public API", () => {
+  expect(Object.keys(workers).sort()).toEqual([
+    "AbstractWorker",
+    "ProcessWorker",
+    "Server",
+    "ThreadWorker",
+    "getWorkerLocation",
+    "setWorkerLocation",
+  ]);
+});
