@@ -22,6 +22,7 @@ export class SleepyThread extends ThreadWorker<Progress> {
   override async teardown(): Promise<void> {
     await Promise.resolve();
     this.context.tornDown = true;
+    console.log(`teardown ${this.name}`);
   }
   override lifecycle(event: WorkerEvent): void {
     (this.context.seen ??= []).push(event);
@@ -128,6 +129,15 @@ export class StubbornProcess extends ProcessWorker {
   }
 }
 
+/** Leaves something in its context that cannot travel back to the parent. */
+export class LeakyThread extends ThreadWorker<{ kept?: number; callback?: () => void }> {
+  override main(): void {
+    this.context.kept = 1;
+    this.context.callback = () => {};
+  }
+  override lifecycle(): void {}
+}
+
 /** Declared but never given a location. */
 export class UnlocatedThread extends ThreadWorker {
   override main(): void {}
@@ -144,6 +154,7 @@ for (const [exportName, workerClass] of Object.entries({
   CrashingProcess,
   StubbornThread,
   StubbornProcess,
+  LeakyThread,
 })) {
   setWorkerLocation(workerClass, { moduleUrl: import.meta.url, exportName });
 }

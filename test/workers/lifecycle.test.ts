@@ -6,6 +6,7 @@ import {
   CounterThread,
   FailingProcess,
   FailingThread,
+  LeakyThread,
   SleepyProcess,
   SleepyThread,
   UnlocatedThread,
@@ -88,6 +89,19 @@ describe("context and options", () => {
     worker.start();
     await worker.join();
     expect(worker.context.total).toBe(42);
+  });
+
+  it("reports a context value that cannot come back, and brings the rest", async () => {
+    const worker = new LeakyThread();
+    const { events, errors } = recordEvents(worker);
+    worker.start();
+    await worker.join();
+    expect(events).toEqual(["startup", "error", "shutdown"]);
+    expect(errors[0]).toMatchObject({
+      code: ErrorCode.WorkerNotSerializable,
+      message: 'worker "LeakyThread": context "callback" cannot be sent back to the parent',
+    });
+    expect(worker.context).toEqual({ kept: 1 });
   });
 
   it("names the option that cannot be sent to a child", () => {

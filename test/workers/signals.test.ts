@@ -75,7 +75,9 @@ describe("a parent process running a Server", () => {
     parent.child.kill("SIGTERM");
     const { code, stdout } = await parent.exited;
     expect(code).toBe(0);
+    // Output of the child process and of the thread reaches the parent's stdout.
     expect(stdout).toContain("teardown proc\n");
+    expect(stdout).toContain("teardown thread\n");
     const summary = JSON.parse(stdout.trim().split("\n").at(-1) ?? "") as unknown;
     expect(summary).toEqual({
       results: [
