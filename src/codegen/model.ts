@@ -75,7 +75,10 @@ export interface SchemaModel {
   readonly file: string;
   readonly modules: readonly string[];
   readonly dependencies: Readonly<Record<string, readonly string[]>>;
-  /** Where each `module -> dependency` is declared, keyed `"views->models"`. */
+  /**
+   * Where each `module -> dependency` is declared, keyed `"views->models"`; the key of each
+   * module's own entry in `dependencies` is keyed by the module name (`"views"`).
+   */
   readonly dependencyLocations: Readonly<Record<string, SourceLocation>>;
   /** Module names that have hooks, with where they are declared. */
   readonly hookModules: Readonly<Record<string, SourceLocation>>;
@@ -105,6 +108,13 @@ export interface ProjectModel {
   /** Every app × schema module, apps in installation order then schema module order. */
   readonly modules: readonly AppModule[];
   readonly plugins: readonly PluginRecord[];
+  /** Folder names under `apps/`, sorted (for did-you-mean suggestions). */
+  readonly appFolders: readonly string[];
+  /**
+   * `config/settings.ts` and the export holding the settings (`"default"` or `"settings"`),
+   * or `undefined` when the project has no settings file.
+   */
+  readonly settings: { readonly file: string; readonly exportName: string } | undefined;
   /** Codes silenced by `[spoc.check] ignore`. */
   readonly ignoredCodes: readonly string[];
   /** Files the result depends on (relative), for watch mode and the esbuild plugin. */

@@ -1,0 +1,72 @@
+/**
+ * Small helpers over TypeScript's syntax tree. Nodes never leave the stage that parsed them:
+ * what these helpers return is plain data (strings, numbers, locations).
+ */
+import { ts } from "ts-morph";
+import type { SourceLocation } from "../errors.ts";
+
+/** A 1-based position inside a file relative to the root. */
+export interface Position {
+  readonly line: number;
+  readonly column: number;
+}
+
+/**
+ * Parses one file: no type checker, no parent pointers, no JSDoc (the generator never reads
+ * comments), which keeps the parse as cheap as TypeScript allows.
+ */
+export function parseTypeScript(path: string, text: string): ts.SourceFile {
+  return ts.createSourceFile(
+    path,
+    text,
+    { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone },
+    false,
+    ts.ScriptKind.TS,
+  );
+}
+
+/** Where `node` starts (after its leading trivia). */
+export function positionOf(source: ts.SourceFile, node: ts.Node): Position {
+  const { line, character } = ts.getLineAndCharacterOfPosition(source, node.getStart(source));
+  return { line: line + 1, column: character + 1 };
+}
+
+/** `positionOf` with the file attached. */
+export function locate(file: string, source: ts.SourceFile, node: ts.Node): SourceLocation & Position {
+  return { file, ...positionOf(source, node) };
+}
+
+/** Strips `( … )`, `… as const`, `… satisfies T` and `…!`, which do not change a value. */
+export function unwrap(node: ts.Expression): ts.Expression {
+  let current = node;
+  for (;;) {
+    if (ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isSatisfiesExpression(current) || ts.isNonNullExpression(current)) {
+      current = current.expression;
+    } else {
+      return current;
+    }
+  }
+}
+
+/** The text of a string literal or a template without substitutions, else `undefined`. */
+export function stringValue(node: ts.Node): string | undefined {
+  return ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) ? node.text : undefined;
+}
+
+/** The name of a property written as an identifier, a string or a number, else `undefined`. */
+export function propertyName(name: ts.PropertyName | ts.ModuleExportName): string | undefined {
+  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name)) return name.text;
+  if (ts.isComputedPropertyName(name)) return stringValue(unwrap(name.expression));
+  return undefined;
+}
+
+/** Whether a declaration carries `export` (and, when asked, `default`). */
+export function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
+  const modifiers = ts.canHaveModifiers(node) ? ts.getModifiers(node) : undefined;
+  return modifiers?.some((modifier) => modifier.kind === kind) ?? false;
+}
+
+/** The decorators written on a class, in source order. */
+export function decoratorsOf(node: ts.ClassDeclaration): readonly ts.Decorator[] {
+  return ts.getDecorators(node) ?? [];
+}

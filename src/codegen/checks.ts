@@ -1,0 +1,296 @@
+/**
+ * The third stage: checks over the scanned model, one function per concern. Each diagnostic
+ * says what is wrong, where, and how to fix it. (SPOC008 comes from reading the project,
+ * SPOC011 from resolving plugins: both are found before there is a model to check.)
+ */
+import type { SourceLocation } from "../errors.ts";
+import { ErrorCode } from "../errors.ts";
+import { kindBelongsToModule, pluralOf } from "../components.ts";
+import { findCycles } from "../graph.ts";
+import { dependencyClosure } from "./load-order.ts";
+import type { AppModule, Diagnostic, ModuleImport, ProjectModel } from "./model.ts";
+
+/** Every check, in code order (the pipeline sorts the result). */
+export function runChecks(model: ProjectModel): Diagnostic[] {
+  return [
+    ...checkSchemaCycles(model),
+    ...checkImportCycles(model),
+    ...checkLayers(model),
+    ...checkAppFolders(model),
+    ...checkModuleFiles(model),
+    ...checkComponentKinds(model),
+    ...checkDuplicateKeys(model),
+    ...checkUnknownModules(model),
+    ...checkModeLeaks(model),
+  ];
+}
+
+/** SPOC001: a cycle in the schema's dependencies, at its first dependency declaration. */
+export function checkSchemaCycles(model: ProjectModel): Diagnostic[] {
+  const { schema } = model;
+  const edges = new Map(Object.entries(schema.dependencies));
+  return findCycles(schema.modules, edges).map((cycle) => {
+    const related = edgesOf(cycle).map(([from, to]) => ({
+      ...(schema.dependencyLocations[`${from}->${to}`] ?? { file: schema.file, line: 1, column: 1 }),
+      message: `${from} depends on ${to}`,
+    }));
+    const first = related[0];
+    return {
+      code: ErrorCode.SchemaCycle,
+      severity: "error",
+      message: `the schema's module dependencies form a cycle: ${cycle.join(" -> ")}`,
+      file: first?.file ?? schema.file,
+      line: first?.line ?? 1,
+      column: first?.column ?? 1,
+      hint: `remove one of these dependencies in ${schema.file}: ${edgesOf(cycle).map(([from, to]) => `${from} -> ${to}`).join(", ")}`,
+      cycle,
+      related,
+    };
+  });
+}
+
+/** SPOC002: app modules importing each other in a cycle at run time; reported once per cycle. */
+export function checkImportCycles(model: ProjectModel): Diagnostic[] {
+  const firstImport = new Map<string, ModuleImport>();
+  const edges = new Map<string, string[]>();
+  for (const module of model.modules) {
+    for (const imported of runtimeImports(module)) {
+      const key = `${module.name}->${imported.target}`;
+      if (firstImport.has(key)) continue;
+      firstImport.set(key, imported);
+      const targets = edges.get(module.name);
+      if (targets) targets.push(imported.target);
+      else edges.set(module.name, [imported.target]);
+    }
+  }
+  const nodes = model.modules.filter((module) => module.file !== undefined).map((module) => module.name);
+  return findCycles(nodes, edges).map((cycle) => {
+    const related = edgesOf(cycle).map(([from, to]) => {
+      const at = firstImport.get(`${from}->${to}`);
+      return { file: at?.file ?? "", line: at?.line ?? 1, column: at?.column ?? 1, message: `${from} imports ${to}` };
+    });
+    const first = related[0];
+    return {
+      code: ErrorCode.ImportCycle,
+      severity: "error",
+      message: `app modules import each other in a cycle: ${cycle.join(" -> ")}`,
+      file: first?.file ?? "",
+      line: first?.line ?? 1,
+      column: first?.column ?? 1,
+      hint: "break the cycle: move what both need into a module they may both import, or make one import `import type` if it only needs types",
+      cycle,
+      related,
+    };
+  });
+}
+
+/** SPOC003: a runtime import of a module kind the importer's schema dependencies do not allow. */
+export function checkLayers(model: ProjectModel): Diagnostic[] {
+  const closure = dependencyClosure(model.schema);
+  const byName = new Map(model.modules.map((module) => [module.name, module]));
+  const diagnostics: Diagnostic[] = [];
+  for (const module of model.modules) {
+    const allowed = closure.get(module.module) ?? new Set<string>();
+    for (const imported of runtimeImports(module)) {
+      const target = byName.get(imported.target);
+      if (target === undefined || target.module === module.module || allowed.has(target.module)) continue;
+      const may = [module.module, ...model.schema.modules.filter((m) => allowed.has(m))];
+      diagnostics.push(
+        at(imported, ErrorCode.LayerViolation, `${module.name} imports ${target.name}, but "${module.module}" may not depend on "${target.module}" in ${model.schema.file}`, {
+          hint: `"${module.module}" modules may import: ${may.map((m) => `"${m}"`).join(", ")}; move the code, or add "${target.module}" to dependencies.${module.module} in ${model.schema.file} if the layering allows it`,
+        }),
+      );
+    }
+  }
+  return diagnostics;
+}
+
+/** SPOC004: an installed app without an `apps/<app>/` folder, with a did-you-mean. */
+export function checkAppFolders(model: ProjectModel): Diagnostic[] {
+  return model.apps
+    .filter((app) => !app.exists)
+    .map((app) => {
+      const suggestion = closest(app.name, model.appFolders);
+      return at(
+        located(app.declaredAt),
+        ErrorCode.UnknownApp,
+        `app "${app.name}" is installed but apps/${app.name}/ does not exist${suggestion === undefined ? "" : `; did you mean "${suggestion}"?`}`,
+        {
+          hint:
+            suggestion === undefined
+              ? `create apps/${app.name}/ or remove "${app.name}" from the installed apps`
+              : `rename it to "${suggestion}", or create apps/${app.name}/`,
+        },
+      );
+    });
+}
+
+/** SPOC005: in strict mode, an existing app without one of the schema's module files. */
+export function checkModuleFiles(model: ProjectModel): Diagnostic[] {
+  if (!model.schema.strict) return [];
+  const apps = new Map(model.apps.map((app) => [app.name, app]));
+  return model.modules
+    .filter((module) => module.file === undefined && apps.get(module.app)?.exists === true)
+    .map((module) => {
+      const app = apps.get(module.app);
+      const expected = `apps/${module.app}/${module.module}.ts`;
+      return at(
+        located(app?.declaredAt ?? { file: model.schema.file }),
+        ErrorCode.MissingModule,
+        `app "${module.app}" has no "${module.module}" module: expected ${expected} (or apps/${module.app}/${module.module}/index.ts)`,
+        { hint: `create ${expected}, or set \`strict: false\` in ${model.schema.file} to let apps leave modules out` },
+      );
+    });
+}
+
+/** SPOC006: a component whose kind does not belong to the module declaring it. */
+export function checkComponentKinds(model: ProjectModel): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  for (const module of model.modules) {
+    for (const component of module.components) {
+      if (kindBelongsToModule(component.kind, module.module)) continue;
+      const home = model.schema.modules.find((m) => kindBelongsToModule(component.kind, m));
+      const fitting = model.kinds.filter((kind) => kindBelongsToModule(kind, module.module));
+      const fix = home === undefined ? `declare it in a module named "${pluralOf(component.kind)}"` : `move it to apps/${module.app}/${home}.ts`;
+      diagnostics.push(
+        at(component, ErrorCode.KindMismatch, `${component.key} is a "${component.kind}" component, but it is declared in the "${module.module}" module`, {
+          hint: `${fix}${fitting.length > 0 ? `, or register it as ${fitting.map((k) => `"${k}"`).join(" or ")}` : ""}`,
+        }),
+      );
+    }
+  }
+  return diagnostics;
+}
+
+/** SPOC007: two components with one key; reported at each later one, pointing at the first. */
+export function checkDuplicateKeys(model: ProjectModel): Diagnostic[] {
+  const byKey = new Map<string, AppModule["components"][number][]>();
+  for (const module of model.modules) {
+    for (const component of module.components) {
+      const group = byKey.get(component.key);
+      if (group) group.push(component);
+      else byKey.set(component.key, [component]);
+    }
+  }
+  const diagnostics: Diagnostic[] = [];
+  for (const [key, components] of byKey) {
+    if (components.length < 2) continue;
+    const [first, ...later] = [...components].sort(
+      (a, b) => compareText(a.file, b.file) || a.line - b.line || a.column - b.column || compareText(a.module, b.module),
+    );
+    if (first === undefined) continue;
+    for (const component of later) {
+      diagnostics.push(
+        at(component, ErrorCode.DuplicateKey, `component key "${key}" is declared twice: here (${component.module}) and at ${first.file}:${first.line}:${first.column} (${first.module})`, {
+          hint: "rename one of the exports; a key is \"<app>.<ExportName>\", so export names must be unique within an app",
+          related: [{ file: first.file, line: first.line, column: first.column, message: `"${key}" is first declared here` }],
+        }),
+      );
+    }
+  }
+  return diagnostics;
+}
+
+/** SPOC009: schema dependencies or hooks naming a module the schema does not have. */
+export function checkUnknownModules(model: ProjectModel): Diagnostic[] {
+  const { schema } = model;
+  const known = new Set(schema.modules);
+  const diagnostics: Diagnostic[] = [];
+  const report = (name: string, where: SourceLocation | undefined, what: string): void => {
+    const suggestion = closest(name, schema.modules);
+    diagnostics.push(
+      at(located(where ?? { file: schema.file }), ErrorCode.UnknownModule, `${what} names unknown module "${name}"; the schema's modules are ${schema.modules.map((m) => `"${m}"`).join(", ") || "none"}`, {
+        hint: suggestion === undefined ? `add "${name}" to modules in ${schema.file}, or remove it` : `did you mean "${suggestion}"?`,
+      }),
+    );
+  };
+  for (const [module, dependencies] of Object.entries(schema.dependencies)) {
+    if (!known.has(module)) report(module, schema.dependencyLocations[module], "schema dependencies");
+    for (const dependency of dependencies) {
+      if (!known.has(dependency)) report(dependency, schema.dependencyLocations[`${module}->${dependency}`], `dependencies.${module}`);
+    }
+  }
+  for (const [module, where] of Object.entries(schema.hookModules)) {
+    if (!known.has(module)) report(module, where, "schema hooks");
+  }
+  return diagnostics;
+}
+
+/** SPOC010: an app installed in every mode importing, at run time, an app installed only in some. */
+export function checkModeLeaks(model: ProjectModel): Diagnostic[] {
+  const modesOf = new Map(model.apps.map((app) => [app.name, app.modes]));
+  const everywhere = (app: string): boolean => model.modes.every((mode) => modesOf.get(app)?.includes(mode) === true);
+  const diagnostics: Diagnostic[] = [];
+  for (const module of model.modules) {
+    if (!everywhere(module.app)) continue;
+    for (const imported of runtimeImports(module)) {
+      const app = imported.target.slice(0, imported.target.lastIndexOf("."));
+      if (app === module.app || everywhere(app)) continue;
+      const modes = modesOf.get(app) ?? [];
+      diagnostics.push(
+        at(
+          imported,
+          ErrorCode.ModeLeak,
+          `${module.name} is installed in every mode but imports ${imported.target}, and app "${app}" is installed only in ${modes.join(", ") || "no mode"}`,
+          { hint: `install "${app}" in every mode (settings installedApps or [spoc.apps] production), or move this import into an app installed only where "${app}" is` },
+        ),
+      );
+    }
+  }
+  return diagnostics;
+}
+
+function runtimeImports(module: AppModule): ModuleImport[] {
+  return module.imports.filter((imported) => !imported.typeOnly);
+}
+
+/** `[a, b, c, a]` → `[[a, b], [b, c], [c, a]]`. */
+function edgesOf(cycle: readonly string[]): [string, string][] {
+  const edges: [string, string][] = [];
+  for (let i = 0; i + 1 < cycle.length; i++) edges.push([cycle[i] as string, cycle[i + 1] as string]);
+  return edges;
+}
+
+function located(location: SourceLocation): { file: string; line: number; column: number } {
+  return { file: location.file, line: location.line ?? 1, column: location.column ?? 1 };
+}
+
+function at(
+  where: { readonly file: string; readonly line: number; readonly column: number },
+  code: Diagnostic["code"],
+  message: string,
+  extra: Pick<Diagnostic, "hint" | "related">,
+): Diagnostic {
+  return { code, severity: "error", message, file: where.file, line: where.line, column: where.column, ...extra };
+}
+
+/** The candidate closest to `name` within an edit distance of 2 (ties: first in sorted order). */
+function closest(name: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of [...candidates].sort()) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance && candidate !== name) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

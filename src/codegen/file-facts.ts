@@ -1,0 +1,222 @@
+/**
+ * What one TypeScript file says about itself, read from its top-level statements only: its
+ * imports, its exports, the declarations that may be components, and the `Components`
+ * instances and registrars it declares. Depends on the file's text alone, so it is cached
+ * per file; resolving names across files happens later (kinds.ts, scan.ts).
+ */
+import { ts } from "ts-morph";
+import { decoratorsOf, hasModifier, positionOf, propertyName, stringValue, unwrap, type Position } from "./_ast.ts";
+
+/** A reference to a binding: `model`, or `c.model` through a namespace import. */
+export interface NameUse {
+  readonly name: string;
+  readonly member?: string;
+}
+
+/** An `import … from` or `export … from` declaration, at its module specifier. */
+export interface ImportFact extends Position {
+  readonly specifier: string;
+  /** `import type`, or every specifier is `type`: not a runtime edge. */
+  readonly typeOnly: boolean;
+}
+
+/** A value imported under a local name. `imported` is the export name, `"default"` or `"*"` (namespace). */
+export interface ImportBinding {
+  readonly specifier: string;
+  readonly imported: string;
+}
+
+/** `export { a as b } from "x"` (imported "a", exported "b"), `export * from "x"` ("*", "*"), `export * as ns from "x"` ("*", "ns"). */
+export interface ReExport {
+  readonly specifier: string;
+  readonly imported: string;
+  readonly exported: string;
+}
+
+/** A top-level class or `const` whose decorators or initializer call may be registrars. */
+export interface ComponentCandidate extends Position {
+  readonly local: string;
+  /** Decorators in source order, or the callee of the initializer. */
+  readonly uses: readonly NameUse[];
+}
+
+/** `const model = components.register("model")`. */
+export interface RegistrarFact {
+  readonly instance: NameUse;
+  readonly kind: string;
+}
+
+/** `const components = new Components("model", …)`. */
+export interface InstanceFact {
+  readonly constructorUse: NameUse;
+  readonly kinds: readonly string[];
+}
+
+export interface FileFacts {
+  readonly imports: readonly ImportFact[];
+  /** Local name → where it is imported from (value imports only). */
+  readonly bindings: ReadonlyMap<string, ImportBinding>;
+  /** Exported name → local name, for values declared in this file (`"default"` included). */
+  readonly exports: ReadonlyMap<string, string>;
+  readonly reExports: readonly ReExport[];
+  /** By local name. */
+  readonly candidates: ReadonlyMap<string, ComponentCandidate>;
+  /** By local name. */
+  readonly registrars: ReadonlyMap<string, RegistrarFact>;
+  /** By local name. */
+  readonly instances: ReadonlyMap<string, InstanceFact>;
+  /** `components.addType("x")` statements. */
+  readonly addedKinds: readonly RegistrarFact[];
+}
+
+/** Reads the facts of one parsed file. */
+export function readFileFacts(source: ts.SourceFile): FileFacts {
+  const imports: ImportFact[] = [];
+  const bindings = new Map<string, ImportBinding>();
+  const exports = new Map<string, string>();
+  const reExports: ReExport[] = [];
+  const candidates = new Map<string, ComponentCandidate>();
+  const registrars = new Map<string, RegistrarFact>();
+  const instances = new Map<string, InstanceFact>();
+  const addedKinds: RegistrarFact[] = [];
+
+  for (const statement of source.statements) {
+    if (ts.isImportDeclaration(statement)) {
+      const specifier = stringValue(statement.moduleSpecifier);
+      if (specifier === undefined) continue;
+      const clause = statement.importClause;
+      const named = clause?.namedBindings !== undefined && ts.isNamedImports(clause.namedBindings) ? clause.namedBindings : undefined;
+      const typeOnly =
+        clause !== undefined &&
+        (clause.isTypeOnly || (clause.name === undefined && named !== undefined && named.elements.length > 0 && named.elements.every((e) => e.isTypeOnly)));
+      imports.push({ specifier, typeOnly, ...positionOf(source, statement.moduleSpecifier) });
+      if (clause === undefined || clause.isTypeOnly) continue;
+      if (clause.name) bindings.set(clause.name.text, { specifier, imported: "default" });
+      const namedBindings = clause.namedBindings;
+      if (namedBindings !== undefined && ts.isNamespaceImport(namedBindings)) {
+        bindings.set(namedBindings.name.text, { specifier, imported: "*" });
+      }
+      for (const element of named?.elements ?? []) {
+        if (element.isTypeOnly) continue;
+        const imported = element.propertyName === undefined ? element.name.text : propertyName(element.propertyName);
+        if (imported !== undefined) bindings.set(element.name.text, { specifier, imported });
+      }
+    } else if (ts.isExportDeclaration(statement)) {
+      readExportDeclaration(source, statement, imports, exports, reExports);
+    } else if (ts.isExportAssignment(statement)) {
+      if (!statement.isExportEquals) {
+        const value = unwrap(statement.expression);
+        exports.set("default", ts.isIdentifier(value) ? value.text : "");
+      }
+    } else if (ts.isVariableStatement(statement)) {
+      const exported = hasModifier(statement, ts.SyntaxKind.ExportKeyword);
+      for (const declaration of statement.declarationList.declarations) {
+        if (exported) for (const name of boundNames(declaration.name)) exports.set(name, name);
+        if (!ts.isIdentifier(declaration.name) || declaration.initializer === undefined) continue;
+        readVariable(source, declaration.name, unwrap(declaration.initializer), candidates, registrars, instances);
+      }
+    } else if (ts.isClassDeclaration(statement)) {
+      const name = statement.name?.text;
+      readExportedDeclaration(statement, name, exports);
+      if (statement.name === undefined || name === undefined) continue;
+      const uses = decoratorsOf(statement)
+        .map((decorator) => nameUse(decorator.expression))
+        .filter((use) => use !== undefined);
+      if (uses.length > 0) candidates.set(name, { local: name, uses, ...positionOf(source, statement.name) });
+    } else if (ts.isFunctionDeclaration(statement) || ts.isEnumDeclaration(statement)) {
+      readExportedDeclaration(statement, statement.name?.text, exports);
+    } else if (ts.isModuleDeclaration(statement) && ts.isIdentifier(statement.name)) {
+      readExportedDeclaration(statement, statement.name.text, exports);
+    } else if (ts.isExpressionStatement(statement)) {
+      const call = unwrap(statement.expression);
+      const added = ts.isCallExpression(call) ? methodCall(call, "addType") : undefined;
+      if (added) addedKinds.push(added);
+    }
+  }
+  return { imports, bindings, exports, reExports, candidates, registrars, instances, addedKinds };
+}
+
+function readExportDeclaration(
+  source: ts.SourceFile,
+  statement: ts.ExportDeclaration,
+  imports: ImportFact[],
+  exports: Map<string, string>,
+  reExports: ReExport[],
+): void {
+  const specifier = statement.moduleSpecifier === undefined ? undefined : stringValue(statement.moduleSpecifier);
+  const clause = statement.exportClause;
+  const elements = clause !== undefined && ts.isNamedExports(clause) ? clause.elements : undefined;
+  if (specifier !== undefined && statement.moduleSpecifier !== undefined) {
+    const typeOnly = statement.isTypeOnly || (elements !== undefined && elements.length > 0 && elements.every((e) => e.isTypeOnly));
+    imports.push({ specifier, typeOnly, ...positionOf(source, statement.moduleSpecifier) });
+    if (statement.isTypeOnly) return;
+    if (clause === undefined) reExports.push({ specifier, imported: "*", exported: "*" });
+    else if (ts.isNamespaceExport(clause)) {
+      const exported = propertyName(clause.name);
+      if (exported !== undefined) reExports.push({ specifier, imported: "*", exported });
+    }
+  }
+  if (statement.isTypeOnly) return;
+  for (const element of elements ?? []) {
+    if (element.isTypeOnly) continue;
+    const exported = propertyName(element.name);
+    const local = element.propertyName === undefined ? exported : propertyName(element.propertyName);
+    if (exported === undefined || local === undefined) continue;
+    if (specifier === undefined) exports.set(exported, local);
+    else reExports.push({ specifier, imported: local, exported });
+  }
+}
+
+function readExportedDeclaration(node: ts.Node, name: string | undefined, exports: Map<string, string>): void {
+  if (!hasModifier(node, ts.SyntaxKind.ExportKeyword)) return;
+  if (hasModifier(node, ts.SyntaxKind.DefaultKeyword)) exports.set("default", name ?? "");
+  else if (name !== undefined) exports.set(name, name);
+}
+
+function readVariable(
+  source: ts.SourceFile,
+  name: ts.Identifier,
+  initializer: ts.Expression,
+  candidates: Map<string, ComponentCandidate>,
+  registrars: Map<string, RegistrarFact>,
+  instances: Map<string, InstanceFact>,
+): void {
+  if (ts.isNewExpression(initializer)) {
+    const constructorUse = nameUse(initializer.expression);
+    if (constructorUse === undefined) return;
+    const kinds = (initializer.arguments ?? []).map((argument) => stringValue(unwrap(argument))).filter((kind) => kind !== undefined);
+    instances.set(name.text, { constructorUse, kinds: kinds.map((kind) => kind.trim().toLowerCase()) });
+  } else if (ts.isCallExpression(initializer)) {
+    const registrar = methodCall(initializer, "register");
+    if (registrar) registrars.set(name.text, registrar);
+    const use = nameUse(initializer.expression);
+    if (use !== undefined) candidates.set(name.text, { local: name.text, uses: [use], ...positionOf(source, name) });
+  }
+}
+
+/** `<instance>.<method>("kind", …)` → the instance and the kind. */
+function methodCall(call: ts.CallExpression, method: string): RegistrarFact | undefined {
+  const callee = unwrap(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== method) return undefined;
+  const instance = nameUse(callee.expression);
+  const first = call.arguments[0];
+  const kind = first === undefined ? undefined : stringValue(unwrap(first));
+  return instance === undefined || kind === undefined ? undefined : { instance, kind: kind.trim().toLowerCase() };
+}
+
+/** `name` or `namespace.member`; anything else is not a name this scanner follows. */
+function nameUse(expression: ts.Expression): NameUse | undefined {
+  const node = unwrap(expression);
+  if (ts.isIdentifier(node)) return { name: node.text };
+  if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && ts.isIdentifier(node.name)) {
+    return { name: node.expression.text, member: node.name.text };
+  }
+  return undefined;
+}
+
+function boundNames(name: ts.BindingName): string[] {
+  if (ts.isIdentifier(name)) return [name.text];
+  const names: string[] = [];
+  for (const element of name.elements) if (!ts.isOmittedExpression(element)) names.push(...boundNames(element.name));
+  return names;
+}

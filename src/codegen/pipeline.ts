@@ -1,0 +1,92 @@
+/**
+ * One run of the generator: read project → scan → check → load order → render. Writes
+ * nothing (see `writeIfChanged`); `spoc gen`, `spoc check`, `spoc graph`, watch mode and the
+ * esbuild plugin all call this one function.
+ */
+import { resolve } from "node:path";
+import { beginRun, createScanCache, endRun, type ScanCache } from "./cache.ts";
+import { runChecks } from "./checks.ts";
+import { computeLoadOrder } from "./load-order.ts";
+import type { Diagnostic, PipelineResult, ProjectModel } from "./model.ts";
+import { resolvePluginFiles } from "./plugins.ts";
+import { readProject } from "./read-project.ts";
+import { renderRegistry } from "./render-registry.ts";
+import { createFileExistence } from "./resolve.ts";
+import { scanApps } from "./scan.ts";
+
+export { createScanCache, type ScanCache };
+
+export interface PipelineOptions {
+  /** The project root (holding `config/` and `apps/`); made absolute. */
+  readonly root: string;
+  /**
+   * Per-file results kept between runs: pass the same cache to every run of a watch session
+   * so a rerun parses only the files that changed.
+   * @default a new cache, used for this run only
+   */
+  readonly cache?: ScanCache;
+}
+
+/**
+ * Reads and scans the project under `root`, checks it, and renders the registry when there is
+ * no error. Problems in the project are diagnostics, never exceptions; an exception means the
+ * generator itself could not work (e.g. a file it could not read).
+ */
+export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
+  const root = resolve(options.root);
+  const cache = options.cache ?? createScanCache();
+  beginRun(cache);
+  try {
+    const declarations = readProject(root, cache);
+    const diagnostics: Diagnostic[] = [...declarations.diagnostics];
+    const ignored = new Set(declarations.config.checkIgnore);
+    if (declarations.schema === undefined) return finish(undefined, diagnostics, ignored, undefined);
+
+    const existence = createFileExistence();
+    const scan = scanApps({ root, apps: declarations.apps, modules: declarations.schema.modules }, cache, existence);
+    const plugins = resolvePluginFiles(root, declarations.plugins, cache, existence);
+    const model: ProjectModel = {
+      root,
+      modes: declarations.modes,
+      apps: declarations.apps,
+      schema: declarations.schema,
+      kinds: scan.kinds,
+      modules: scan.modules,
+      plugins: plugins.plugins,
+      appFolders: declarations.appFolders,
+      settings: declarations.settings,
+      ignoredCodes: [...ignored].sort(),
+      inputs: [...new Set([...declarations.inputs, ...scan.inputs, ...plugins.inputs])].sort(),
+    };
+    diagnostics.push(...plugins.diagnostics, ...runChecks(model));
+    return finish(model, diagnostics, ignored, computeLoadOrder(model));
+  } finally {
+    endRun(cache);
+  }
+}
+
+function finish(
+  model: ProjectModel | undefined,
+  found: readonly Diagnostic[],
+  ignored: ReadonlySet<string>,
+  loadOrder: readonly string[] | undefined,
+): PipelineResult {
+  const diagnostics = found.filter((diagnostic) => !ignored.has(diagnostic.code)).sort(compareDiagnostics);
+  const ok = !diagnostics.some((diagnostic) => diagnostic.severity === "error");
+  return {
+    model,
+    diagnostics,
+    silenced: found.length - diagnostics.length,
+    loadOrder,
+    registry: ok && model !== undefined && loadOrder !== undefined ? renderRegistry(model, loadOrder) : undefined,
+  };
+}
+
+/** By file, line, column, code, then message. */
+export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  return compare(a.file, b.file) || a.line - b.line || a.column - b.column || compare(a.code, b.code) || compare(a.message, b.message);
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,176 @@
+/**
+ * The first stage: what the project declares, read without running any of it —
+ * `config/spoc.toml` (through the config module), `config/settings.ts` and
+ * `config/schema.ts` (statically), and the folders under `apps/`.
+ */
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import {
+  PROJECT_CONFIG_FILE,
+  SETTINGS_FILE,
+  defaultProjectConfig,
+  installedApps,
+  knownModes,
+  locateTomlKey,
+  parseProjectConfig,
+  type ProjectConfig,
+} from "../config/index.ts";
+import { ErrorCode, SpocError, type SourceLocation } from "../errors.ts";
+import { readCached, readParsed, type ScanCache } from "./cache.ts";
+import type { AppRecord, Diagnostic, SchemaModel } from "./model.ts";
+import { missingSchema, readSchema } from "./read-schema.ts";
+import { NO_SETTINGS, readSettings } from "./read-settings.ts";
+
+/** Where the schema lives, relative to the project root. */
+export const SCHEMA_FILE = "config/schema.ts";
+
+/** A plugin reference as declared, before it is resolved. */
+export interface PluginDeclaration {
+  readonly group: string;
+  readonly ref: string;
+  readonly declaredAt: SourceLocation;
+}
+
+/** Everything the project declares. */
+export interface ProjectDeclarations {
+  readonly config: ProjectConfig;
+  /** Every known mode, sorted. */
+  readonly modes: readonly string[];
+  /** In installation order (see `readProject`). */
+  readonly apps: readonly AppRecord[];
+  /** Folder names under `apps/`, sorted. */
+  readonly appFolders: readonly string[];
+  /** `undefined` when the schema is missing or its modules cannot be read. */
+  readonly schema: SchemaModel | undefined;
+  /** `config/settings.ts` and its settings export, when the file exists. */
+  readonly settings: { readonly file: string; readonly exportName: string } | undefined;
+  readonly plugins: readonly PluginDeclaration[];
+  readonly diagnostics: readonly Diagnostic[];
+  /** The configuration files, relative to the root (some may not exist). */
+  readonly inputs: readonly string[];
+}
+
+type TomlRead = { readonly text: string; readonly config: ProjectConfig } | { readonly text: string; readonly error: unknown };
+
+/**
+ * Reads the project's declarations. Apps are ordered by first appearance in the installed apps
+ * of the configured mode, then of the other known modes in sorted order; each app's modes are
+ * the modes that install it, sorted.
+ */
+export function readProject(root: string, cache: ScanCache): ProjectDeclarations {
+  const diagnostics: Diagnostic[] = [];
+
+  const toml = readCached<TomlRead>(cache, "toml", join(root, PROJECT_CONFIG_FILE), (text) => {
+    try {
+      return { text, config: parseProjectConfig(text, PROJECT_CONFIG_FILE) };
+    } catch (error) {
+      return { text, error };
+    }
+  });
+  let config = defaultProjectConfig();
+  if (toml !== undefined && "error" in toml) diagnostics.push(configDiagnostic(toml.error));
+  else if (toml !== undefined) config = toml.config;
+  const tomlText = toml?.text ?? "";
+
+  const settings = readParsed(cache, "settings", join(root, SETTINGS_FILE), (source) => readSettings(SETTINGS_FILE, source));
+  diagnostics.push(...(settings ?? NO_SETTINGS).diagnostics);
+  const schemaRead = readParsed(cache, "schema", join(root, SCHEMA_FILE), (source) => readSchema(SCHEMA_FILE, source)) ?? missingSchema(SCHEMA_FILE);
+  diagnostics.push(...schemaRead.diagnostics);
+
+  const appFolders = listFolders(join(root, "apps"));
+  const folderSet = new Set(appFolders);
+  const modes = knownModes(config);
+  const settingsApps = (settings ?? NO_SETTINGS).installedApps;
+  const apps = new Map<string, { modes: string[]; declaredAt: SourceLocation }>();
+  for (const mode of [config.mode, ...modes.filter((m) => m !== config.mode)]) {
+    if (!Object.hasOwn(config.modes, mode)) continue;
+    for (const app of installedApps(settingsApps.map((a) => a.value), config, mode)) {
+      const record = apps.get(app);
+      if (record) record.modes.push(mode);
+      else apps.set(app, { modes: [mode], declaredAt: appDeclaration(app, mode, settingsApps, config, tomlText) });
+    }
+  }
+
+  const plugins: PluginDeclaration[] = [];
+  const seen = new Set<string>();
+  const declare = (group: string, ref: string, declaredAt: SourceLocation): void => {
+    const key = `${group}\0${ref}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    plugins.push({ group, ref, declaredAt });
+  };
+  for (const [group, refs] of Object.entries(config.plugins)) {
+    for (const ref of refs) declare(group, ref, locateTomlString(tomlText, "spoc.plugins", group, ref));
+  }
+  for (const { group, refs } of (settings ?? NO_SETTINGS).plugins) {
+    for (const ref of refs) declare(group, ref.value, { file: SETTINGS_FILE, line: ref.line, column: ref.column });
+  }
+
+  return {
+    config,
+    modes,
+    apps: [...apps].map(([name, record]) => ({ name, modes: record.modes.sort(), exists: folderSet.has(name), declaredAt: record.declaredAt })),
+    appFolders,
+    schema: schemaRead.schema,
+    settings: settings === undefined ? undefined : { file: SETTINGS_FILE, exportName: settings.exportName },
+    plugins,
+    diagnostics,
+    inputs: [PROJECT_CONFIG_FILE, SCHEMA_FILE, SETTINGS_FILE].sort(),
+  };
+}
+
+/** A problem `parseProjectConfig` threw, as an SPOC008 at its location. */
+function configDiagnostic(error: unknown): Diagnostic {
+  if (!(error instanceof SpocError)) throw error;
+  return {
+    code: ErrorCode.InvalidConfig,
+    severity: "error",
+    message: error.message,
+    file: error.location?.file ?? PROJECT_CONFIG_FILE,
+    line: error.location?.line ?? 1,
+    column: error.location?.column ?? 1,
+    hint: error.hint ?? `fix ${PROJECT_CONFIG_FILE}`,
+  };
+}
+
+/** Where `app` is named: in settings' `installedApps`, or in the `[spoc.apps]` list that adds it in `mode`. */
+function appDeclaration(
+  app: string,
+  mode: string,
+  settingsApps: readonly { value: string; line: number; column: number }[],
+  config: ProjectConfig,
+  tomlText: string,
+): SourceLocation {
+  const inSettings = settingsApps.find((entry) => entry.value === app);
+  if (inSettings) return { file: SETTINGS_FILE, line: inSettings.line, column: inSettings.column };
+  const cascade = [...(config.modes[mode] ?? [mode])].reverse();
+  const step = cascade.find((m) => config.apps[m]?.includes(app)) ?? mode;
+  return locateTomlString(tomlText, "spoc.apps", step, app);
+}
+
+/** The position of the string `value` in the TOML list `table.key`, or of the key when not found. */
+function locateTomlString(text: string, table: string, key: string, value: string): SourceLocation {
+  const at = locateTomlKey(text, PROJECT_CONFIG_FILE, table, key);
+  const lines = text.split(/\r?\n/);
+  for (let index = (at.line ?? 1) - 1; index < lines.length; index++) {
+    const line = lines[index] ?? "";
+    if (index >= (at.line ?? 1) && /^\s*\[/.test(line)) break;
+    for (const quote of ['"', "'"]) {
+      const column = line.indexOf(`${quote}${value}${quote}`, index === (at.line ?? 1) - 1 ? (at.column ?? 1) - 1 : 0);
+      if (column >= 0) return { file: PROJECT_CONFIG_FILE, line: index + 1, column: column + 1 };
+    }
+  }
+  return { file: PROJECT_CONFIG_FILE, line: at.line ?? 1, column: at.column ?? 1 };
+}
+
+function listFolders(path: string): string[] {
+  try {
+    return readdirSync(path, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name)
+      .sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw error;
+  }
+}
