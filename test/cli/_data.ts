@@ -62,6 +62,8 @@ export const model: ProjectModel = {
     },
   ],
   plugins: [],
+  appFolders: ["blog", "users"],
+  settings: { file: "config/settings.ts", exportName: "default" },
   ignoredCodes: ["SPOC003"],
   inputs: ["apps/blog/services.ts", "apps/users/models.ts", "apps/users/services.ts", "config/schema.ts"],
 };
