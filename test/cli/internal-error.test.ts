@@ -1,0 +1,37 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+
+vi.mock("../../src/codegen/pipeline.ts", async (importOriginal) => ({
+  ...(await importOriginal<object>()),
+  runPipeline: async () => {
+    throw new Error("boom");
+  },
+}));
+
+const { runCli } = await import("../../src/cli.ts");
+
+function capture() {
+  let stdout = "";
+  let stderr = "";
+  const io = { stdout: (t: string) => void (stdout += t), stderr: (t: string) => void (stderr += t), color: false };
+  return { io, out: () => ({ stdout, stderr }) };
+}
+
+describe("an internal crash", () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it("prints the message and 'this is a bug', exit 2, no stack trace", async () => {
+    vi.stubEnv("SPOC_DEBUG", "");
+    const { io, out } = capture();
+    expect(await runCli(["check", "--root", "."], io)).toBe(2);
+    expect(out().stderr).toContain("spoc: internal error: boom");
+    expect(out().stderr).toContain("this is a bug");
+    expect(out().stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("prints the stack with SPOC_DEBUG=1", async () => {
+    vi.stubEnv("SPOC_DEBUG", "1");
+    const { io, out } = capture();
+    expect(await runCli(["graph", "--root", "."], io)).toBe(2);
+    expect(out().stderr).toMatch(/\n\s+at /);
+  });
+});
