@@ -1,0 +1,191 @@
+/**
+ * Watch mode: regenerate `generated/registry.ts` whenever apps, config, schema or
+ * another input of the registry changes, including folders and files created after the
+ * watch started. One ScanCache is reused, so a change re-parses only what changed; a
+ * burst of events is debounced into one run; the registry's own folder is never watched.
+ */
+import { readdirSync, statSync, watch, type FSWatcher } from "node:fs";
+import { join, relative, resolve, sep } from "node:path";
+import { generateRegistry, type Generation } from "./generate.ts";
+import { createScanCache } from "./pipeline.ts";
+
+/** What one regeneration did, or how it failed. `changed` is empty for the first run. */
+export type WatchEvent =
+  | { readonly type: "generated"; readonly generation: Generation; readonly changed: readonly string[] }
+  | { readonly type: "failed"; readonly error: unknown; readonly changed: readonly string[] };
+
+export interface WatchOptions {
+  /** Project root. */
+  readonly root: string;
+  /** Called after every run, the first one included. */
+  readonly onEvent?: (event: WatchEvent) => void;
+  /** Quiet time after the last file event before regenerating, in ms. @default 30 */
+  readonly debounceMs?: number;
+}
+
+export interface ProjectWatcher {
+  /** Stops watching and waits for a run in progress to finish. */
+  close(): Promise<void>;
+}
+
+/** Folders of a project that are always watched, when they exist (or once they do). */
+const sourceFolders = ["apps", "config", "framework"];
+/** Never watched: the generator's own output, dependencies, build output. */
+const ignoredFolders = new Set(["generated", "node_modules", "dist", "coverage"]);
+
+/**
+ * Generates once, then watches. Resolves after the first run, with its event delivered.
+ */
+export async function watchProject(options: WatchOptions): Promise<ProjectWatcher> {
+  const root = resolve(options.root);
+  const debounceMs = options.debounceMs ?? 30;
+  const cache = createScanCache();
+  const emit = options.onEvent ?? (() => {});
+  const tops = new Set(sourceFolders);
+  let inputs = new Set<string>();
+  let pending = new Set<string>();
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let closed = false;
+
+  const run = async (changed: readonly string[]): Promise<void> => {
+    try {
+      const generation = await generateRegistry({ root, cache });
+      const model = generation.result.model;
+      if (model !== undefined) {
+        inputs = new Set(model.inputs);
+        for (const input of model.inputs) {
+          const top = input.split("/")[0];
+          if (top !== undefined && input.includes("/") && !isIgnoredName(top) && !tops.has(top)) {
+            tops.add(top);
+            tree.watchTree(join(root, top));
+          }
+        }
+      }
+      emit({ type: "generated", generation, changed });
+    } catch (error) {
+      emit({ type: "failed", error, changed });
+    }
+  };
+
+  const flush = (): void => {
+    timer = undefined;
+    if (closed || pending.size === 0) return;
+    if (running !== undefined) return; // picked up when the current run ends
+    const changed = [...pending].sort();
+    pending = new Set();
+    running = run(changed).finally(() => {
+      running = undefined;
+      if (pending.size > 0 && !closed) schedule();
+    });
+  };
+  const schedule = (): void => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = setTimeout(flush, debounceMs);
+  };
+
+  const tree = new TreeWatcher(root, (path) => {
+    if (closed) return;
+    const top = path.split("/")[0] ?? path;
+    const atRoot = !path.includes("/");
+    if (atRoot && !tops.has(top) && !inputs.has(path) && !path.startsWith(".env")) return;
+    if (atRoot && tops.has(top)) tree.watchTree(join(root, top));
+    pending.add(path);
+    schedule();
+  });
+  tree.watchDirectory(root, false);
+  for (const top of tops) tree.watchTree(join(root, top));
+
+  await run([]);
+  return {
+    async close(): Promise<void> {
+      closed = true;
+      if (timer !== undefined) clearTimeout(timer);
+      tree.close();
+      await running;
+    },
+  };
+}
+
+function isIgnoredName(name: string): boolean {
+  return ignoredFolders.has(name) || name.startsWith(".") || name.endsWith("~") || /\.sw[px]$/.test(name);
+}
+
+/**
+ * Non-recursive `fs.watch` on every folder of a tree: a folder watch reports its
+ * children's edits, creations and renames (editors' atomic saves included), and new
+ * subfolders get their own watch as they appear.
+ */
+class TreeWatcher {
+  private readonly watchers = new Map<string, FSWatcher>();
+
+  constructor(
+    private readonly root: string,
+    private readonly onChange: (path: string) => void,
+  ) {}
+
+  /** Watches `dir` and, unless `recursive` is false, every folder below it. */
+  watchDirectory(dir: string, recursive = true): void {
+    if (this.watchers.has(dir)) return;
+    let watcher: FSWatcher;
+    try {
+      watcher = watch(dir, { persistent: true }, (_event, name) => this.onEvent(dir, recursive, name));
+    } catch {
+      return; // not there (yet): the parent's watch reports its creation
+    }
+    watcher.on("error", () => this.unwatch(dir));
+    this.watchers.set(dir, watcher);
+    if (!recursive) return;
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (entry.isDirectory() && !isIgnoredName(entry.name)) this.watchDirectory(join(dir, entry.name));
+    }
+  }
+
+  watchTree(dir: string): void {
+    this.watchDirectory(dir, true);
+  }
+
+  close(): void {
+    for (const watcher of this.watchers.values()) watcher.close();
+    this.watchers.clear();
+  }
+
+  private onEvent(dir: string, recursive: boolean, name: string | Buffer | null): void {
+    if (name === null) {
+      this.onChange(this.relative(dir));
+      return;
+    }
+    const base = String(name);
+    if (isIgnoredName(base) && !base.startsWith(".env")) return;
+    const path = join(dir, base);
+    if (recursive) {
+      let isDirectory = false;
+      try {
+        isDirectory = statSync(path).isDirectory();
+      } catch {
+        this.unwatch(path);
+      }
+      if (isDirectory) this.watchDirectory(path);
+    }
+    this.onChange(this.relative(path));
+  }
+
+  private unwatch(dir: string): void {
+    for (const [watched, watcher] of this.watchers) {
+      if (watched === dir || watched.startsWith(dir + sep)) {
+        watcher.close();
+        this.watchers.delete(watched);
+      }
+    }
+  }
+
+  private relative(path: string): string {
+    return relative(this.root, path).split(sep).join("/");
+  }
+}

@@ -1,0 +1,109 @@
+import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import type { ProjectWatcher, WatchEvent } from "../../src/codegen/watch.ts";
+import { watchProject } from "../../src/codegen/watch.ts";
+import { copyFixture, removeCopies, waitFor } from "./_project.ts";
+
+afterAll(removeCopies);
+
+let watcher: ProjectWatcher | undefined;
+afterEach(async () => {
+  await watcher?.close();
+  watcher = undefined;
+});
+
+/** Starts watching a fresh copy of the clean fixture; `next(predicate)` waits for a later event. */
+async function watchCopy() {
+  const root = await copyFixture("cli-clean");
+  const events: WatchEvent[] = [];
+  watcher = await watchProject({ root, onEvent: (event) => events.push(event) });
+  let seen = events.length;
+  const registry = (): Promise<string> => readFile(join(root, "generated/registry.ts"), "utf8");
+  /** The first event after the previous `next` (or the start) that satisfies `accept`. */
+  const next = (what: string, accept: (event: WatchEvent) => boolean): Promise<WatchEvent> =>
+    waitFor(what, () => {
+      const index = events.findIndex((event, i) => i >= seen && accept(event));
+      if (index < 0) return undefined;
+      seen = index + 1;
+      return events[index];
+    });
+  return { root, events, registry, next };
+}
+
+const errorsOf = (event: WatchEvent) =>
+  event.type === "generated" ? event.generation.result.diagnostics.filter((d) => d.severity === "error") : [];
+
+describe("watchProject", () => {
+  it("generates once at start", async () => {
+    const { events, registry } = await watchCopy();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ type: "generated", changed: [], generation: { written: true } });
+    expect(await registry()).toContain('"blog.PostService"');
+  });
+
+  it("regenerates when an app file changes", async () => {
+    const { root, registry, next } = await watchCopy();
+    const file = join(root, "apps/blog/models.ts");
+    await writeFile(file, `${await readFile(file, "utf8")}\n@model\nexport class Comment {}\n`);
+    const event = await next("a run that writes blog.Comment", (e) => e.type === "generated" && e.generation.written);
+    expect(event.changed).toContain("apps/blog/models.ts");
+    expect(await registry()).toContain('"blog.Comment"');
+  });
+
+  it("picks up a new app folder created after the start, with the settings change", async () => {
+    const { root, registry, next } = await watchCopy();
+    await mkdir(join(root, "apps/shop"));
+    await writeFile(
+      join(root, "apps/shop/models.ts"),
+      'import { model } from "../../framework/components.ts";\n\n@model\nexport class Product {}\n',
+    );
+    await writeFile(join(root, "apps/shop/services.ts"), "export const nothing = 0;\n");
+    const settings = join(root, "config/settings.ts");
+    await writeFile(settings, (await readFile(settings, "utf8")).replace('"blog"]', '"blog", "shop"]'));
+    await next("a run that writes shop.Product", (e) => e.type === "generated" && e.generation.written && e.generation.result.registry?.includes('"shop.Product"') === true);
+    expect(await registry()).toContain('"shop.Product"');
+
+    // A file created later inside the new folder is watched too.
+    await writeFile(join(root, "apps/shop/services.ts"), 'import { service } from "../../framework/components.ts";\n\n@service\nexport class CartService {}\n');
+    await next("a run that writes shop.CartService", (e) => e.type === "generated" && e.generation.written);
+    expect(await registry()).toContain('"shop.CartService"');
+  });
+
+  it("reports a broken state, keeps watching, and regenerates once it is fixed", async () => {
+    const { root, registry, next } = await watchCopy();
+    const file = join(root, "apps/users/services.ts");
+    const original = await readFile(file, "utf8");
+    const before = await registry();
+    await writeFile(file, `import { PostService } from "../blog/services.ts";\n${original}\nexport const posts = () => new PostService();\n`);
+    const broken = await next("a run with errors", (e) => errorsOf(e).length > 0);
+    expect(errorsOf(broken).map((d) => d.code)).toContain("SPOC002");
+    expect(broken).toMatchObject({ generation: { written: false } });
+    expect(await registry()).toBe(before);
+
+    await writeFile(file, `${original}\n@service\nexport class AuditService {}\n`);
+    await next("a clean run that writes", (e) => e.type === "generated" && errorsOf(e).length === 0 && e.generation.written);
+    expect(await registry()).toContain('"users.AuditService"');
+  });
+
+  it("does not rewrite the registry when an edit does not change it", async () => {
+    const { root, next } = await watchCopy();
+    const registryPath = join(root, "generated/registry.ts");
+    const { mtimeMs } = await stat(registryPath);
+    const file = join(root, "apps/users/services.ts");
+    await writeFile(file, (await readFile(file, "utf8")).replace("return new User(name);", "return new User(name.trim());"));
+    const event = await next("a run after the edit", (e) => e.type === "generated" && e.changed.includes("apps/users/services.ts"));
+    expect(event).toMatchObject({ generation: { written: false } });
+    expect((await stat(registryPath)).mtimeMs).toBe(mtimeMs);
+  });
+
+  it("ignores its own output", async () => {
+    const { root, events } = await watchCopy();
+    await writeFile(join(root, "generated/other.ts"), "export {};\n");
+    const file = join(root, "apps/blog/models.ts");
+    await writeFile(file, `${await readFile(file, "utf8")}// touched\n`);
+    await waitFor("a run after the app edit", () => (events.length > 1 ? true : undefined));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    for (const event of events.slice(1)) expect(event.changed.some((path) => path.startsWith("generated/"))).toBe(false);
+  });
+});
