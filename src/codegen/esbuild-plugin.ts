@@ -1,0 +1,99 @@
+/**
+ * The esbuild plugin: runs the pipeline at the start of every build and rebuild, writes
+ * the registry when it changed, fails the build with located errors on diagnostics, and
+ * tells esbuild's watch mode which files and folders the registry depends on.
+ */
+import { readFile } from "node:fs/promises";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import type { Message, PartialMessage, Plugin } from "esbuild";
+import { generateRegistry, registryFile } from "./generate.ts";
+import type { Diagnostic, PipelineResult } from "./model.ts";
+import { createScanCache } from "./pipeline.ts";
+
+export interface SpocPluginOptions {
+  /** Project root. @default esbuild's `absWorkingDir`, else the current directory */
+  readonly root?: string;
+}
+
+/** `esbuild.build({ plugins: [spocPlugin()] })`. */
+export function spocPlugin(options: SpocPluginOptions = {}): Plugin {
+  return {
+    name: "spoc",
+    setup(build) {
+      const cwd = build.initialOptions.absWorkingDir ?? process.cwd();
+      const root = resolve(cwd, options.root ?? ".");
+      const registryPath = join(root, registryFile);
+      const cache = createScanCache();
+      let last: PipelineResult | undefined;
+
+      build.onStart(async () => {
+        const { result } = await generateRegistry({ root, cache });
+        last = result;
+        const messages = await Promise.all(result.diagnostics.map((d) => toMessage(d, root, cwd)));
+        return {
+          errors: messages.filter((_, i) => result.diagnostics[i]?.severity === "error"),
+          warnings: messages.filter((_, i) => result.diagnostics[i]?.severity !== "error"),
+        };
+      });
+
+      build.onLoad({ filter: /[\\/]generated[\\/]registry\.ts$/ }, async (args) => {
+        if (resolve(args.path) !== registryPath) return undefined;
+        return {
+          contents: await readFile(registryPath, "utf8"),
+          loader: "ts",
+          resolveDir: dirname(registryPath),
+          ...watched(root, last),
+        };
+      });
+    },
+  };
+}
+
+/** What the registry depends on: every input file, and the folders where apps and modules appear. */
+function watched(root: string, result: PipelineResult | undefined): { watchFiles: string[]; watchDirs: string[] } {
+  const model = result?.model;
+  const watchFiles = (model?.inputs ?? []).map((file) => join(root, file));
+  const dirs = new Set([join(root, "apps"), join(root, "config")]);
+  for (const app of model?.apps ?? []) dirs.add(join(root, "apps", app.name));
+  for (const file of model?.inputs ?? []) if (file.includes("/")) dirs.add(dirname(join(root, file)));
+  return { watchFiles: watchFiles.sort(), watchDirs: [...dirs].sort() };
+}
+
+async function toMessage(diagnostic: Diagnostic, root: string, cwd: string): Promise<PartialMessage> {
+  const notes: PartialMessage["notes"] & object = [];
+  if (diagnostic.cycle !== undefined) notes.push({ text: `cycle: ${diagnostic.cycle.join(" -> ")}` });
+  for (const related of diagnostic.related ?? []) {
+    notes.push({
+      text: related.message,
+      location: related.file === "" ? null : await location(related.file, related.line ?? 1, related.column ?? 1, root, cwd),
+    });
+  }
+  if (diagnostic.hint !== undefined) notes.push({ text: `hint: ${diagnostic.hint}` });
+  return {
+    id: diagnostic.code,
+    pluginName: "spoc",
+    text: `${diagnostic.code}: ${diagnostic.message}`,
+    location: diagnostic.file === "" ? null : await location(diagnostic.file, diagnostic.line, diagnostic.column, root, cwd),
+    notes,
+  };
+}
+
+async function location(file: string, line: number, column: number, root: string, cwd: string): Promise<Message["location"]> {
+  const absolute = isAbsolute(file) ? file : join(root, file);
+  let lineText = "";
+  try {
+    lineText = (await readFile(absolute, "utf8")).split(/\r?\n/)[line - 1] ?? "";
+  } catch {
+    // no source line to show
+  }
+  return {
+    file: relative(cwd, absolute).split(sep).join("/"),
+    namespace: "file",
+    line: Math.max(1, line),
+    // esbuild's columns are 0-based, in UTF-8 bytes
+    column: lineText === "" ? Math.max(0, column - 1) : Buffer.byteLength(lineText.slice(0, Math.max(0, column - 1))),
+    length: 0,
+    lineText,
+    suggestion: "",
+  };
+}

@@ -1,0 +1,73 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import * as esbuild from "esbuild";
+import { afterAll, describe, expect, it } from "vitest";
+import { spocPlugin } from "../../src/codegen/esbuild-plugin.ts";
+import { runPipeline } from "../../src/codegen/pipeline.ts";
+import { copyFixture, removeCopies, waitFor } from "../cli/_project.ts";
+
+afterAll(removeCopies);
+
+const options = (root: string): esbuild.BuildOptions => ({
+  absWorkingDir: root,
+  entryPoints: { registry: "generated/registry.ts" },
+  outdir: join(root, "dist"),
+  bundle: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  packages: "external",
+  splitting: true,
+  write: false,
+  logLevel: "silent",
+  plugins: [spocPlugin()],
+});
+
+describe("spocPlugin", () => {
+  it("generates the registry and builds a clean project", async () => {
+    const root = await copyFixture("cli-clean");
+    const result = await esbuild.build(options(root));
+    expect(result.errors).toEqual([]);
+    expect(await readFile(join(root, "generated/registry.ts"), "utf8")).toContain('"users.UserService"');
+    const output = result.outputFiles?.map((file) => file.text).join("\n") ?? "";
+    expect(output).toMatch(/UserService = class/); // the lazily imported app modules are bundled as chunks
+  });
+
+  it("fails the build with an esbuild error at the diagnostic's file and line", async () => {
+    const root = await copyFixture("cli-cycle");
+    const [diagnostic] = (await runPipeline({ root })).diagnostics;
+    expect(diagnostic).toBeDefined();
+    const failure = await esbuild.build(options(root)).then(
+      () => undefined,
+      (error: esbuild.BuildFailure) => error,
+    );
+    // With no registry written, esbuild may also report the entry point missing.
+    const error = failure?.errors.find((e) => e.text.startsWith("SPOC002"));
+    expect(error?.text).toContain("SPOC002");
+    expect(error?.location).toMatchObject({ file: diagnostic?.file, line: diagnostic?.line, column: (diagnostic?.column ?? 1) - 1 });
+    expect(error?.location?.lineText).toMatch(/^import /);
+  });
+
+  it("regenerates in esbuild's watch mode when an app file changes", async () => {
+    const root = await copyFixture("cli-clean");
+    const builds: esbuild.BuildResult[] = [];
+    const context = await esbuild.context({
+      ...options(root),
+      write: true,
+      plugins: [spocPlugin(), { name: "count", setup: (build) => build.onEnd((result) => void builds.push(result)) }],
+    });
+    try {
+      await context.watch();
+      await waitFor("the first build", () => (builds.length > 0 ? true : undefined));
+      const file = join(root, "apps/blog/models.ts");
+      await writeFile(file, `${await readFile(file, "utf8")}\n@model\nexport class Comment {}\n`);
+      await waitFor(
+        "a rebuild with blog.Comment",
+        async () => ((await readFile(join(root, "generated/registry.ts"), "utf8")).includes('"blog.Comment"') ? true : undefined),
+        20_000,
+      );
+    } finally {
+      await context.dispose();
+    }
+  });
+});
