@@ -94,10 +94,14 @@ export function checkLayers(model: ProjectModel): Diagnostic[] {
     for (const imported of runtimeImports(module)) {
       const target = byName.get(imported.target);
       if (target === undefined || target.module === module.module || allowed.has(target.module)) continue;
-      const may = [module.module, ...model.schema.modules.filter((m) => allowed.has(m))];
+      const may = model.schema.modules.filter((m) => allowed.has(m)).map((m) => `"${m}"`);
+      const rule =
+        may.length === 0
+          ? `"${module.module}" has no schema dependencies, so it may import only other "${module.module}" modules`
+          : `"${module.module}" may import other "${module.module}" modules and ${may.join(", ")}`;
       diagnostics.push(
-        at(imported, ErrorCode.LayerViolation, `${module.name} imports ${target.name}, but "${module.module}" may not depend on "${target.module}" in ${model.schema.file}`, {
-          hint: `"${module.module}" modules may import: ${may.map((m) => `"${m}"`).join(", ")}; move the code, or add "${target.module}" to dependencies.${module.module} in ${model.schema.file} if the layering allows it`,
+        at(imported, ErrorCode.LayerViolation, `${module.name} imports ${target.name}, but "${module.module}" does not depend on "${target.module}" in ${model.schema.file}`, {
+          hint: `${rule}; move the code, or add "${target.module}" to dependencies.${module.module} in ${model.schema.file} if the layering allows it`,
         }),
       );
     }

@@ -1,0 +1,64 @@
+/**
+ * One folder per case under test/fixtures/: a small project, with `expected.json` (the
+ * diagnostics, load order, kinds and components the generator must find) and, for some,
+ * `expected-registry.ts` (the exact registry it must render). A folder is a case when it holds
+ * `expected.json`; to add one, create the project and an `expected.json` holding `{}`, run
+ * `UPDATE_FIXTURES=1 npx vitest run test/codegen`, and review what was written: the expected
+ * files are the spec.
+ */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { runPipeline, type PipelineResult } from "../../src/codegen/index.ts";
+
+const fixtures = fileURLToPath(new URL("../fixtures/", import.meta.url));
+const update = process.env["UPDATE_FIXTURES"] === "1";
+const cases = readdirSync(fixtures)
+  .filter((name) => existsSync(join(fixtures, name, "expected.json")))
+  .sort();
+
+/** What a case pins down, in a form a person can review. */
+function summarize(result: PipelineResult): unknown {
+  return {
+    diagnostics: result.diagnostics.map((d) => ({
+      code: d.code,
+      file: d.file,
+      line: d.line,
+      column: d.column,
+      ...(d.cycle === undefined ? {} : { cycle: d.cycle }),
+      ...(d.related === undefined ? {} : { related: d.related.map((r) => `${r.file}:${r.line}:${r.column}`) }),
+    })),
+    silenced: result.silenced,
+    loadOrder: result.loadOrder ?? null,
+    kinds: result.model?.kinds ?? null,
+    components: result.model?.modules.flatMap((m) => m.components.map((c) => `${c.key} (${c.kind}) ${c.file}:${c.line}:${c.column}`)) ?? null,
+    registry: result.registry !== undefined,
+  };
+}
+
+describe("generator fixtures", () => {
+  it("finds the cases", () => {
+    expect(cases.length).toBeGreaterThanOrEqual(15);
+  });
+
+  it.each(cases)("%s", async (name) => {
+    const root = join(fixtures, name);
+    const result = await runPipeline({ root });
+    const summary = summarize(result);
+    const expectedFile = join(root, "expected.json");
+    const registryFile = join(root, "expected-registry.ts");
+    if (update) {
+      writeFileSync(expectedFile, `${JSON.stringify(summary, null, 2)}\n`);
+      if (existsSync(registryFile)) writeFileSync(registryFile, result.registry ?? "");
+      return;
+    }
+    expect(summary).toEqual(JSON.parse(readFileSync(expectedFile, "utf8")));
+    if (existsSync(registryFile)) expect(result.registry).toBe(readFileSync(registryFile, "utf8"));
+    for (const diagnostic of result.diagnostics) {
+      expect(diagnostic.message.length, `${diagnostic.code} has a message`).toBeGreaterThan(10);
+      expect(diagnostic.hint, `${diagnostic.code} has a hint`).toBeTruthy();
+      expect(diagnostic.file).not.toMatch(/^\/|\\/);
+    }
+  });
+});
