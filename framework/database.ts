@@ -1,0 +1,227 @@
+/**
+ * The blog platform's database: SQLite through better-sqlite3, behind Kysely's typed query
+ * builder so that another engine (Postgres) can be added as a dialect later.
+ *
+ * Each app's models module adds its tables to {@link Tables} by declaration merging and
+ * exports its `migrations`; the models startup hook (config/schema.ts) opens the shared
+ * connection and runs them, the shutdown hook closes it. Workers in other threads and
+ * processes open their own connection to the same file with {@link openDatabase}: the
+ * file is in WAL mode so that they can read while the app writes.
+ */
+import { mkdirSync } from "node:fs";
+import { dirname, isAbsolute, resolve } from "node:path";
+import BetterSqlite3 from "better-sqlite3";
+import { Kysely, SqliteDialect, sql } from "kysely";
+import { ConfigError, ErrorCode } from "spoc";
+
+/**
+ * The application's tables. Empty here: `apps/<app>/models.ts` adds its own with
+ * `declare module "../../framework/database.ts" { interface Tables { users: UserTable } }`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface Tables {}
+
+/** A connection (or a transaction, which is one too) with every app's tables typed. */
+export type Database = Kysely<Tables>;
+
+/** The engines {@link openDatabase} can open. */
+export const SUPPORTED_ENGINES = ["sqlite"] as const;
+
+/** `settings.database`: plain values, so that it can be sent to a worker thread or process. */
+export interface DatabaseSettings {
+  /** `DB_ENGINE`. Only `"sqlite"` is supported yet. */
+  readonly engine: string;
+  /** `DB_NAME`: for SQLite, the database file, relative to the project root, or `":memory:"`. */
+  readonly name: string;
+  /** `DB_HOST`, for server engines. */
+  readonly host?: string;
+  /** `DB_PORT`, for server engines. */
+  readonly port?: number;
+  /** `DB_USER`, for server engines. */
+  readonly user?: string;
+  /** `DB_PASSWORD`, for server engines. */
+  readonly password?: string;
+  /**
+   * How long a connection waits for another one's write lock before failing.
+   * @default 5000
+   */
+  readonly busyTimeoutMs?: number;
+}
+
+/** One step of an app's schema. Migrations run once each, in array order. */
+export interface Migration {
+  /** Unique within its app, e.g. `"0001_create_users"`; recorded in `schema_migrations`. */
+  readonly name: string;
+  // Migrations see the database as it was when they were written, not today's `Tables`.
+  readonly up: (db: Kysely<any>) => Promise<void>;
+}
+
+const handles = new WeakMap<Database, BetterSqlite3.Database>();
+
+/**
+ * Resolves `settings.name` against `baseDir`, so that the settings mean the same file in
+ * any thread or process whatever its working directory.
+ */
+export function resolveDatabaseSettings(settings: DatabaseSettings, baseDir: string): DatabaseSettings {
+  if (settings.engine !== "sqlite" || settings.name === ":memory:" || isAbsolute(settings.name)) return settings;
+  return { ...settings, name: resolve(baseDir, settings.name) };
+}
+
+/**
+ * Opens a connection: the SQLite file (created with its folder if missing) in WAL mode,
+ * with foreign keys enforced and a busy timeout.
+ * @throws ConfigError (`InvalidEnvironment`) when `settings.engine` is not supported yet.
+ */
+export function openDatabase(settings: DatabaseSettings): Database {
+  if (!(SUPPORTED_ENGINES as readonly string[]).includes(settings.engine)) {
+    throw new ConfigError(
+      ErrorCode.InvalidEnvironment,
+      `database engine "${settings.engine}" (DB_ENGINE) is not supported yet; supported: ${SUPPORTED_ENGINES.join(", ")}`,
+      { hint: `set DB_ENGINE=sqlite in config/.env, with DB_NAME the database file` },
+    );
+  }
+  if (settings.name.trim() === "") {
+    throw new ConfigError(ErrorCode.InvalidEnvironment, "DB_NAME is empty; SQLite needs a database file", {
+      hint: "set DB_NAME in config/.env, e.g. DB_NAME=var/blog_platform.db",
+    });
+  }
+  if (settings.name !== ":memory:") mkdirSync(dirname(resolve(settings.name)), { recursive: true });
+  const raw = new BetterSqlite3(settings.name);
+  try {
+    raw.pragma("journal_mode = WAL");
+    raw.pragma(`busy_timeout = ${Math.max(0, Math.trunc(settings.busyTimeoutMs ?? 5000))}`);
+    raw.pragma("foreign_keys = ON");
+    raw.pragma("synchronous = NORMAL");
+  } catch (error) {
+    raw.close();
+    throw error;
+  }
+  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: raw }) });
+  handles.set(db, raw);
+  return db;
+}
+
+/** Closes a connection from {@link openDatabase}; closing twice is harmless. */
+export async function closeDatabase(db: Database): Promise<void> {
+  await db.destroy();
+  // Kysely closes the file only if it ever ran a query.
+  const raw = handles.get(db);
+  if (raw?.open) raw.close();
+}
+
+/**
+ * Runs the migrations of `app` that have not run yet, each in its own transaction together
+ * with its `schema_migrations` record. Safe to call on every start.
+ * @returns the names of the migrations that ran now.
+ */
+export async function migrate(db: Database, app: string, migrations: readonly Migration[]): Promise<string[]> {
+  const raw = db as unknown as Kysely<MigrationTables>;
+  await raw.schema
+    .createTable("schema_migrations")
+    .ifNotExists()
+    .addColumn("app", "text", (col) => col.notNull())
+    .addColumn("name", "text", (col) => col.notNull())
+    .addColumn("applied_at", "text", (col) => col.notNull())
+    .addPrimaryKeyConstraint("schema_migrations_pk", ["app", "name"])
+    .execute();
+  const applied: string[] = [];
+  for (const migration of migrations) {
+    const ran = await raw.transaction().execute(async (trx) => {
+      const done = await trx
+        .selectFrom("schema_migrations")
+        .select("name")
+        .where("app", "=", app)
+        .where("name", "=", migration.name)
+        .executeTakeFirst();
+      if (done) return false;
+      await migration.up(trx);
+      await trx
+        .insertInto("schema_migrations")
+        .values({ app, name: migration.name, applied_at: new Date().toISOString() })
+        .execute();
+      return true;
+    });
+    if (ran) applied.push(migration.name);
+  }
+  return applied;
+}
+
+interface MigrationTables {
+  schema_migrations: { app: string; name: string; applied_at: string };
+}
+
+/**
+ * Deletes every row of every application table (not the schema or migrations) and resets
+ * the id sequences, in one transaction. The demonstration starts with it, so that a run
+ * killed halfway does not change the next one.
+ */
+export async function clearData(db: Database): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const { rows } = await sql<{ name: string; sql: string | null }>`
+      select name, sql from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`.execute(trx);
+    const virtual = rows.filter((row) => /^create\s+virtual\s+table/i.test(row.sql ?? "")).map((row) => row.name);
+    // Virtual tables keep their data in shadow tables named after them: clear through the virtual one.
+    const isShadow = (name: string): boolean => virtual.some((table) => name.startsWith(`${table}_`));
+    await sql`pragma defer_foreign_keys = on`.execute(trx);
+    for (const { name } of rows) {
+      if (name === "schema_migrations" || isShadow(name)) continue;
+      await sql`delete from ${sql.table(name)}`.execute(trx);
+    }
+    const sequence = await sql<{ n: number }>`
+      select count(*) as n from sqlite_master where type = 'table' and name = 'sqlite_sequence'`.execute(trx);
+    if ((sequence.rows[0]?.n ?? 0) > 0) await sql`delete from sqlite_sequence`.execute(trx);
+  });
+}
+
+/** The connection the app shares, opened by the first models startup hook. */
+let shared: { db: Database; holders: number } | undefined;
+
+/**
+ * Opens the shared connection, or counts one more holder of it. Each models module's
+ * startup hook acquires it and its shutdown hook releases it, so it closes after the last.
+ */
+export function acquireDatabase(settings: DatabaseSettings): Database {
+  if (shared) {
+    shared.holders += 1;
+    return shared.db;
+  }
+  shared = { db: openDatabase(settings), holders: 1 };
+  return shared.db;
+}
+
+/** Releases one hold on the shared connection; the last release closes it. */
+export async function releaseDatabase(): Promise<void> {
+  if (!shared) return;
+  shared.holders -= 1;
+  if (shared.holders > 0) return;
+  const { db } = shared;
+  shared = undefined;
+  await closeDatabase(db);
+}
+
+/**
+ * The shared connection, for services constructed without one.
+ * @throws Error when no models module has started (the app is not running).
+ */
+export function database(): Database {
+  if (!shared) {
+    throw new Error(
+      "the database is not open: no models module has started; start the app with Framework.start() " +
+        "(its models startup hook opens the database), or pass a connection from openDatabase() to the service",
+    );
+  }
+  return shared.db;
+}
+
+/**
+ * Makes `db` the shared connection (tests, scripts), or forgets it with `undefined`.
+ * The caller keeps the duty to close it.
+ */
+export function useDatabase(db: Database | undefined): void {
+  shared = db === undefined ? undefined : { db, holders: Number.POSITIVE_INFINITY };
+}
+
+/** The current time as an ISO-8601 string: how timestamps are stored. */
+export function now(): string {
+  return new Date().toISOString();
+}
