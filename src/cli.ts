@@ -10,11 +10,12 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { SpocError, formatError } from "./errors.ts";
 import { toJsonReport } from "./codegen/format-json.ts";
 import { formatText } from "./codegen/format-text.ts";
-import { describeModel, generateRegistry, hasErrors, registryFile } from "./codegen/generate.ts";
+import { describeModel, generateRegistry, hasErrors } from "./codegen/generate.ts";
 import { formatDot, formatMermaid, moduleGraph, toGraphJson } from "./codegen/graph-format.ts";
 import { unifiedDiff } from "./codegen/line-diff.ts";
 import type { PipelineResult } from "./codegen/model.ts";
 import { runPipeline } from "./codegen/pipeline.ts";
+import { REGENERATE_COMMAND, REGISTRY_FILE as registryFile } from "./codegen/render-registry.ts";
 import { toSarif } from "./codegen/sarif.ts";
 import { watchProject, type WatchEvent } from "./codegen/watch.ts";
 
@@ -155,12 +156,12 @@ async function genCheck(root: string, io: CliIo): Promise<number> {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
   if (onDisk === undefined) {
-    io.stderr(`spoc gen --check: ${registryFile} is missing; run \`spoc gen\` to create it\n`);
+    io.stderr(`spoc gen --check: ${registryFile} is missing; run \`${REGENERATE_COMMAND}\` to create it\n`);
     return 1;
   }
   if (onDisk !== result.registry) {
     io.stdout(unifiedDiff(onDisk, result.registry, { from: `${registryFile} (on disk)`, to: `${registryFile} (generated)` }));
-    io.stderr(`spoc gen --check: ${registryFile} is stale; run \`spoc gen\` to update it\n`);
+    io.stderr(`spoc gen --check: ${registryFile} is stale; run \`${REGENERATE_COMMAND}\` to update it\n`);
     return 1;
   }
   io.stdout(`spoc gen --check: ${registryFile} is up to date ${describeModel(result)}\n`);

@@ -6,9 +6,10 @@
 import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import type { Message, PartialMessage, Plugin } from "esbuild";
-import { generateRegistry, registryFile } from "./generate.ts";
+import { generateRegistry } from "./generate.ts";
 import type { Diagnostic, PipelineResult } from "./model.ts";
 import { createScanCache } from "./pipeline.ts";
+import { REGISTRY_FILE } from "./render-registry.ts";
 
 export interface SpocPluginOptions {
   /** Project root. @default esbuild's `absWorkingDir`, else the current directory */
@@ -22,7 +23,7 @@ export function spocPlugin(options: SpocPluginOptions = {}): Plugin {
     setup(build) {
       const cwd = build.initialOptions.absWorkingDir ?? process.cwd();
       const root = resolve(cwd, options.root ?? ".");
-      const registryPath = join(root, registryFile);
+      const registryPath = join(root, REGISTRY_FILE);
       const cache = createScanCache();
       let last: PipelineResult | undefined;
 

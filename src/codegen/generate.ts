@@ -7,10 +7,8 @@ import { mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { PipelineResult } from "./model.ts";
 import { runPipeline, type ScanCache } from "./pipeline.ts";
+import { REGISTRY_FILE } from "./render-registry.ts";
 import { writeIfChanged } from "./write.ts";
-
-/** The registry's path relative to the project root. */
-export const registryFile = "generated/registry.ts";
 
 export interface Generation {
   readonly result: PipelineResult;
@@ -33,7 +31,7 @@ export async function generateRegistry(options: GenerateOptions): Promise<Genera
   const result = await runPipeline(options.cache === undefined ? { root: options.root } : { root: options.root, cache: options.cache });
   let written = false;
   if (result.registry !== undefined && !hasErrors(result)) {
-    const path = join(options.root, registryFile);
+    const path = join(options.root, REGISTRY_FILE);
     await mkdir(dirname(path), { recursive: true });
     written = await writeIfChanged(path, result.registry);
   }
