@@ -1,7 +1,7 @@
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { copyFixture, removeCopies, runSpoc } from "./_project.ts";
+import { copyFixture, removeCopies, runSpoc, startSpoc, waitFor } from "./_project.ts";
 import { sarifViolations } from "./_sarif.ts";
 
 afterAll(removeCopies);
@@ -84,6 +84,29 @@ describe("spoc gen", () => {
     expect(stale.stdout).toMatch(/^-.*"blog\.Article"/m);
     expect(stale.stdout).toMatch(/^\+.*"blog\.Post"/m);
     expect(await readFile(file, "utf8")).toBe(edited);
+  });
+});
+
+describe("spoc gen --watch", () => {
+  it("prints one line per regeneration, survives a broken state, and stops cleanly on Ctrl-C", async () => {
+    const root = await copyFixture("cli-clean");
+    const watch = startSpoc(["gen", "--watch", "--root", root]);
+    try {
+      await waitFor("the first run", () => (watch.output().stdout.includes("updated (4 modules, 4 components)") ? true : undefined));
+      await waitFor("the watching notice", () => (watch.output().stderr.includes("watching") ? true : undefined));
+      const file = join(root, "apps/users/services.ts");
+      const original = await readFile(file, "utf8");
+      await writeFile(file, `import { PostService } from "../blog/services.ts";\n${original}\nexport const p = () => new PostService();\n`);
+      await waitFor("the diagnostics", () => (watch.output().stderr.includes("error SPOC002") ? true : undefined));
+      expect(watch.output().stderr).toMatch(/not written after apps\/users\/services\.ts changed in \d+ ms; still watching/);
+      await writeFile(file, `${original}\n@service\nexport class AuditService {}\n`);
+      await waitFor("the second write", () => (watch.output().stdout.includes("updated (4 modules, 5 components) after apps/users/services.ts changed") ? true : undefined));
+      expect(watch.output().stdout.trim().split("\n")).toHaveLength(2);
+      watch.child.kill("SIGINT");
+      expect(await watch.exited).toBe(0);
+    } finally {
+      watch.child.kill("SIGKILL");
+    }
   });
 });
 
