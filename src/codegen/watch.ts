@@ -164,15 +164,13 @@ class TreeWatcher {
     const base = String(name);
     if (isIgnoredName(base) && !base.startsWith(".env")) return;
     const path = join(dir, base);
-    if (recursive) {
-      let isDirectory = false;
-      try {
-        isDirectory = statSync(path).isDirectory();
-      } catch {
-        this.unwatch(path);
-      }
-      if (isDirectory) this.watchDirectory(path);
+    let isDirectory = false;
+    try {
+      isDirectory = statSync(path).isDirectory();
+    } catch {
+      this.unwatch(path); // removed: a folder of that name made later gets a fresh watch
     }
+    if (recursive && isDirectory) this.watchDirectory(path);
     this.onChange(this.relative(path));
   }
 

@@ -1,4 +1,4 @@
-import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { ProjectWatcher, WatchEvent } from "../../src/codegen/watch.ts";
@@ -95,6 +95,21 @@ describe("watchProject", () => {
     const event = await next("a run after the edit", (e) => e.type === "generated" && e.changed.includes("apps/users/services.ts"));
     expect(event).toMatchObject({ generation: { written: false } });
     expect((await stat(registryPath)).mtimeMs).toBe(mtimeMs);
+  });
+
+  it("follows a folder that is removed and created again", async () => {
+    const { root, registry, next } = await watchCopy();
+    const blog = join(root, "apps/blog");
+    const saved = { models: await readFile(join(blog, "models.ts"), "utf8"), services: await readFile(join(blog, "services.ts"), "utf8") };
+    await rm(blog, { recursive: true });
+    await next("a run with the blog app missing", (e) => errorsOf(e).some((d) => d.code === "SPOC004"));
+    await mkdir(blog);
+    await writeFile(join(blog, "models.ts"), saved.models);
+    await writeFile(join(blog, "services.ts"), saved.services);
+    await next("a clean run", (e) => e.type === "generated" && errorsOf(e).length === 0);
+    await writeFile(join(blog, "models.ts"), `${saved.models}\n@model\nexport class Tag {}\n`);
+    await next("a run that writes blog.Tag", (e) => e.type === "generated" && e.generation.written && e.generation.result.registry?.includes('"blog.Tag"') === true);
+    expect(await registry()).toContain('"blog.Tag"');
   });
 
   it("ignores its own output", async () => {
