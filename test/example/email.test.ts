@@ -1,0 +1,212 @@
+/**
+ * The email notification worker against a real SMTP server on loopback (smtp-server),
+ * in-process through `deliverDue()` and through its real worker thread.
+ */
+import { readFile } from "node:fs/promises";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { SMTPServer } from "smtp-server";
+import { setWorkerLocation } from "spoc/workers";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { CommentService, PostService } from "../../apps/blog/services.ts";
+import { NotificationService, UserService } from "../../apps/users/services.ts";
+import { EmailNotificationWorker, type EmailSettings } from "../../apps/users/workers.ts";
+import { readHeartbeat, waitForHeartbeat } from "../../framework/heartbeat.ts";
+import { alice, bob, createTestDatabase, type TestDatabase } from "./_helpers.ts";
+
+interface Received {
+  readonly from: string;
+  readonly to: readonly string[];
+  readonly subject: string;
+  readonly raw: string;
+}
+
+/** An SMTP server on 127.0.0.1 that keeps every message it accepts. */
+async function startSmtp(port = 0): Promise<{ port: number; received: Received[]; close(): Promise<void> }> {
+  const received: Received[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS", "AUTH"],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+      stream.on("end", () => {
+        const raw = Buffer.concat(chunks).toString("utf8");
+        received.push({
+          from: session.envelope.mailFrom === false ? "" : session.envelope.mailFrom.address,
+          to: session.envelope.rcptTo.map((address) => address.address),
+          subject: headerOf(raw, "subject"),
+          raw,
+        });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => resolve());
+  });
+  return {
+    port: (server.server.address() as AddressInfo).port,
+    received,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A header's value, unfolded, with RFC 2047 encoded words decoded. */
+function headerOf(raw: string, name: string): string {
+  const head = raw.split(/\r?\n\r?\n/)[0] ?? "";
+  const unfolded = head.replace(/\r?\n[ \t]+/g, " ");
+  const line = unfolded.split(/\r?\n/).find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`)) ?? "";
+  return line
+    .slice(name.length + 1)
+    .trim()
+    .replace(/\?=\s+=\?/g, "?==?")
+    .replace(/=\?utf-8\?([qb])\?([^?]*)\?=/gi, (_, encoding: string, text: string) =>
+      encoding.toLowerCase() === "b"
+        ? Buffer.from(text, "base64").toString("utf8")
+        : Buffer.from(text.replace(/_/g, " ").replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))), "latin1").toString("utf8"),
+    );
+}
+
+function emailSettings(overrides: Partial<EmailSettings>): EmailSettings {
+  return {
+    host: "127.0.0.1",
+    port: 25,
+    secure: false,
+    user: "",
+    password: "",
+    from: "Blog Platform <no-reply@blog.test>",
+    mailDir: "",
+    retryBaseMs: 0,
+    retryMaxMs: 0,
+    ...overrides,
+  };
+}
+
+let t: TestDatabase;
+beforeEach(async () => {
+  t = await createTestDatabase();
+});
+afterEach(async () => {
+  await t.close();
+});
+
+/** alice's post, commented on by bob: one notification to alice in the outbox. */
+async function commentOnAlicesPost(text = "Great article!"): Promise<void> {
+  const users = new UserService({ db: t.db });
+  const author = (await users.listUsers())[0] ?? (await users.createUser(alice));
+  const reader = (await users.listUsers())[1] ?? (await users.createUser(bob));
+  const post =
+    (await new PostService({ db: t.db }).listPosts())[0] ??
+    (await new PostService({ db: t.db }).createPost({ title: "Getting Started with SPOC", content: "…", authorId: author.id }));
+  await new CommentService({ db: t.db }).createComment({ postId: post.id, authorId: reader.id, text });
+}
+
+describe("EmailNotificationWorker over SMTP", () => {
+  it("delivers the notification to the post's author with the right subject, and marks it sent", async () => {
+    const smtp = await startSmtp();
+    const worker = new EmailNotificationWorker({ database: t.settings, email: emailSettings({ port: smtp.port }), quiet: true });
+    try {
+      await worker.setup();
+      await commentOnAlicesPost();
+      expect(await worker.deliverDue()).toEqual({ sent: 1, failed: 0 });
+      expect(smtp.received).toHaveLength(1);
+      expect(smtp.received[0]).toMatchObject({
+        from: "no-reply@blog.test",
+        to: ["alice@example.com"],
+        subject: 'New comment on "Getting Started with SPOC"',
+      });
+      expect(smtp.received[0]?.raw).toContain("Message-ID: <outbox-1@blog-platform.local>");
+      expect(await new NotificationService({ db: t.db }).pendingCount()).toBe(0);
+      expect(await worker.deliverDue()).toEqual({ sent: 0, failed: 0 });
+      expect(smtp.received).toHaveLength(1);
+    } finally {
+      await worker.teardown();
+      await smtp.close();
+    }
+  });
+
+  it("keeps a message in the outbox while the server is down and delivers it once it is back", async () => {
+    const first = await startSmtp();
+    const port = first.port;
+    await first.close();
+    const worker = new EmailNotificationWorker({
+      database: t.settings,
+      email: emailSettings({ port, retryBaseMs: 1000, retryMaxMs: 5000 }),
+      quiet: true,
+    });
+    try {
+      await worker.setup();
+      await commentOnAlicesPost();
+      const outbox = new NotificationService({ db: t.db });
+
+      expect(await worker.deliverDue()).toEqual({ sent: 0, failed: 1 });
+      const waiting = await outbox.getMessage(1);
+      expect(waiting).toMatchObject({ sentAt: null, attempts: 1 });
+      expect(waiting.lastError).toMatch(/ECONNREFUSED/);
+      // Backing off: not due again before its next attempt time.
+      expect(await worker.deliverDue()).toEqual({ sent: 0, failed: 0 });
+
+      const back = await startSmtp(port);
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 1050));
+        expect(await worker.deliverDue()).toEqual({ sent: 1, failed: 0 });
+        expect(back.received.map((mail) => mail.to)).toEqual([["alice@example.com"]]);
+        expect(await outbox.getMessage(1)).toMatchObject({ attempts: 1, lastError: null });
+        expect((await outbox.getMessage(1)).sentAt).not.toBeNull();
+        expect(worker.context).toEqual({ sent: 1, failed: 1 });
+      } finally {
+        await back.close();
+      }
+    } finally {
+      await worker.teardown();
+    }
+  });
+
+  it("runs in its worker thread: drains the outbox, beats, and reports what it sent", async () => {
+    const smtp = await startSmtp();
+    setWorkerLocation(EmailNotificationWorker, {
+      moduleUrl: new URL("../../apps/users/workers.ts", import.meta.url).href,
+      exportName: "EmailNotificationWorker",
+    });
+    await commentOnAlicesPost();
+    const worker = new EmailNotificationWorker({ database: t.settings, email: emailSettings({ port: smtp.port }), quiet: true });
+    try {
+      worker.start();
+      expect(await waitForHeartbeat(t.db, worker.name, { until: worker.join(), timeoutMs: 20_000 })).toEqual({
+        passes: 1,
+        processed: 1,
+      });
+      worker.stop();
+      const result = await worker.join({ timeoutMs: 10_000 });
+      expect(result).toMatchObject({ stopped: true, terminated: false, errors: [] });
+      expect(worker.context).toEqual({ sent: 1, failed: 0 });
+      expect(smtp.received.map((mail) => mail.subject)).toEqual(['New comment on "Getting Started with SPOC"']);
+      expect(await readHeartbeat(t.db, worker.name)).toEqual({ passes: 1, processed: 1 });
+    } finally {
+      worker.stop();
+      await smtp.close();
+    }
+  });
+});
+
+describe("EmailNotificationWorker without EMAIL_HOST", () => {
+  it("writes each message as an .eml file in the mail folder, named after its outbox id", async () => {
+    const mailDir = join(t.dir, "mail");
+    const worker = new EmailNotificationWorker({ database: t.settings, email: emailSettings({ host: "", mailDir }), quiet: true });
+    try {
+      await worker.setup();
+      await commentOnAlicesPost();
+      expect(await worker.deliverDue()).toEqual({ sent: 1, failed: 0 });
+      const eml = await readFile(join(mailDir, "outbox-000001.eml"), "utf8");
+      expect(eml).toContain("To: alice@example.com");
+      expect(headerOf(eml, "subject")).toBe('New comment on "Getting Started with SPOC"');
+      expect(eml).toContain("Great article!");
+      expect(await new NotificationService({ db: t.db }).pendingCount()).toBe(0);
+    } finally {
+      await worker.teardown();
+    }
+  });
+});
