@@ -1,0 +1,47 @@
+import { build } from "esbuild";
+import { expect, it } from "vitest";
+import * as spoc from "spoc";
+
+it("keeps the public runtime API stable", () => {
+  expect(Object.keys(spoc).sort()).toMatchInlineSnapshot(`
+    [
+      "AbstractWorker",
+      "Components",
+      "ConfigError",
+      "DependencyCycleError",
+      "ErrorCode",
+      "Framework",
+      "ProcessWorker",
+      "Server",
+      "SpocError",
+      "ThreadWorker",
+      "WorkerError",
+      "defineRegistry",
+      "defineSchema",
+      "defineSettings",
+      "env",
+      "findCycles",
+      "formatError",
+      "kindBelongsToModule",
+      "pluralOf",
+      "schemaFingerprint",
+      "shutdownOrder",
+      "topologicalOrder",
+    ]
+  `);
+});
+
+it("never pulls the compiler or the generator into the runtime", async () => {
+  const result = await build({
+    entryPoints: ["src/index.ts"],
+    bundle: true,
+    write: false,
+    metafile: true,
+    platform: "node",
+    format: "esm",
+    logLevel: "silent",
+  });
+  const inputs = Object.keys(result.metafile.inputs);
+  expect(inputs).toContain("src/framework.ts");
+  expect(inputs.filter((file) => /ts-morph|typescript|fast-glob|src\/codegen\//.test(file))).toEqual([]);
+});
