@@ -1,0 +1,215 @@
+/**
+ * The demonstration as a user runs it: `npm start` (generator + esbuild, then
+ * `node dist/main.js`) in a fresh copy of the project, then again, and after runs killed
+ * halfway. Every run must print exactly the expected output.
+ */
+import { execFile, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { copyFile, mkdir, mkdtemp, readFile, rm, symlink } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+const WINDOW_MS = "1000";
+
+/** A clean environment: nothing of the developer's configuration leaks into the runs. */
+function demoEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (/^(SPOC_|DB_|EMAIL_|ENABLE_|DEMO_|DEBUG$|VITEST|npm_)/.test(name)) continue;
+    env[name] = value;
+  }
+  return { ...env, NO_COLOR: "1", DEMO_WORKER_WINDOW_MS: WINDOW_MS };
+}
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function run(command: string, args: readonly string[], cwd: string): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(command, args, { cwd, env: demoEnv(), timeout: 120_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** Starts the built demonstration and kills it (SIGKILL) once its output contains `marker`. */
+function runAndKillAt(cwd: string, marker: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["dist/main.js"], { cwd, env: demoEnv(), stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`"${marker}" never appeared; output so far:\n${stdout}`));
+    }, 60_000);
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString("utf8");
+      if (stdout.includes(marker)) child.kill("SIGKILL");
+    });
+    child.on("exit", () => {
+      clearTimeout(timer);
+      resolve(stdout);
+    });
+  });
+}
+
+const EXPECTED = `  [Database] Initializing tables for: users.models
+  [Views] Loaded: users.views
+  [Services] Initializing: users.services
+  [Workers] Registered: users.workers
+  [Database] Initializing tables for: blog.models
+  [Views] Loaded: blog.views
+  [Services] Initializing: blog.services
+  [Workers] Registered: blog.workers
+
+============================================================
+SPOC BLOG PLATFORM
+============================================================
+Mode: development
+Installed apps: users, blog
+
+REGISTERED COMPONENTS
+------------------------------------------------------------
+models:   users.EmailMessage, users.User, users.UserProfile,
+          blog.Comment, blog.Post
+views:    users.getProfile, users.loginUser,
+          users.registerUser, users.updateProfile,
+          blog.addComment, blog.approveComment,
+          blog.createPost, blog.getPost, blog.listComments,
+          blog.listPosts, blog.publishPost, blog.searchPosts
+services: users.NotificationService, users.UserService,
+          blog.CommentService, blog.PostService,
+          blog.SearchService
+workers:  users.EmailNotificationWorker,
+          blog.ContentIndexerWorker
+
+DEMONSTRATING APP INTERACTION
+------------------------------------------------------------
+  Demo data cleared: every run starts from an empty database
+
+--- Creating Users ---
+  [UserService] Created user: alice (ID: 1)
+  [UserService] Created user: bob (ID: 2)
+
+--- Creating Blog Posts ---
+  [PostService] Created post: Getting Started with SPOC (ID: 1)
+  [PostService] Created post: Advanced SPOC Patterns (ID: 2)
+
+--- Publishing Posts ---
+  [PostService] Published post ID: 1
+  [PostService] Published post ID: 2
+
+--- Adding Comments ---
+  [CommentService] Created comment on post 1 (ID: 1)
+  [CommentService] Queued notification email to alice@example.com
+  [CommentService] Created comment on post 1 (ID: 2)
+
+--- Approving Comments ---
+  [CommentService] Approved comment ID: 1
+  [CommentService] Approved comment ID: 2
+
+--- Summary ---
+  Total users: 2
+  Total posts: 2
+  Published posts: 2
+  Comments on post 1: 2
+  Emails waiting in the outbox: 1
+
+STARTING BACKGROUND WORKERS
+------------------------------------------------------------
+  • Added EmailNotificationWorker
+  • Added ContentIndexerWorker
+
+  Starting workers...
+
+  [EmailNotificationWorker] Lifecycle: Started
+  [EmailNotificationWorker] Initializing email service...
+  [EmailNotificationWorker] Delivering to the mail folder var/mail (EMAIL_HOST is not set)
+  [EmailNotificationWorker] Started monitoring email queue
+  [EmailNotificationWorker] Sent 1 email
+  [ContentIndexerWorker] Lifecycle: Started
+  [ContentIndexerWorker] Initializing search index...
+  [ContentIndexerWorker] Started content indexing
+  [ContentIndexerWorker] Indexed 2 posts, removed 0
+
+  Workers are running (will stop in 1 second)...
+
+  Stopping workers...
+
+  [EmailNotificationWorker] Shutting down. Total emails sent: 1
+  [EmailNotificationWorker] Lifecycle: Stopped
+  [ContentIndexerWorker] Shutting down. Total posts indexed: 2
+  [ContentIndexerWorker] Lifecycle: Stopped
+
+--- Worker Results ---
+  Outbox: 1 sent, 0 waiting
+  Posts in the search index: 2
+  Search "modular": Getting Started with SPOC
+
+SHUTTING DOWN APPLICATION
+------------------------------------------------------------
+  [Database] Closing connections for: blog.models
+  [Database] Closing connections for: users.models
+
+============================================================
+APPLICATION STOPPED
+============================================================
+`;
+
+let project: string;
+
+beforeAll(async () => {
+  // A fresh clone of the working tree: the files git would commit (tracked or new), none of
+  // what it ignores (dist/, var/, config/.env, node_modules, which is linked back).
+  project = await mkdtemp(join(tmpdir(), "spoc-blog-e2e-"));
+  const files = await new Promise<string[]>((resolve, reject) => {
+    execFile("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: repoRoot, maxBuffer: 64 << 20 }, (error, stdout) =>
+      error ? reject(error) : resolve(stdout.split("\0").filter((file) => file !== "")),
+    );
+  });
+  for (const file of files) {
+    if (!existsSync(join(repoRoot, file))) continue; // deleted in the working tree
+    await mkdir(dirname(join(project, file)), { recursive: true });
+    await copyFile(join(repoRoot, file), join(project, file));
+  }
+  await symlink(join(repoRoot, "node_modules"), join(project, "node_modules"), "dir");
+}, 60_000);
+
+afterAll(async () => {
+  if (project !== undefined) await rm(project, { recursive: true, force: true });
+});
+
+describe("npm start", () => {
+  it("builds and runs the demonstration, printing every section and count", async () => {
+    const result = await run("npm", ["start", "--silent"], project);
+    expect(result.stderr).not.toMatch(/error/i);
+    expect(result.code).toBe(0);
+    expect(existsSync(join(project, "dist", "main.js"))).toBe(true);
+    expect(result.stdout).toBe(EXPECTED);
+    const eml = await readFile(join(project, "var", "mail", "outbox-000001.eml"), "utf8");
+    expect(eml).toContain("To: alice@example.com");
+    expect(eml).toContain("Great article! Very helpful.");
+  }, 180_000);
+
+  it("prints the same output on a second run", async () => {
+    const again = await run(process.execPath, ["dist/main.js"], project);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe(EXPECTED);
+  }, 120_000);
+
+  it.each([
+    ["halfway through the demonstration", "[CommentService] Created comment on post 1 (ID: 1)"],
+    ["while the workers run", "Workers are running"],
+  ])("is not affected by a previous run killed %s", async (_, marker) => {
+    const killed = await runAndKillAt(project, marker);
+    expect(killed).toContain(marker);
+    const next = await run(process.execPath, ["dist/main.js"], project);
+    expect(next.code).toBe(0);
+    expect(next.stdout).toBe(EXPECTED);
+  }, 120_000);
+});
