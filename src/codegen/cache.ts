@@ -20,8 +20,8 @@ interface CacheEntry {
 export interface ScanCache {
   /** How many files were parsed with TypeScript through this cache (for tests and benchmarks). */
   parses: number;
-  /** @internal keyed by `"<reader>:<absolute path>"`. */
-  readonly entries: Map<string, CacheEntry>;
+  /** @internal reader → absolute path → entry. */
+  readonly entries: Map<string, Map<string, CacheEntry>>;
   /** @internal incremented by every run. */
   run: number;
 }
@@ -31,8 +31,14 @@ export function createScanCache(): ScanCache {
   return { parses: 0, entries: new Map(), run: 0 };
 }
 
+/** A file's mtime and size. */
+export interface FileStat {
+  readonly mtimeMs: number;
+  readonly size: number;
+}
+
 /** A file's stat, or `undefined` when it does not exist or is not a file. */
-export function statFile(path: string): { mtimeMs: number; size: number } | undefined {
+export function statFile(path: string): FileStat | undefined {
   const stat = statSync(path, { throwIfNoEntry: false });
   return stat?.isFile() ? { mtimeMs: stat.mtimeMs, size: stat.size } : undefined;
 }
@@ -40,27 +46,37 @@ export function statFile(path: string): { mtimeMs: number; size: number } | unde
 /**
  * What `read` makes of the file at `path`, from the cache when the file's mtime and size are
  * unchanged. `undefined` when the file does not exist. `read` must depend on the text alone.
+ * Each file is checked against the file system once per run; pass `stat` when the caller has
+ * just taken it.
  */
-export function readCached<T>(cache: ScanCache, reader: string, path: string, read: (text: string) => T): T | undefined {
-  const stat = statFile(path);
-  if (stat === undefined) return undefined;
-  const key = `${reader}:${path}`;
-  const entry = cache.entries.get(key);
-  if (entry !== undefined && entry.mtimeMs === stat.mtimeMs && entry.size === stat.size) {
+export function readCached<T>(cache: ScanCache, reader: string, path: string, read: (text: string) => T, stat?: FileStat): T | undefined {
+  let entries = cache.entries.get(reader);
+  if (entries === undefined) cache.entries.set(reader, (entries = new Map()));
+  const entry = entries.get(path);
+  if (entry !== undefined && entry.run === cache.run) return entry.value as T;
+  const current = stat ?? statFile(path);
+  if (current === undefined) return undefined;
+  if (entry !== undefined && entry.mtimeMs === current.mtimeMs && entry.size === current.size) {
     entry.run = cache.run;
     return entry.value as T;
   }
   const value = read(readFileSync(path, "utf8"));
-  cache.entries.set(key, { mtimeMs: stat.mtimeMs, size: stat.size, value, run: cache.run });
+  entries.set(path, { mtimeMs: current.mtimeMs, size: current.size, value, run: cache.run });
   return value;
 }
 
 /** `readCached` for readers of the syntax tree: parses the file (counted in `cache.parses`) when it changed. */
-export function readParsed<T>(cache: ScanCache, reader: string, path: string, read: (source: ts.SourceFile) => T): T | undefined {
-  return readCached(cache, reader, path, (text) => {
-    cache.parses++;
-    return read(parseTypeScript(path, text));
-  });
+export function readParsed<T>(cache: ScanCache, reader: string, path: string, read: (source: ts.SourceFile) => T, stat?: FileStat): T | undefined {
+  return readCached(
+    cache,
+    reader,
+    path,
+    (text) => {
+      cache.parses++;
+      return read(parseTypeScript(path, text));
+    },
+    stat,
+  );
 }
 
 /** Starts a run: entries not used by it are dropped by `endRun`. */
@@ -70,5 +86,7 @@ export function beginRun(cache: ScanCache): void {
 
 /** Drops entries of files the run did not read (deleted or no longer part of the project). */
 export function endRun(cache: ScanCache): void {
-  for (const [key, entry] of cache.entries) if (entry.run !== cache.run) cache.entries.delete(key);
+  for (const entries of cache.entries.values()) {
+    for (const [path, entry] of entries) if (entry.run !== cache.run) entries.delete(path);
+  }
 }

@@ -8,13 +8,16 @@ import { ErrorCode } from "../errors.ts";
 import { kindBelongsToModule, pluralOf } from "../components.ts";
 import { findCycles } from "../graph.ts";
 import { dependencyClosure } from "./load-order.ts";
-import type { AppModule, Diagnostic, ModuleImport, ProjectModel } from "./model.ts";
+import type { AppModule, ComponentRecord, Diagnostic, ModuleImport, ProjectModel } from "./model.ts";
 
-/** Every check, in code order (the pipeline sorts the result). */
-export function runChecks(model: ProjectModel): Diagnostic[] {
+/**
+ * Every check, in code order (the pipeline sorts the result). `loadOrder`, when given, proves
+ * the module graph acyclic, so the search for import cycles is skipped.
+ */
+export function runChecks(model: ProjectModel, loadOrder?: readonly string[]): Diagnostic[] {
   return [
     ...checkSchemaCycles(model),
-    ...checkImportCycles(model),
+    ...(loadOrder === undefined ? checkImportCycles(model) : []),
     ...checkLayers(model),
     ...checkAppFolders(model),
     ...checkModuleFiles(model),
@@ -150,9 +153,13 @@ export function checkModuleFiles(model: ProjectModel): Diagnostic[] {
 /** SPOC006: a component whose kind does not belong to the module declaring it. */
 export function checkComponentKinds(model: ProjectModel): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
+  const belongs = new Map<string, boolean>();
   for (const module of model.modules) {
     for (const component of module.components) {
-      if (kindBelongsToModule(component.kind, module.module)) continue;
+      const pair = `${component.kind}\0${module.module}`;
+      let fits = belongs.get(pair);
+      if (fits === undefined) belongs.set(pair, (fits = kindBelongsToModule(component.kind, module.module)));
+      if (fits) continue;
       const home = model.schema.modules.find((m) => kindBelongsToModule(component.kind, m));
       const fitting = model.kinds.filter((kind) => kindBelongsToModule(kind, module.module));
       const fix = home === undefined ? `declare it in a module named "${pluralOf(component.kind)}"` : `move it to apps/${module.app}/${home}.ts`;
@@ -168,17 +175,17 @@ export function checkComponentKinds(model: ProjectModel): Diagnostic[] {
 
 /** SPOC007: two components with one key; reported at each later one, pointing at the first. */
 export function checkDuplicateKeys(model: ProjectModel): Diagnostic[] {
-  const byKey = new Map<string, AppModule["components"][number][]>();
+  const firstByKey = new Map<string, ComponentRecord>();
+  const repeated = new Map<string, ComponentRecord[]>();
   for (const module of model.modules) {
     for (const component of module.components) {
-      const group = byKey.get(component.key);
-      if (group) group.push(component);
-      else byKey.set(component.key, [component]);
+      const seen = firstByKey.get(component.key);
+      if (seen === undefined) firstByKey.set(component.key, component);
+      else repeated.set(component.key, [...(repeated.get(component.key) ?? [seen]), component]);
     }
   }
   const diagnostics: Diagnostic[] = [];
-  for (const [key, components] of byKey) {
-    if (components.length < 2) continue;
+  for (const [key, components] of repeated) {
     const [first, ...later] = [...components].sort(
       (a, b) => compareText(a.file, b.file) || a.line - b.line || a.column - b.column || compareText(a.module, b.module),
     );

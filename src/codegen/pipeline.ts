@@ -58,8 +58,9 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       ignoredCodes: [...ignored].sort(),
       inputs: [...new Set([...declarations.inputs, ...scan.inputs, ...plugins.inputs])].sort(),
     };
-    diagnostics.push(...plugins.diagnostics, ...runChecks(model));
-    return finish(model, diagnostics, ignored, computeLoadOrder(model));
+    const loadOrder = computeLoadOrder(model);
+    diagnostics.push(...plugins.diagnostics, ...runChecks(model, loadOrder));
+    return finish(model, diagnostics, ignored, loadOrder);
   } finally {
     endRun(cache);
   }

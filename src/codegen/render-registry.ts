@@ -135,8 +135,10 @@ function block(name: string, open: string, close: string, items: readonly string
   return [`  ${name}: ${open}`, ...items.map((item) => `    ${item}`), `  ${close},`];
 }
 
+const PLAIN = /^[\w./@:$ -]*$/;
+
 function str(value: string): string {
-  return JSON.stringify(value);
+  return PLAIN.test(value) ? `"${value}"` : JSON.stringify(value);
 }
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;

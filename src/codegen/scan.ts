@@ -12,13 +12,12 @@
  *   of another app module. Dynamic `import()` is not an edge: it does not fix a load order.
  *   Package specifiers and path aliases are not followed.
  */
-import { readdirSync } from "node:fs";
-import { join, relative, sep } from "node:path";
-import { readParsed, statFile, type ScanCache } from "./cache.ts";
+import { join, sep } from "node:path";
+import { readParsed, statFile, type FileStat, type ScanCache } from "./cache.ts";
 import { readFileFacts, type ComponentCandidate, type FileFacts } from "./file-facts.ts";
 import { createKindResolver, type KindResolver } from "./kinds.ts";
 import type { AppModule, AppRecord, ComponentRecord, ModuleImport } from "./model.ts";
-import { fileExists, recordListing, resolveSpecifier, type FileExistence } from "./resolve.ts";
+import { fileExists, relativeTo, resolveSpecifier, type FileExistence } from "./resolve.ts";
 
 /** The conventional home of the project's `Components` declaration; read for its kinds. */
 export const COMPONENTS_FILE = "framework/components.ts";
@@ -48,40 +47,42 @@ interface Located {
   readonly file: string | undefined;
   /** Absolute folder of a folder module. */
   readonly folder: string | undefined;
+  readonly stat: FileStat | undefined;
 }
 
 /** Scans the apps' module files. */
 export function scanApps(input: ScanInput, cache: ScanCache, existence: FileExistence): ScanResult {
   const { root } = input;
-  const appsDir = join(root, "apps");
-  const toRelative = (file: string): string => relative(root, file).split(sep).join("/");
+  const appsPrefix = join(root, "apps") + sep;
+  const toRelative = (file: string): string => relativeTo(root, file);
 
-  const located = locateModules(input, appsDir, existence);
+  const located = locateModules(input, appsPrefix, existence);
   const byFile = new Map<string, string>();
   const byFolder = new Map<string, string>();
   for (const module of located) {
     if (module.file !== undefined) byFile.set(module.file, module.name);
     if (module.folder !== undefined) byFolder.set(module.folder, module.name);
   }
+  /** The module node a file belongs to: a module file, or a file inside a folder module. */
   const moduleOf = (file: string): string | undefined => {
     const direct = byFile.get(file);
-    if (direct !== undefined) return direct;
-    const parts = relative(appsDir, file).split(sep);
-    const app = parts[0];
-    const folder = parts[1];
-    return parts.length >= 3 && app !== undefined && folder !== undefined && app !== ".." ? byFolder.get(join(appsDir, app, folder)) : undefined;
+    if (direct !== undefined || byFolder.size === 0 || !file.startsWith(appsPrefix)) return direct;
+    const appEnd = file.indexOf(sep, appsPrefix.length);
+    const folderEnd = appEnd < 0 ? -1 : file.indexOf(sep, appEnd + 1);
+    return folderEnd < 0 ? undefined : byFolder.get(file.slice(0, folderEnd));
   };
 
   const read = new Set<string>();
-  const factsOf = (file: string): FileFacts | undefined => {
-    const facts = readParsed(cache, "facts", file, readFileFacts);
+  const factsOf = (file: string, stat?: FileStat): FileFacts | undefined => {
+    const facts = readParsed(cache, "facts", file, readFileFacts, stat);
     if (facts !== undefined) read.add(file);
     return facts;
   };
   const resolver = createKindResolver(factsOf, existence);
 
   const modules = located.map((module): AppModule => {
-    if (module.file === undefined) {
+    const facts = module.file === undefined ? undefined : factsOf(module.file, module.stat);
+    if (module.file === undefined || facts === undefined) {
       return { name: module.name, app: module.app, module: module.module, file: undefined, components: [], imports: [] };
     }
     const owner = module.name;
@@ -89,13 +90,9 @@ export function scanApps(input: ScanInput, cache: ScanCache, existence: FileExis
       const of = moduleOf(file);
       return of === undefined || of === owner;
     };
-
-    const components: ComponentRecord[] = [];
-    for (const exportName of listExports(module.file, factsOf, existence, ownFile, new Set())) {
-      const declaration = findDeclaration(module.file, exportName, factsOf, existence, ownFile, new Set());
-      if (declaration === undefined) continue;
+    const component = (exportName: string, declaration: Declaration): void => {
       const kind = firstRegistrarKind(declaration, resolver);
-      if (kind === undefined) continue;
+      if (kind === undefined) return;
       components.push({
         kind,
         key: `${module.app}.${exportName}`,
@@ -105,6 +102,22 @@ export function scanApps(input: ScanInput, cache: ScanCache, existence: FileExis
         line: declaration.candidate.line,
         column: declaration.candidate.column,
       });
+    };
+
+    const components: ComponentRecord[] = [];
+    if (facts.reExports.length === 0) {
+      // The common case: every export is declared (or imported) in the module file itself.
+      for (const [exportName, local] of facts.exports) {
+        if (exportName === "default") continue;
+        const candidate = facts.candidates.get(local);
+        const declaration = candidate === undefined ? findDeclaration(module.file, exportName, factsOf, existence, ownFile, new Set()) : { file: module.file, candidate };
+        if (declaration !== undefined) component(exportName, declaration);
+      }
+    } else {
+      for (const exportName of listExports(module.file, factsOf, existence, ownFile, new Set())) {
+        const declaration = findDeclaration(module.file, exportName, factsOf, existence, ownFile, new Set());
+        if (declaration !== undefined) component(exportName, declaration);
+      }
     }
 
     const imports: ModuleImport[] = [];
@@ -124,25 +137,29 @@ export function scanApps(input: ScanInput, cache: ScanCache, existence: FileExis
   return { modules, kinds: resolver.declaredKinds(), inputs: [...read].map(toRelative).sort() };
 }
 
-/** Finds each app × module file; lists each app folder once. */
-function locateModules(input: ScanInput, appsDir: string, existence: FileExistence): Located[] {
+/** Finds each app × module file, with one stat per file (which the cache reuses). */
+function locateModules(input: ScanInput, appsPrefix: string, existence: FileExistence): Located[] {
   const located: Located[] = [];
   for (const app of input.apps) {
-    const appDir = join(appsDir, app.name);
-    const entries = app.exists ? readdirSync(appDir, { withFileTypes: true }) : [];
-    const files = new Set(entries.filter((entry) => entry.isFile()).map((entry) => entry.name));
-    const folders = new Set(entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name));
-    if (app.exists) recordListing(existence, appDir, [...files]);
+    const appDir = appsPrefix + app.name;
     for (const module of input.modules) {
       const name = `${app.name}.${module}`;
-      let file: string | undefined;
-      let folder: string | undefined;
-      if (files.has(`${module}.ts`)) file = join(appDir, `${module}.ts`);
-      else if (folders.has(module) && fileExists(existence, join(appDir, module, "index.ts"))) {
-        folder = join(appDir, module);
-        file = join(folder, "index.ts");
+      if (!app.exists) {
+        located.push({ name, app: app.name, module, file: undefined, folder: undefined, stat: undefined });
+        continue;
       }
-      located.push({ name, app: app.name, module, file, folder });
+      const flat = `${appDir}${sep}${module}.ts`;
+      const flatStat = statFile(flat);
+      existence.files.set(flat, flatStat !== undefined);
+      if (flatStat !== undefined) {
+        located.push({ name, app: app.name, module, file: flat, folder: undefined, stat: flatStat });
+        continue;
+      }
+      const folder = `${appDir}${sep}${module}`;
+      const index = `${folder}${sep}index.ts`;
+      const indexStat = statFile(index);
+      existence.files.set(index, indexStat !== undefined);
+      located.push({ name, app: app.name, module, file: indexStat && index, folder: indexStat && folder, stat: indexStat });
     }
   }
   return located;
@@ -151,7 +168,7 @@ function locateModules(input: ScanInput, appsDir: string, existence: FileExisten
 /** The module file, plus for a folder module every file of the folder it reaches by relative imports. */
 function moduleFiles(
   module: Located,
-  factsOf: (file: string) => FileFacts | undefined,
+  factsOf: (file: string, stat?: FileStat) => FileFacts | undefined,
   existence: FileExistence,
   moduleOf: (file: string) => string | undefined,
 ): string[] {
@@ -176,7 +193,7 @@ type Declaration = { readonly file: string; readonly candidate: ComponentCandida
 /** The names `file` exports as values (not `default`), following re-exports within `ownFile` files. */
 function listExports(
   file: string,
-  factsOf: (file: string) => FileFacts | undefined,
+  factsOf: (file: string, stat?: FileStat) => FileFacts | undefined,
   existence: FileExistence,
   ownFile: (file: string) => boolean,
   seen: Set<string>,
@@ -201,7 +218,7 @@ function listExports(
 function findDeclaration(
   file: string,
   exported: string,
-  factsOf: (file: string) => FileFacts | undefined,
+  factsOf: (file: string, stat?: FileStat) => FileFacts | undefined,
   existence: FileExistence,
   ownFile: (file: string) => boolean,
   seen: Set<string>,

@@ -1,0 +1,109 @@
+import { appendFile, cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { createScanCache, runPipeline, writeIfChanged } from "../../src/codegen/index.ts";
+
+const fixtures = fileURLToPath(new URL("../fixtures/", import.meta.url));
+const temporary: string[] = [];
+
+async function copyFixture(name: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), `spoc-codegen-${name}-`));
+  await cp(join(fixtures, name), dir, { recursive: true });
+  temporary.push(dir);
+  return dir;
+}
+
+afterEach(async () => {
+  await Promise.all(temporary.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+describe("runPipeline", () => {
+  it("renders a byte-identical registry on a second run, with or without a cache", async () => {
+    const root = join(fixtures, "clean");
+    const cache = createScanCache();
+    const first = await runPipeline({ root, cache });
+    const second = await runPipeline({ root, cache });
+    const fresh = await runPipeline({ root });
+    expect(first.registry).toBeDefined();
+    expect(second.registry).toBe(first.registry);
+    expect(fresh.registry).toBe(first.registry);
+  });
+
+  it("does not depend on where the project lives", async () => {
+    const copy = await copyFixture("aliased-components");
+    const result = await runPipeline({ root: copy });
+    expect(result.registry).toBe(await readFile(join(fixtures, "aliased-components", "expected-registry.ts"), "utf8"));
+    expect(result.model?.root).toBe(copy);
+  });
+
+  it("re-parses only the file that changed", async () => {
+    const root = await copyFixture("clean");
+    const cache = createScanCache();
+    await runPipeline({ root, cache });
+    const afterFirst = cache.parses;
+    expect(afterFirst).toBeGreaterThanOrEqual(12);
+
+    await runPipeline({ root, cache });
+    expect(cache.parses).toBe(afterFirst);
+
+    await appendFile(join(root, "apps/users/models.ts"), "\n@model\nexport class Avatar {}\n");
+    const changed = await runPipeline({ root, cache });
+    expect(cache.parses).toBe(afterFirst + 1);
+    expect(changed.model?.modules.find((m) => m.name === "users.models")?.components.map((c) => c.key)).toContain("users.Avatar");
+    expect(changed.registry).toContain('"users.Avatar": typeof import("../apps/users/models.ts").Avatar;');
+  });
+
+  it("lists the files the result depends on", async () => {
+    const result = await runPipeline({ root: join(fixtures, "clean") });
+    expect(result.model?.inputs).toEqual([
+      "apps/blog/models.ts",
+      "apps/blog/services.ts",
+      "apps/blog/views.ts",
+      "apps/devtools/models.ts",
+      "apps/devtools/services.ts",
+      "apps/devtools/views.ts",
+      "apps/users/models.ts",
+      "apps/users/services.ts",
+      "apps/users/views.ts",
+      "config/schema.ts",
+      "config/settings.ts",
+      "config/spoc.toml",
+      "framework/components.ts",
+      "framework/plugins.ts",
+    ]);
+  });
+
+  it("renders nothing while there are errors, and again once they are fixed", async () => {
+    const root = await copyFixture("layer-violation");
+    const cache = createScanCache();
+    const broken = await runPipeline({ root, cache });
+    expect(broken.diagnostics.map((d) => d.code)).toEqual(["SPOC003"]);
+    expect(broken.registry).toBeUndefined();
+    await writeFile(join(root, "apps/blog/models.ts"), 'import { model } from "../../framework/components.ts";\n\n@model\nexport class Post {}\n');
+    const fixed = await runPipeline({ root, cache });
+    expect(fixed.diagnostics).toEqual([]);
+    expect(fixed.registry).toContain('"blog.Post"');
+  });
+});
+
+describe("writeIfChanged", () => {
+  it("creates the folder, writes atomically and leaves an unchanged file alone", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "spoc-write-"));
+    temporary.push(dir);
+    const path = join(dir, "generated", "registry.ts");
+
+    expect(await writeIfChanged(path, "one\n")).toBe(true);
+    expect(await readFile(path, "utf8")).toBe("one\n");
+    const before = await stat(path);
+
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(await writeIfChanged(path, "one\n")).toBe(false);
+    expect((await stat(path)).mtimeMs).toBe(before.mtimeMs);
+
+    expect(await writeIfChanged(path, "two\n")).toBe(true);
+    expect(await readFile(path, "utf8")).toBe("two\n");
+    expect(await readdir(join(dir, "generated"))).toEqual(["registry.ts"]);
+  });
+});
