@@ -57,6 +57,8 @@ export interface Migration {
 }
 
 const handles = new WeakMap<Database, BetterSqlite3.Database>();
+/** Connections inside a {@link writeTransaction}: work given one of them joins it. */
+const inWriteTransaction = new WeakSet<object>();
 
 /**
  * Resolves `settings.name` against `baseDir`, so that the settings mean the same file in
@@ -110,6 +112,32 @@ export async function closeDatabase(db: Database): Promise<void> {
 }
 
 /**
+ * Runs `work` in a write transaction, committed when it resolves and rolled back when it
+ * throws. It takes the write lock at once (`BEGIN IMMEDIATE`, waiting up to the busy
+ * timeout), so a transaction that reads before it writes cannot fail when a worker in
+ * another thread or process committed in between. Called with a connection that is
+ * already in one, `work` simply joins it.
+ */
+export async function writeTransaction<DB, T>(db: Kysely<DB>, work: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
+  if (db.isTransaction || inWriteTransaction.has(db)) return work(db);
+  return db.connection().execute(async (connection) => {
+    await sql`begin immediate`.execute(connection);
+    inWriteTransaction.add(connection);
+    try {
+      const result = await work(connection);
+      await sql`commit`.execute(connection);
+      return result;
+    } catch (error) {
+      // The error that made us roll back is the one to report, not a failed rollback.
+      await sql`rollback`.execute(connection).catch(() => {});
+      throw error;
+    } finally {
+      inWriteTransaction.delete(connection);
+    }
+  });
+}
+
+/**
  * Runs the migrations of `app` that have not run yet, each in its own transaction together
  * with its `schema_migrations` record. Safe to call on every start.
  * @returns the names of the migrations that ran now.
@@ -126,7 +154,7 @@ export async function migrate(db: Database, app: string, migrations: readonly Mi
     .execute();
   const applied: string[] = [];
   for (const migration of migrations) {
-    const ran = await raw.transaction().execute(async (trx) => {
+    const ran = await writeTransaction(raw, async (trx) => {
       const done = await trx
         .selectFrom("schema_migrations")
         .select("name")
@@ -156,7 +184,7 @@ interface MigrationTables {
  * killed halfway does not change the next one.
  */
 export async function clearData(db: Database): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await writeTransaction(db, async (trx) => {
     const { rows } = await sql<{ name: string; sql: string | null }>`
       select name, sql from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`.execute(trx);
     const virtual = rows.filter((row) => /^create\s+virtual\s+table/i.test(row.sql ?? "")).map((row) => row.name);

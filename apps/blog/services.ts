@@ -4,7 +4,7 @@
  */
 import { sql, type Selectable } from "kysely";
 import { service } from "../../framework/components.ts";
-import { now, type Database } from "../../framework/database.ts";
+import { now, writeTransaction, type Database } from "../../framework/database.ts";
 import { NotFoundError, ValidationError } from "../../framework/errors.ts";
 import { serviceContext, type ServiceOptions } from "../../framework/services.ts";
 import { NotificationService, UserService } from "../users/services.ts";
@@ -50,7 +50,7 @@ export class PostService {
     if (input.content.length > MAX_CONTENT) {
       throw new ValidationError("content", `content must be at most ${MAX_CONTENT} characters`);
     }
-    const post = await this.db.transaction().execute(async (trx) => {
+    const post = await writeTransaction(this.db, async (trx) => {
       await new UserService({ db: trx }).getUser(input.authorId, "authorId");
       const slug = await uniqueSlug(trx, slugify(title));
       const at = now();
@@ -122,7 +122,7 @@ export class CommentService {
     const text = input.text.trim();
     if (text === "") throw new ValidationError("text", "text must not be empty");
     if (text.length > MAX_COMMENT) throw new ValidationError("text", `text must be at most ${MAX_COMMENT} characters`);
-    const { comment, notified } = await this.db.transaction().execute(async (trx) => {
+    const { comment, notified } = await writeTransaction(this.db, async (trx) => {
       const post = await new PostService({ db: trx }).getPost(input.postId);
       const author = await new UserService({ db: trx }).getUser(input.authorId, "authorId");
       const row = await trx
@@ -180,7 +180,7 @@ export class SearchService {
 
   /** Brings the index up to date with the published posts, in one transaction. */
   async reindex(): Promise<IndexPass> {
-    return this.db.transaction().execute(async (trx) => {
+    return writeTransaction(this.db, async (trx) => {
       const stale = await trx
         .selectFrom("post_search_state as s")
         .leftJoin("posts as p", "p.id", "s.post_id")

@@ -5,7 +5,7 @@
 import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 import { promisify } from "node:util";
 import { service } from "../../framework/components.ts";
-import { now, type Database } from "../../framework/database.ts";
+import { now, writeTransaction, type Database } from "../../framework/database.ts";
 import { AuthenticationError, ConflictError, NotFoundError, ValidationError } from "../../framework/errors.ts";
 import { serviceContext, type ServiceOptions } from "../../framework/services.ts";
 import { EmailMessage, User, UserProfile } from "./models.ts";
@@ -59,7 +59,7 @@ export class UserService {
     }
     const passwordHash = await hashPassword(input.password);
 
-    const user = await this.db.transaction().execute(async (trx) => {
+    const user = await writeTransaction(this.db, async (trx) => {
       const taken = await trx
         .selectFrom("users")
         .select(["username", "email"])
@@ -245,7 +245,7 @@ export class NotificationService {
 
   /** Records a failed attempt and when to try again. @returns the delay before the next attempt. */
   async markFailed(id: number, error: string, policy: RetryPolicy = {}): Promise<number> {
-    return this.db.transaction().execute(async (trx) => {
+    return writeTransaction(this.db, async (trx) => {
       const row = await trx.selectFrom("email_outbox").select("attempts").where("id", "=", id).executeTakeFirst();
       if (!row) throw new NotFoundError("email", id);
       const attempts = row.attempts + 1;
