@@ -16,6 +16,8 @@ export type IndexerContext = {
   removedPosts: number;
   /** Indexing passes completed. */
   passes: number;
+  /** Passes that failed and were rolled back (each is retried at the next interval). */
+  failedPasses: number;
 };
 
 export interface IndexerOptions extends WorkerOptions<IndexerContext> {
@@ -43,7 +45,7 @@ export class ContentIndexerWorker extends ProcessWorker<IndexerContext> {
   #db: Database | undefined;
 
   constructor(options: IndexerOptions) {
-    super({ ...options, context: options.context ?? { indexedPosts: 0, removedPosts: 0, passes: 0 } });
+    super({ ...options, context: options.context ?? { indexedPosts: 0, removedPosts: 0, passes: 0, failedPasses: 0 } });
   }
 
   override async setup(): Promise<void> {
@@ -55,9 +57,15 @@ export class ContentIndexerWorker extends ProcessWorker<IndexerContext> {
   override async main(): Promise<void> {
     this.#say("Started content indexing");
     while (this.isRunning) {
-      const pass = await this.indexOnce();
-      this.#say(`Indexed ${pass.indexed} post${pass.indexed === 1 ? "" : "s"}, removed ${pass.removed}`);
-      await beat(this.#requireDb(), this.name, pass.indexed);
+      try {
+        const pass = await this.indexOnce();
+        this.#say(`Indexed ${pass.indexed} post${pass.indexed === 1 ? "" : "s"}, removed ${pass.removed}`);
+        await beat(this.#requireDb(), this.name, pass.indexed);
+      } catch (error) {
+        this.context.failedPasses += 1;
+        // A failed pass is rolled back as a whole and retried at the next interval.
+        this.#say(`Pass failed, retrying in the next one: ${error instanceof Error ? error.message : String(error)}`, true);
+      }
       await this.sleep(this.options.intervalMs ?? 300_000);
     }
   }

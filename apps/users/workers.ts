@@ -34,6 +34,8 @@ export type EmailWorkerContext = {
   sent: number;
   /** Failed delivery attempts since the worker started (each is retried later). */
   failed: number;
+  /** Passes that failed as a whole (each is retried at the next interval). */
+  failedPasses: number;
 };
 
 export interface EmailWorkerOptions extends WorkerOptions<EmailWorkerContext> {
@@ -79,7 +81,7 @@ export class EmailNotificationWorker extends ThreadWorker<EmailWorkerContext> {
   #close: () => void = () => {};
 
   constructor(options: EmailWorkerOptions) {
-    super({ ...options, context: options.context ?? { sent: 0, failed: 0 } });
+    super({ ...options, context: options.context ?? { sent: 0, failed: 0, failedPasses: 0 } });
   }
 
   override async setup(): Promise<void> {
@@ -101,10 +103,17 @@ export class EmailNotificationWorker extends ThreadWorker<EmailWorkerContext> {
   override async main(): Promise<void> {
     this.#say("Started monitoring email queue");
     while (this.isRunning) {
-      const pass = await this.deliverDue();
-      if (pass.sent > 0) this.#say(`Sent ${pass.sent} email${pass.sent === 1 ? "" : "s"}`);
-      if (pass.failed > 0) this.#say(`${pass.failed} email${pass.failed === 1 ? "" : "s"} failed; will retry`);
-      await beat(this.#requireDb(), this.name, pass.sent);
+      try {
+        const pass = await this.deliverDue();
+        if (pass.sent > 0) this.#say(`Sent ${pass.sent} email${pass.sent === 1 ? "" : "s"}`);
+        if (pass.failed > 0) this.#say(`${pass.failed} email${pass.failed === 1 ? "" : "s"} failed; will retry`);
+        await beat(this.#requireDb(), this.name, pass.sent);
+      } catch (error) {
+        this.context.failedPasses += 1;
+        // A pass that failed as a whole (the database was locked too long, say) is retried
+        // at the next interval; the worker keeps running.
+        this.#say(`Pass failed, retrying in the next one: ${error instanceof Error ? error.message : String(error)}`, true);
+      }
       await this.sleep(this.options.intervalMs ?? 60_000);
     }
   }

@@ -156,7 +156,7 @@ describe("EmailNotificationWorker over SMTP", () => {
         expect(back.received.map((mail) => mail.to)).toEqual([["alice@example.com"]]);
         expect(await outbox.getMessage(1)).toMatchObject({ attempts: 1, lastError: null });
         expect((await outbox.getMessage(1)).sentAt).not.toBeNull();
-        expect(worker.context).toEqual({ sent: 1, failed: 1 });
+        expect(worker.context).toEqual({ sent: 1, failed: 1, failedPasses: 0 });
       } finally {
         await back.close();
       }
@@ -182,7 +182,7 @@ describe("EmailNotificationWorker over SMTP", () => {
       worker.stop();
       const result = await worker.join({ timeoutMs: 10_000 });
       expect(result).toMatchObject({ stopped: true, terminated: false, errors: [] });
-      expect(worker.context).toEqual({ sent: 1, failed: 0 });
+      expect(worker.context).toEqual({ sent: 1, failed: 0, failedPasses: 0 });
       expect(smtp.received.map((mail) => mail.subject)).toEqual(['New comment on "Getting Started with SPOC"']);
       expect(await readHeartbeat(t.db, worker.name)).toEqual({ passes: 1, processed: 1 });
     } finally {
