@@ -185,6 +185,8 @@ async function runBackgroundWorkers(framework: Framework, settings: AppSettings)
     server.addWorker(worker);
     const ready = await waitForHeartbeat(db, worker.name, { until: worker.join() });
     if (ready === undefined) console.log(`  [${worker.name}] did not complete a first pass`);
+    // Stopped meanwhile (Ctrl-C, or it failed): start no more.
+    if (!worker.isRunning) break;
   }
 
   console.log(`\n  Workers are running (will stop in ${describeWindow(windowMs)})...`);
