@@ -14,12 +14,20 @@ export function fieldsOf(input: unknown): Input {
   return input as Input;
 }
 
-/** A string field; trimmed and non-empty unless `allowEmpty`. */
-export function requiredString(input: Input, field: string, options: { allowEmpty?: boolean; maxLength?: number } = {}): string {
+export interface StringOptions {
+  /** Accept `""` (after trimming). @default false */
+  readonly allowEmpty?: boolean;
+  readonly maxLength?: number;
+  /** Remove surrounding white space; off for secrets such as passwords. @default true */
+  readonly trim?: boolean;
+}
+
+/** A string field; trimmed unless `trim: false`, and non-empty unless `allowEmpty`. */
+export function requiredString(input: Input, field: string, options: StringOptions = {}): string {
   const value = input[field];
   if (value === undefined || value === null) throw new ValidationError(field, `${field} is required`);
   if (typeof value !== "string") throw new ValidationError(field, `${field} must be a string`);
-  const trimmed = value.trim();
+  const trimmed = options.trim === false ? value : value.trim();
   if (trimmed === "" && !options.allowEmpty) throw new ValidationError(field, `${field} must not be empty`);
   if (options.maxLength !== undefined && trimmed.length > options.maxLength) {
     throw new ValidationError(field, `${field} must be at most ${options.maxLength} characters`);
@@ -28,7 +36,7 @@ export function requiredString(input: Input, field: string, options: { allowEmpt
 }
 
 /** A string field that may be left out; `undefined` when it is. */
-export function optionalString(input: Input, field: string, options: { maxLength?: number } = {}): string | undefined {
+export function optionalString(input: Input, field: string, options: Omit<StringOptions, "allowEmpty"> = {}): string | undefined {
   if (input[field] === undefined || input[field] === null) return undefined;
   return requiredString(input, field, { allowEmpty: true, ...options });
 }

@@ -21,9 +21,9 @@ export const registry: Registry = {
   components: [
     { kind: "model", key: "blog.Comment", module: "blog.models", exportName: "Comment", file: "apps/blog/models.ts", line: 92 },
     { kind: "model", key: "blog.Post", module: "blog.models", exportName: "Post", file: "apps/blog/models.ts", line: 58 },
-    { kind: "service", key: "blog.CommentService", module: "blog.services", exportName: "CommentService", file: "apps/blog/services.ts", line: 107 },
+    { kind: "service", key: "blog.CommentService", module: "blog.services", exportName: "CommentService", file: "apps/blog/services.ts", line: 108 },
     { kind: "service", key: "blog.PostService", module: "blog.services", exportName: "PostService", file: "apps/blog/services.ts", line: 32 },
-    { kind: "service", key: "blog.SearchService", module: "blog.services", exportName: "SearchService", file: "apps/blog/services.ts", line: 174 },
+    { kind: "service", key: "blog.SearchService", module: "blog.services", exportName: "SearchService", file: "apps/blog/services.ts", line: 175 },
     { kind: "view", key: "blog.addComment", module: "blog.views", exportName: "addComment", file: "apps/blog/views.ts", line: 49 },
     { kind: "view", key: "blog.approveComment", module: "blog.views", exportName: "approveComment", file: "apps/blog/views.ts", line: 61 },
     { kind: "view", key: "blog.createPost", module: "blog.views", exportName: "createPost", file: "apps/blog/views.ts", line: 20 },

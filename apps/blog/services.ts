@@ -46,6 +46,7 @@ export class PostService {
     const title = input.title.trim();
     if (title === "") throw new ValidationError("title", "title must not be empty");
     if (title.length > MAX_TITLE) throw new ValidationError("title", `title must be at most ${MAX_TITLE} characters`);
+    if (/[\r\n]/.test(title)) throw new ValidationError("title", "title must be one line");
     if (input.content.trim() === "") throw new ValidationError("content", "content must not be empty");
     if (input.content.length > MAX_CONTENT) {
       throw new ValidationError("content", `content must be at most ${MAX_CONTENT} characters`);

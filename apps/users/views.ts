@@ -17,7 +17,7 @@ export const registerUser = view(async function registerUser(input: unknown): Pr
       username: requiredString(fields, "username"),
       email: requiredString(fields, "email"),
       fullName: requiredString(fields, "fullName", { maxLength: 100 }),
-      password: requiredString(fields, "password", { allowEmpty: true }),
+      password: requiredString(fields, "password", { allowEmpty: true, trim: false }),
     });
   });
 });
@@ -29,7 +29,7 @@ export const loginUser = view(async function loginUser(input: unknown): Promise<
     const UserService = getService("users.UserService");
     return new UserService().authenticate(
       requiredString(fields, "username"),
-      requiredString(fields, "password", { allowEmpty: true }),
+      requiredString(fields, "password", { allowEmpty: true, trim: false }),
     );
   });
 });

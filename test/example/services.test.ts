@@ -139,6 +139,7 @@ describe("PostService", () => {
     ["an empty title", { title: "   ", content: "text" }, ValidationError, "title"],
     ["an empty content", { title: "Title", content: "" }, ValidationError, "content"],
     ["an over-long title", { title: "t".repeat(201), content: "text" }, ValidationError, "title"],
+    ["a title of two lines", { title: "Hello\nBcc: x@example.com", content: "text" }, ValidationError, "title"],
     ["an unknown author", { title: "Title", content: "text", authorId: 99 }, NotFoundError, "authorId"],
   ])("rejects %s and writes nothing", async (_, input, ErrorClass, field) => {
     const author = await new UserService({ db: t.db }).createUser(alice);

@@ -52,6 +52,12 @@ describe("users views", () => {
     expect(await t.count("users")).toBe(1);
   });
 
+  it("keeps passwords exactly as typed, spaces included", async () => {
+    await registerUser({ ...alice, password: "  spaced out  " });
+    expect(await loginUser({ username: "alice", password: "  spaced out  " })).toMatchObject({ status: 200 });
+    expect(await loginUser({ username: "alice", password: "spaced out" })).toMatchObject({ status: 401 });
+  });
+
   it("answers bad credentials with 401 and unknown users with 404", async () => {
     await registerUser(alice);
     expect(await loginUser({ username: "alice", password: "nope" })).toMatchObject({
