@@ -31,6 +31,31 @@ export function positionOf(source: ts.SourceFile, node: ts.Node): Position {
   return { line: line + 1, column: character + 1 };
 }
 
+/**
+ * A cheaper `positionOf` for many nodes of one file asked in source order: counts line breaks
+ * from the previous answer instead of indexing every line of the file.
+ */
+export function createPositions(source: ts.SourceFile): (node: ts.Node) => Position {
+  const text = source.text;
+  let offset = 0;
+  let line = 0;
+  let lineStart = 0;
+  return (node) => {
+    const start = node.getStart(source);
+    if (start < offset) {
+      offset = 0;
+      line = 0;
+      lineStart = 0;
+    }
+    for (let next = text.indexOf("\n", offset); next !== -1 && next < start; next = text.indexOf("\n", next + 1)) {
+      line++;
+      lineStart = next + 1;
+    }
+    offset = start;
+    return { line: line + 1, column: start - lineStart + 1 };
+  };
+}
+
 /** `positionOf` with the file attached. */
 export function locate(file: string, source: ts.SourceFile, node: ts.Node): SourceLocation & Position {
   return { file, ...positionOf(source, node) };

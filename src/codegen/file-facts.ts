@@ -5,7 +5,7 @@
  * per file; resolving names across files happens later (kinds.ts, scan.ts).
  */
 import { ts } from "ts-morph";
-import { decoratorsOf, hasModifier, positionOf, propertyName, stringValue, unwrap, type Position } from "./_ast.ts";
+import { createPositions, decoratorsOf, hasModifier, propertyName, stringValue, unwrap, type Position } from "./_ast.ts";
 
 /** A reference to a binding: `model`, or `c.model` through a namespace import. */
 export interface NameUse {
@@ -59,7 +59,7 @@ export interface FileFacts {
   /** Exported name → local name, for values declared in this file (`"default"` included). */
   readonly exports: ReadonlyMap<string, string>;
   readonly reExports: readonly ReExport[];
-  /** By local name. */
+  /** By local name; only those this file exports (under any name). */
   readonly candidates: ReadonlyMap<string, ComponentCandidate>;
   /** By local name. */
   readonly registrars: ReadonlyMap<string, RegistrarFact>;
@@ -75,7 +75,9 @@ export function readFileFacts(source: ts.SourceFile): FileFacts {
   const bindings = new Map<string, ImportBinding>();
   const exports = new Map<string, string>();
   const reExports: ReExport[] = [];
-  const candidates = new Map<string, ComponentCandidate>();
+  const positionOf = createPositions(source);
+  // Candidates are positioned at the end, and only when exported: most `const`s are not components.
+  const pending = new Map<string, { readonly name: ts.Identifier; readonly uses: readonly NameUse[] }>();
   const registrars = new Map<string, RegistrarFact>();
   const instances = new Map<string, InstanceFact>();
   const addedKinds: RegistrarFact[] = [];
@@ -89,7 +91,7 @@ export function readFileFacts(source: ts.SourceFile): FileFacts {
       const typeOnly =
         clause !== undefined &&
         (clause.isTypeOnly || (clause.name === undefined && named !== undefined && named.elements.length > 0 && named.elements.every((e) => e.isTypeOnly)));
-      imports.push({ specifier, typeOnly, ...positionOf(source, statement.moduleSpecifier) });
+      imports.push({ specifier, typeOnly, ...positionOf(statement.moduleSpecifier) });
       if (clause === undefined || clause.isTypeOnly) continue;
       if (clause.name) bindings.set(clause.name.text, { specifier, imported: "default" });
       const namedBindings = clause.namedBindings;
@@ -102,7 +104,7 @@ export function readFileFacts(source: ts.SourceFile): FileFacts {
         if (imported !== undefined) bindings.set(element.name.text, { specifier, imported });
       }
     } else if (ts.isExportDeclaration(statement)) {
-      readExportDeclaration(source, statement, imports, exports, reExports);
+      readExportDeclaration(positionOf, statement, imports, exports, reExports);
     } else if (ts.isExportAssignment(statement)) {
       if (!statement.isExportEquals) {
         const value = unwrap(statement.expression);
@@ -113,7 +115,7 @@ export function readFileFacts(source: ts.SourceFile): FileFacts {
       for (const declaration of statement.declarationList.declarations) {
         if (exported) for (const name of boundNames(declaration.name)) exports.set(name, name);
         if (!ts.isIdentifier(declaration.name) || declaration.initializer === undefined) continue;
-        readVariable(source, declaration.name, unwrap(declaration.initializer), candidates, registrars, instances);
+        readVariable(declaration.name, unwrap(declaration.initializer), pending, registrars, instances);
       }
     } else if (ts.isClassDeclaration(statement)) {
       const name = statement.name?.text;
@@ -122,7 +124,7 @@ export function readFileFacts(source: ts.SourceFile): FileFacts {
       const uses = decoratorsOf(statement)
         .map((decorator) => nameUse(decorator.expression))
         .filter((use) => use !== undefined);
-      if (uses.length > 0) candidates.set(name, { local: name, uses, ...positionOf(source, statement.name) });
+      if (uses.length > 0) pending.set(name, { name: statement.name, uses });
     } else if (ts.isFunctionDeclaration(statement) || ts.isEnumDeclaration(statement)) {
       readExportedDeclaration(statement, statement.name?.text, exports);
     } else if (ts.isModuleDeclaration(statement) && ts.isIdentifier(statement.name)) {
@@ -133,11 +135,15 @@ export function readFileFacts(source: ts.SourceFile): FileFacts {
       if (added) addedKinds.push(added);
     }
   }
+  const exportedLocals = new Set(exports.values());
+  const candidates = new Map<string, ComponentCandidate>();
+  const positioned = [...pending.values()].filter((candidate) => exportedLocals.has(candidate.name.text)).sort((a, b) => a.name.pos - b.name.pos);
+  for (const { name, uses } of positioned) candidates.set(name.text, { local: name.text, uses, ...positionOf(name) });
   return { imports, bindings, exports, reExports, candidates, registrars, instances, addedKinds };
 }
 
 function readExportDeclaration(
-  source: ts.SourceFile,
+  positionOf: (node: ts.Node) => Position,
   statement: ts.ExportDeclaration,
   imports: ImportFact[],
   exports: Map<string, string>,
@@ -148,7 +154,7 @@ function readExportDeclaration(
   const elements = clause !== undefined && ts.isNamedExports(clause) ? clause.elements : undefined;
   if (specifier !== undefined && statement.moduleSpecifier !== undefined) {
     const typeOnly = statement.isTypeOnly || (elements !== undefined && elements.length > 0 && elements.every((e) => e.isTypeOnly));
-    imports.push({ specifier, typeOnly, ...positionOf(source, statement.moduleSpecifier) });
+    imports.push({ specifier, typeOnly, ...positionOf(statement.moduleSpecifier) });
     if (statement.isTypeOnly) return;
     if (clause === undefined) reExports.push({ specifier, imported: "*", exported: "*" });
     else if (ts.isNamespaceExport(clause)) {
@@ -174,10 +180,9 @@ function readExportedDeclaration(node: ts.Node, name: string | undefined, export
 }
 
 function readVariable(
-  source: ts.SourceFile,
   name: ts.Identifier,
   initializer: ts.Expression,
-  candidates: Map<string, ComponentCandidate>,
+  candidates: Map<string, { readonly name: ts.Identifier; readonly uses: readonly NameUse[] }>,
   registrars: Map<string, RegistrarFact>,
   instances: Map<string, InstanceFact>,
 ): void {
@@ -190,7 +195,7 @@ function readVariable(
     const registrar = methodCall(initializer, "register");
     if (registrar) registrars.set(name.text, registrar);
     const use = nameUse(initializer.expression);
-    if (use !== undefined) candidates.set(name.text, { local: name.text, uses: [use], ...positionOf(source, name) });
+    if (use !== undefined) candidates.set(name.text, { name, uses: [use] });
   }
 }
 
