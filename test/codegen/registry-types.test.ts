@@ -1,0 +1,82 @@
+/**
+ * The rendered registry type-checks against the real `spoc` types, and its ComponentMap makes
+ * a wrong key or a wrong module a compile error. Runs `tsc` on a temporary copy of the
+ * aliased-components fixture (fixtures are otherwise never type-checked).
+ */
+import { execFile } from "node:child_process";
+import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, expect, it } from "vitest";
+import { runPipeline } from "../../src/codegen/index.ts";
+
+const repo = fileURLToPath(new URL("../../", import.meta.url));
+let dir: string | undefined;
+
+afterAll(async () => {
+  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+});
+
+function tsc(project: string): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    execFile(join(repo, "node_modules", ".bin", "tsc"), ["-p", project], { timeout: 120_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, output: `${stdout}${stderr}` });
+    });
+  });
+}
+
+it("renders a registry that type-checks and types getComponent by module and key", async () => {
+  dir = await mkdtemp(join(tmpdir(), "spoc-registry-types-"));
+  await cp(join(repo, "test", "fixtures", "aliased-components"), dir, { recursive: true });
+  await rm(join(dir, "expected-registry.ts"));
+  const result = await runPipeline({ root: dir });
+  expect(result.registry).toBeDefined();
+  await mkdir(join(dir, "generated"));
+  await writeFile(join(dir, "generated", "registry.ts"), result.registry ?? "");
+  await writeFile(join(dir, "package.json"), '{ "type": "module" }\n');
+  await writeFile(
+    join(dir, "tsconfig.json"),
+    JSON.stringify({
+      compilerOptions: {
+        target: "ES2022",
+        lib: ["ES2023"],
+        module: "nodenext",
+        moduleResolution: "nodenext",
+        allowImportingTsExtensions: true,
+        verbatimModuleSyntax: true,
+        noEmit: true,
+        strict: true,
+        skipLibCheck: true,
+        types: ["node"],
+        typeRoots: [join(repo, "node_modules", "@types")],
+        paths: { spoc: [join(repo, "src", "index.ts")] },
+      },
+      include: ["**/*.ts"],
+    }),
+  );
+  await writeFile(
+    join(dir, "use.ts"),
+    `import { Framework } from "spoc";
+import { schema } from "./config/schema.ts";
+import { registry } from "./generated/registry.ts";
+
+const framework = await Framework.start({ baseDir: ".", schema, registry });
+const UserService = framework.getComponent("services", "users.UserService");
+new UserService().find();
+const Account = framework.getComponent("models", "users.Account");
+void new Account().name;
+void framework.getComponent("models", "blog.Comment");
+void framework.getComponent("views", "users.users");
+// @ts-expect-error a key that is not a component
+framework.getComponent("services", "users.Nope");
+// @ts-expect-error a component of another module
+framework.getComponent("views", "users.UserService");
+// @ts-expect-error the default export is not a component
+framework.getComponent("models", "users.Ignored");
+`,
+  );
+  const { code, output } = await tsc(join(dir, "tsconfig.json"));
+  expect(output).toBe("");
+  expect(code).toBe(0);
+});
