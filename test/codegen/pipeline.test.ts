@@ -88,6 +88,57 @@ describe("runPipeline", () => {
   });
 });
 
+describe("scanning imports", () => {
+  it("counts side-effect imports and re-exports as runtime edges, type-only ones as not, and ignores import()", async () => {
+    const root = await copyFixture("clean");
+    await writeFile(
+      join(root, "apps/blog/views.ts"),
+      `import "../users/models.ts";
+import type { UserService } from "../users/services.ts";
+export { listUsers } from "../users/views.ts";
+export type { User } from "../users/models.ts";
+import { view } from "../../framework/components.ts";
+
+export const listPosts = view(async function listPosts(service?: UserService) {
+  await import("../devtools/views.ts");
+  return service;
+});
+`,
+    );
+    const result = await runPipeline({ root });
+    const imports = result.model?.modules.find((m) => m.name === "blog.views")?.imports;
+    expect(imports).toEqual([
+      { target: "users.models", file: "apps/blog/views.ts", line: 1, column: 8, typeOnly: false },
+      { target: "users.services", file: "apps/blog/views.ts", line: 2, column: 34, typeOnly: true },
+      { target: "users.views", file: "apps/blog/views.ts", line: 3, column: 27, typeOnly: false },
+      { target: "users.models", file: "apps/blog/views.ts", line: 4, column: 27, typeOnly: true },
+    ]);
+    // A re-exported component belongs to the module that declares it, not to the one re-exporting it.
+    expect(result.model?.modules.find((m) => m.name === "blog.views")?.components.map((c) => c.key)).toEqual(["blog.listPosts"]);
+  });
+
+  it("resolves kinds through a namespace import of spoc and a re-exporting barrel", async () => {
+    const root = await copyFixture("clean");
+    await writeFile(
+      join(root, "framework/components.ts"),
+      `import * as spoc from "spoc";
+
+export const components = new spoc.Components("model", "service", "view");
+export const model = components.register("model", { config: { table: true } });
+export const service = components.register("service");
+export const view = components.register("view");
+`,
+    );
+    await writeFile(join(root, "framework/index.ts"), `export { model as entity } from "./components.ts";\n`);
+    await writeFile(join(root, "apps/users/models.ts"), `import { entity } from "../../framework/index.ts";\n\n@entity\nexport class User {}\n`);
+    const result = await runPipeline({ root });
+    expect(result.diagnostics).toEqual([]);
+    expect(result.model?.modules.find((m) => m.name === "users.models")?.components).toEqual([
+      { kind: "model", key: "users.User", module: "users.models", exportName: "User", file: "apps/users/models.ts", line: 4, column: 14 },
+    ]);
+  });
+});
+
 describe("writeIfChanged", () => {
   it("creates the folder, writes atomically and leaves an unchanged file alone", async () => {
     const dir = await mkdtemp(join(tmpdir(), "spoc-write-"));
