@@ -24,11 +24,18 @@ export interface ScanCache {
   readonly entries: Map<string, Map<string, CacheEntry>>;
   /** @internal incremented by every run. */
   run: number;
+  /** @internal what later stages keep for the next run (e.g. `"scan"`: unchanged modules). */
+  readonly stages: Map<string, unknown>;
+  /**
+   * @internal set by `beginRun` when the caller knows which files changed since the last run:
+   * the other files that run read are trusted without a stat.
+   */
+  changed: ReadonlySet<string> | undefined;
 }
 
 /** A new, empty cache. Pass the same one to every `runPipeline` call of a watch session. */
 export function createScanCache(): ScanCache {
-  return { parses: 0, entries: new Map(), run: 0 };
+  return { parses: 0, entries: new Map(), run: 0, stages: new Map(), changed: undefined };
 }
 
 /** A file's mtime and size. */
@@ -54,7 +61,7 @@ export function readCached<T>(cache: ScanCache, reader: string, path: string, re
   if (entries === undefined) cache.entries.set(reader, (entries = new Map()));
   const entry = entries.get(path);
   if (entry !== undefined && entry.run === cache.run) return entry.value as T;
-  const current = stat ?? statFile(path);
+  const current = stat ?? trustedStat(cache, reader, path) ?? statFile(path);
   if (current === undefined) return undefined;
   if (entry !== undefined && entry.mtimeMs === current.mtimeMs && entry.size === current.size) {
     entry.run = cache.run;
@@ -79,9 +86,24 @@ export function readParsed<T>(cache: ScanCache, reader: string, path: string, re
   );
 }
 
-/** Starts a run: entries not used by it are dropped by `endRun`. */
-export function beginRun(cache: ScanCache): void {
+/**
+ * The stat the previous run saw for `path`, when the caller of this run said which files
+ * changed and `path` is not one of them; else `undefined` (ask the file system).
+ */
+export function trustedStat(cache: ScanCache, reader: string, path: string): FileStat | undefined {
+  if (cache.changed === undefined || cache.changed.has(path)) return undefined;
+  const entry = cache.entries.get(reader)?.get(path);
+  return entry !== undefined && entry.run >= cache.run - 1 ? { mtimeMs: entry.mtimeMs, size: entry.size } : undefined;
+}
+
+/**
+ * Starts a run: entries not used by it are dropped by `endRun`. `changed` (absolute paths),
+ * when given, lists every file created, changed or deleted since the previous run; files not
+ * in it are not stat'ed again.
+ */
+export function beginRun(cache: ScanCache, changed?: Iterable<string>): void {
   cache.run++;
+  cache.changed = changed === undefined ? undefined : new Set(changed);
 }
 
 /** Drops entries of files the run did not read (deleted or no longer part of the project). */

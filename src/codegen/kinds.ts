@@ -12,6 +12,9 @@
  * A module file's `@model`, `@entity` (`import { model as entity }`) or `@c.model`
  * (`import * as c`) is a registrar when the binding leads, through imports and re-exports, to
  * such a `register` call. A function that merely is called `model` is not.
+ *
+ * An instance's kinds are its constructor's arguments and the `addType` calls on it in the
+ * file that declares it.
  */
 import type { FileFacts, NameUse } from "./file-facts.ts";
 import { resolveSpecifier, type FileExistence } from "./resolve.ts";
@@ -20,7 +23,7 @@ import { resolveSpecifier, type FileExistence } from "./resolve.ts";
 const SPOC_PACKAGE = "spoc";
 
 type Binding =
-  | { readonly type: "registrar"; readonly kind: string }
+  | { readonly type: "registrar"; readonly kind: string; readonly instance: string }
   | { readonly type: "instance"; readonly id: string }
   | { readonly type: "components-class" }
   | { readonly type: "spoc-namespace" }
@@ -29,13 +32,19 @@ type Binding =
 
 const OTHER: Binding = { type: "other" };
 
+/** A registrar: the kind it registers and the `Components` instance (`"<file>#<name>"`) it belongs to. */
+export interface Registrar {
+  readonly kind: string;
+  readonly instance: string;
+}
+
 export interface KindResolver {
-  /** The kind `use` registers as, when it is a registrar seen from `file`. */
-  registrarKind(file: string, use: NameUse): string | undefined;
-  /** Resolves the `Components` instances declared in `file`, so their kinds are known. */
-  visitFile(file: string): void;
-  /** Kinds of every `Components` instance met so far: constructor kinds, then `addType` kinds. */
-  declaredKinds(): string[];
+  /** The registrar `use` names, seen from `file`, if it is one. */
+  registrar(file: string, use: NameUse): Registrar | undefined;
+  /** The `Components` instances declared in `file`, as `"<file>#<name>"`. */
+  instancesIn(file: string): string[];
+  /** The kinds of an instance: constructor kinds, then `addType` kinds of its own file. */
+  kindsOf(instance: string): string[];
 }
 
 /**
@@ -44,13 +53,7 @@ export interface KindResolver {
  */
 export function createKindResolver(factsOf: (file: string) => FileFacts | undefined, existence: FileExistence): KindResolver {
   const memo = new Map<string, Binding>();
-  const instances = new Map<string, readonly string[]>();
-  const visited = new Set<string>();
-
-  const facts = (file: string): FileFacts | undefined => {
-    visited.add(file);
-    return factsOf(file);
-  };
+  const facts = factsOf;
 
   const resolveLocal = (file: string, name: string): Binding => {
     const key = `${file}\0${name}`;
@@ -67,14 +70,12 @@ export function createKindResolver(factsOf: (file: string) => FileFacts | undefi
     if (fileFacts === undefined) return OTHER;
     const registrar = fileFacts.registrars.get(name);
     if (registrar !== undefined) {
-      return resolveUse(file, registrar.instance).type === "instance" ? { type: "registrar", kind: registrar.kind } : OTHER;
+      const instance = resolveUse(file, registrar.instance);
+      return instance.type === "instance" ? { type: "registrar", kind: registrar.kind, instance: instance.id } : OTHER;
     }
     const instance = fileFacts.instances.get(name);
     if (instance !== undefined) {
-      if (resolveUse(file, instance.constructorUse).type !== "components-class") return OTHER;
-      const id = `${file}#${name}`;
-      instances.set(id, instance.kinds);
-      return { type: "instance", id };
+      return resolveUse(file, instance.constructorUse).type === "components-class" ? { type: "instance", id: `${file}#${name}` } : OTHER;
     }
     const imported = fileFacts.bindings.get(name);
     return imported === undefined ? OTHER : resolveImport(file, imported.specifier, imported.imported);
@@ -124,24 +125,28 @@ export function createKindResolver(factsOf: (file: string) => FileFacts | undefi
   };
 
   return {
-    registrarKind(file, use) {
+    registrar(file, use) {
       const binding = resolveUse(file, use);
-      return binding.type === "registrar" ? binding.kind : undefined;
+      return binding.type === "registrar" ? { kind: binding.kind, instance: binding.instance } : undefined;
     },
-    visitFile(file) {
-      for (const name of facts(file)?.instances.keys() ?? []) resolveLocal(file, name);
-    },
-    declaredKinds() {
-      const added: string[] = [];
-      for (const file of [...visited].sort()) {
-        for (const addition of factsOf(file)?.addedKinds ?? []) {
-          if (resolveUse(file, addition.instance).type === "instance") added.push(addition.kind);
-        }
+    instancesIn(file) {
+      const ids: string[] = [];
+      for (const name of facts(file)?.instances.keys() ?? []) {
+        const binding = resolveLocal(file, name);
+        if (binding.type === "instance") ids.push(binding.id);
       }
-      const kinds = new Set<string>();
-      for (const id of [...instances.keys()].sort()) for (const kind of instances.get(id) ?? []) kinds.add(kind);
-      for (const kind of added) kinds.add(kind);
-      return [...kinds];
+      return ids;
+    },
+    kindsOf(id) {
+      const at = id.lastIndexOf("#");
+      const file = id.slice(0, at);
+      const name = id.slice(at + 1);
+      const fileFacts = facts(file);
+      const kinds = [...(fileFacts?.instances.get(name)?.kinds ?? [])];
+      for (const addition of fileFacts?.addedKinds ?? []) {
+        if (addition.instance.member === undefined && addition.instance.name === name) kinds.push(addition.kind);
+      }
+      return kinds;
     },
   };
 }

@@ -7,7 +7,7 @@ import { resolve } from "node:path";
 import { beginRun, createScanCache, endRun, type ScanCache } from "./cache.ts";
 import { runChecks } from "./checks.ts";
 import { computeLoadOrder } from "./load-order.ts";
-import type { Diagnostic, PipelineResult, ProjectModel } from "./model.ts";
+import type { AppModule, Diagnostic, PipelineResult, ProjectModel } from "./model.ts";
 import { resolvePluginFiles } from "./plugins.ts";
 import { readProject } from "./read-project.ts";
 import { renderRegistry } from "./render-registry.ts";
@@ -25,6 +25,12 @@ export interface PipelineOptions {
    * @default a new cache, used for this run only
    */
   readonly cache?: ScanCache;
+  /**
+   * The files created, changed or deleted since the previous run with the same `cache`
+   * (absolute, or relative to `root`), when the caller knows them (watch mode): other files
+   * the previous run read are then trusted without a stat. Leave it out when unsure.
+   */
+  readonly changed?: readonly string[];
 }
 
 /**
@@ -35,7 +41,7 @@ export interface PipelineOptions {
 export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
   const root = resolve(options.root);
   const cache = options.cache ?? createScanCache();
-  beginRun(cache);
+  beginRun(cache, options.changed?.map((file) => resolve(root, file)));
   try {
     const declarations = readProject(root, cache);
     const diagnostics: Diagnostic[] = [...declarations.diagnostics];
@@ -58,12 +64,47 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       ignoredCodes: [...ignored].sort(),
       inputs: [...new Set([...declarations.inputs, ...scan.inputs, ...plugins.inputs])].sort(),
     };
-    const loadOrder = computeLoadOrder(model);
-    diagnostics.push(...plugins.diagnostics, ...runChecks(model, loadOrder));
-    return finish(model, diagnostics, ignored, loadOrder);
+    diagnostics.push(...plugins.diagnostics);
+
+    // A watch session's rerun usually changes one module, or none that matters: reuse what
+    // only depends on unchanged inputs (scan keeps unchanged module objects).
+    const previous = cache.stages.get("pipeline") as PipelineMemo | undefined;
+    const context = JSON.stringify([model.root, model.modes, model.apps, model.schema, model.kinds, model.plugins, model.appFolders, model.settings, model.ignoredCodes, diagnostics]);
+    if (previous !== undefined && previous.context === context && sameElements(previous.modules, model.modules)) {
+      return { ...previous.result, model };
+    }
+    const loadOrder =
+      previous !== undefined && previous.schemaKey === schemaKey(model) && sameEdges(previous.modules, model.modules) ? previous.result.loadOrder : computeLoadOrder(model);
+    diagnostics.push(...runChecks(model, loadOrder));
+    const result = finish(model, diagnostics, ignored, loadOrder);
+    cache.stages.set("pipeline", { context, schemaKey: schemaKey(model), modules: model.modules, result } satisfies PipelineMemo);
+    return result;
   } finally {
     endRun(cache);
   }
+}
+
+/** The previous run's result and what it was computed from. */
+interface PipelineMemo {
+  /** Everything but the modules the checks and the renderer read. */
+  readonly context: string;
+  /** What the load order depends on besides the modules' imports. */
+  readonly schemaKey: string;
+  readonly modules: readonly AppModule[];
+  readonly result: PipelineResult;
+}
+
+function schemaKey(model: ProjectModel): string {
+  return JSON.stringify([model.schema.modules, model.schema.dependencies]);
+}
+
+function sameElements<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
+}
+
+/** Same module nodes, with the same files and the same imports (the edges of the load order). */
+function sameEdges(a: readonly AppModule[], b: readonly AppModule[]): boolean {
+  return a.length === b.length && a.every((module, i) => module.name === b[i]?.name && module.file === b[i]?.file && module.imports === b[i]?.imports);
 }
 
 function finish(

@@ -9,7 +9,7 @@
  * over the keys are about 20 times slower.
  */
 import { pluralOf } from "../components.ts";
-import type { ComponentRecord, ProjectModel } from "./model.ts";
+import type { AppModule, ComponentRecord, ProjectModel } from "./model.ts";
 
 /** Where the registry is written, relative to the project root. */
 export const REGISTRY_FILE = "generated/registry.ts";
@@ -47,12 +47,12 @@ export function renderRegistry(model: ProjectModel, loadOrder: readonly string[]
   }
   close(lines, "}", loaded.length);
 
-  const components = model.modules.flatMap((module) => module.components).sort(byModuleThenKey);
-  open(lines, "components", "[", components.length);
-  for (const c of components) {
-    lines.push(`    { kind: ${str(c.kind)}, key: ${str(c.key)}, module: ${str(c.module)}, exportName: ${str(c.exportName)}, file: ${str(c.file)}, line: ${c.line} },`);
-  }
-  close(lines, "]", components.length);
+  // Components sorted by module node, then key: the nodes' rendered chunks in node order.
+  const withComponents = model.modules.filter((module) => module.file !== undefined && module.components.length > 0);
+  const byNode = [...withComponents].sort((a, b) => compare(a.name, b.name));
+  open(lines, "components", "[", byNode.length);
+  for (const module of byNode) lines.push(chunkOf(module).entries);
+  close(lines, "]", byNode.length);
 
   open(lines, "loadOrder", "[", loadOrder.length);
   for (const name of loadOrder) lines.push(`    ${str(name)},`);
@@ -84,35 +84,57 @@ export function renderRegistry(model: ProjectModel, loadOrder: readonly string[]
   for (const module of model.schema.modules) lines.push(`    ${property(module)}: ${interfaceNames.get(module)};`);
   lines.push("  }", "}");
 
-  // Components are sorted by module node then key; regroup them by schema module, sorted by key.
-  const bySchemaModule = new Map<string, ComponentRecord[]>();
-  for (const component of components) {
-    const module = nodes.get(component.module)?.module;
-    if (module === undefined) continue;
-    const group = bySchemaModule.get(module);
-    if (group) group.push(component);
-    else bySchemaModule.set(module, [component]);
+  // Each interface lists its module's components sorted by key. Keys start with "<app>.", so the
+  // apps' chunks, ordered by "<app>.", never interleave.
+  const bySchemaModule = new Map<string, AppModule[]>();
+  for (const module of withComponents) {
+    const group = bySchemaModule.get(module.module);
+    if (group) group.push(module);
+    else bySchemaModule.set(module.module, [module]);
   }
   for (const module of model.schema.modules) {
-    const members = (bySchemaModule.get(module) ?? []).sort(byKey);
+    const appNodes = (bySchemaModule.get(module) ?? []).sort((a, b) => compare(`${a.app}.`, `${b.app}.`));
     const name = interfaceNames.get(module) ?? "";
     lines.push("");
-    if (members.length === 0) {
+    if (appNodes.length === 0) {
       lines.push(`interface ${name} {}`);
       continue;
     }
     lines.push(`interface ${name} {`);
-    let previous: string | undefined;
-    for (const component of members) {
-      if (component.key === previous) continue; // a duplicate key (SPOC007, silenced): first wins
-      previous = component.key;
-      const node = nodes.get(component.module);
-      if (node !== undefined) lines.push(`  ${str(component.key)}: typeof import(${node.importPath})${member(component.exportName)};`);
-    }
+    for (const node of appNodes) lines.push(chunkOf(node).members);
     lines.push("}");
   }
   lines.push("");
   return lines.join("\n");
+}
+
+/** A module node's rendered component entries and interface members, each sorted by key. */
+interface Chunk {
+  readonly entries: string;
+  readonly members: string;
+}
+
+// Rendering is a pure function of the module; a watch session reuses unchanged module objects.
+const chunks = new WeakMap<AppModule, Chunk>();
+
+function chunkOf(module: AppModule): Chunk {
+  let chunk = chunks.get(module);
+  if (chunk === undefined) {
+    const importPath = str(fromRegistry(module.file ?? ""));
+    const sorted = [...module.components].sort(byKey);
+    const entries: string[] = [];
+    const members: string[] = [];
+    let previous: string | undefined;
+    for (const c of sorted) {
+      entries.push(`    { kind: ${str(c.kind)}, key: ${str(c.key)}, module: ${str(c.module)}, exportName: ${str(c.exportName)}, file: ${str(c.file)}, line: ${c.line} },`);
+      if (c.key === previous) continue; // a duplicate key (SPOC007, silenced): first wins
+      previous = c.key;
+      members.push(`  ${str(c.key)}: typeof import(${importPath})${member(c.exportName)};`);
+    }
+    chunk = { entries: entries.join("\n"), members: members.join("\n") };
+    chunks.set(module, chunk);
+  }
+  return chunk;
 }
 
 function fromRegistry(file: string): string {
@@ -166,10 +188,6 @@ function member(name: string): string {
 
 function property(name: string): string {
   return IDENTIFIER.test(name) ? name : str(name);
-}
-
-function byModuleThenKey(a: ComponentRecord, b: ComponentRecord): number {
-  return compare(a.module, b.module) || byKey(a, b);
 }
 
 function byKey(a: ComponentRecord, b: ComponentRecord): number {

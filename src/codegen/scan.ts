@@ -13,9 +13,9 @@
  *   Package specifiers and path aliases are not followed.
  */
 import { join, sep } from "node:path";
-import { readParsed, statFile, type FileStat, type ScanCache } from "./cache.ts";
+import { readParsed, statFile, trustedStat, type FileStat, type ScanCache } from "./cache.ts";
 import { readFileFacts, type ComponentCandidate, type FileFacts } from "./file-facts.ts";
-import { createKindResolver, type KindResolver } from "./kinds.ts";
+import { createKindResolver, type KindResolver, type Registrar } from "./kinds.ts";
 import type { AppModule, AppRecord, ComponentRecord, ModuleImport } from "./model.ts";
 import { fileExists, relativeTo, resolveSpecifier, type FileExistence } from "./resolve.ts";
 
@@ -50,13 +50,25 @@ interface Located {
   readonly stat: FileStat | undefined;
 }
 
+/**
+ * What the previous run of a cache found, so an unchanged module keeps its scan result (and
+ * its rendered text, memoised on the object): valid while the same module files exist and
+ * every other file a run consulted is unchanged.
+ */
+interface ScanMemo {
+  readonly located: readonly Located[];
+  /** Files other than module files that resolution read (and module files read for another module). */
+  readonly shared: ReadonlyMap<string, FileFacts>;
+  readonly modules: ReadonlyMap<string, { readonly facts: FileFacts; readonly result: AppModule; readonly instances: readonly string[] }>;
+}
+
 /** Scans the apps' module files. */
 export function scanApps(input: ScanInput, cache: ScanCache, existence: FileExistence): ScanResult {
   const { root } = input;
   const appsPrefix = join(root, "apps") + sep;
   const toRelative = (file: string): string => relativeTo(root, file);
 
-  const located = locateModules(input, appsPrefix, existence);
+  const located = locateModules(input, appsPrefix, cache, existence);
   const byFile = new Map<string, string>();
   const byFolder = new Map<string, string>();
   for (const module of located) {
@@ -72,73 +84,140 @@ export function scanApps(input: ScanInput, cache: ScanCache, existence: FileExis
     return folderEnd < 0 ? undefined : byFolder.get(file.slice(0, folderEnd));
   };
 
-  const read = new Set<string>();
+  const previous = cache.stages.get("scan") as ScanMemo | undefined;
+  const shared = new Map<string, FileFacts>();
+  let current: string | undefined; // the module file being scanned
   const factsOf = (file: string, stat?: FileStat): FileFacts | undefined => {
     const facts = readParsed(cache, "facts", file, readFileFacts, stat);
-    if (facts !== undefined) read.add(file);
+    if (facts !== undefined && file !== current) shared.set(file, facts);
     return facts;
   };
-  const resolver = createKindResolver(factsOf, existence);
+  const reusable = previous !== undefined && sameModules(previous.located, located) && [...previous.shared].every(([file, facts]) => factsOf(file) === facts);
+  const context: ModuleContext = { factsOf, existence, moduleOf, toRelative, resolver: createKindResolver(factsOf, existence) };
+  const memo = new Map<string, { facts: FileFacts; result: AppModule; instances: readonly string[] }>();
 
   const modules = located.map((module): AppModule => {
-    const facts = module.file === undefined ? undefined : factsOf(module.file, module.stat);
+    const facts = module.file === undefined ? undefined : readParsed(cache, "facts", module.file, readFileFacts, module.stat);
     if (module.file === undefined || facts === undefined) {
       return { name: module.name, app: module.app, module: module.module, file: undefined, components: [], imports: [] };
     }
-    const owner = module.name;
-    const ownFile = (file: string): boolean => {
-      const of = moduleOf(file);
-      return of === undefined || of === owner;
-    };
-    const component = (exportName: string, declaration: Declaration): void => {
-      const kind = firstRegistrarKind(declaration, resolver);
-      if (kind === undefined) return;
-      components.push({
-        kind,
-        key: `${module.app}.${exportName}`,
-        module: owner,
-        exportName,
-        file: toRelative(declaration.file),
-        line: declaration.candidate.line,
-        column: declaration.candidate.column,
-      });
-    };
-
-    const components: ComponentRecord[] = [];
-    if (facts.reExports.length === 0) {
-      // The common case: every export is declared (or imported) in the module file itself.
-      for (const [exportName, local] of facts.exports) {
-        if (exportName === "default") continue;
-        const candidate = facts.candidates.get(local);
-        const declaration = candidate === undefined ? findDeclaration(module.file, exportName, factsOf, existence, ownFile, new Set()) : { file: module.file, candidate };
-        if (declaration !== undefined) component(exportName, declaration);
-      }
-    } else {
-      for (const exportName of listExports(module.file, factsOf, existence, ownFile, new Set())) {
-        const declaration = findDeclaration(module.file, exportName, factsOf, existence, ownFile, new Set());
-        if (declaration !== undefined) component(exportName, declaration);
-      }
+    const before = reusable ? previous.modules.get(module.name) : undefined;
+    if (before !== undefined && before.facts === facts) {
+      memo.set(module.name, before);
+      return before.result;
     }
-
-    const imports: ModuleImport[] = [];
-    for (const file of moduleFiles(module, factsOf, existence, moduleOf)) {
-      for (const fact of factsOf(file)?.imports ?? []) {
-        const resolved = resolveSpecifier(existence, file, fact.specifier);
-        const target = resolved === undefined ? undefined : moduleOf(resolved);
-        if (target === undefined || target === owner) continue;
-        imports.push({ target, file: toRelative(file), line: fact.line, column: fact.column, typeOnly: fact.typeOnly });
-      }
-    }
-    return { name: owner, app: module.app, module: module.module, file: toRelative(module.file), components: components.sort(byPlace), imports };
+    current = module.file;
+    const scanned = scanModule(context, module, module.file, facts);
+    current = undefined;
+    // An edit that changes neither components nor imports (a function body) keeps the old
+    // object, so later stages see an unchanged module.
+    const same = previous?.modules.get(module.name)?.result;
+    const result = same === undefined ? scanned.result : share(same, scanned.result);
+    memo.set(module.name, { facts, result, instances: scanned.instances });
+    return result;
   });
 
+  cache.stages.set("scan", { located, shared, modules: memo } satisfies ScanMemo);
+
+  // Kinds: those of the conventional components file, then of every instance a component uses.
+  const { resolver } = context;
+  const instanceIds = new Set<string>();
   const componentsFile = join(root, COMPONENTS_FILE);
-  if (statFile(componentsFile) !== undefined) resolver.visitFile(componentsFile);
-  return { modules, kinds: resolver.declaredKinds(), inputs: [...read].map(toRelative).sort() };
+  if (fileExists(existence, componentsFile)) for (const id of resolver.instancesIn(componentsFile)) instanceIds.add(id);
+  for (const id of [...new Set([...memo.values()].flatMap((entry) => entry.instances))].sort()) instanceIds.add(id);
+  const kinds = new Set<string>();
+  for (const id of instanceIds) for (const kind of resolver.kindsOf(id)) kinds.add(kind);
+
+  const inputs = new Set(shared.keys());
+  for (const module of located) if (module.file !== undefined) inputs.add(module.file);
+  return { modules, kinds: [...kinds], inputs: [...inputs].map(toRelative).sort() };
+}
+
+interface ModuleContext {
+  readonly factsOf: (file: string) => FileFacts | undefined;
+  readonly existence: FileExistence;
+  readonly moduleOf: (file: string) => string | undefined;
+  readonly toRelative: (file: string) => string;
+  readonly resolver: KindResolver;
+}
+
+/** One module's components and imports, and the `Components` instances its registrars belong to. */
+function scanModule(context: ModuleContext, module: Located, file: string, facts: FileFacts): { result: AppModule; instances: string[] } {
+  const { factsOf, existence, moduleOf, toRelative, resolver } = context;
+  const owner = module.name;
+  const ownFile = (other: string): boolean => {
+    const of = moduleOf(other);
+    return of === undefined || of === owner;
+  };
+  const instances = new Set<string>();
+  const components: ComponentRecord[] = [];
+  const component = (exportName: string, declaration: Declaration): void => {
+    const registrar = firstRegistrar(declaration, resolver);
+    if (registrar === undefined) return;
+    instances.add(registrar.instance);
+    components.push({
+      kind: registrar.kind,
+      key: `${module.app}.${exportName}`,
+      module: owner,
+      exportName,
+      file: toRelative(declaration.file),
+      line: declaration.candidate.line,
+      column: declaration.candidate.column,
+    });
+  };
+  if (facts.reExports.length === 0) {
+    // The common case: every export is declared (or imported) in the module file itself.
+    for (const [exportName, local] of facts.exports) {
+      if (exportName === "default") continue;
+      const candidate = facts.candidates.get(local);
+      const declaration = candidate === undefined ? findDeclaration(file, exportName, factsOf, existence, ownFile, new Set()) : { file, candidate };
+      if (declaration !== undefined) component(exportName, declaration);
+    }
+  } else {
+    for (const exportName of listExports(file, factsOf, existence, ownFile, new Set())) {
+      const declaration = findDeclaration(file, exportName, factsOf, existence, ownFile, new Set());
+      if (declaration !== undefined) component(exportName, declaration);
+    }
+  }
+
+  const imports: ModuleImport[] = [];
+  for (const from of moduleFiles(module, factsOf, existence, moduleOf)) {
+    for (const fact of factsOf(from)?.imports ?? []) {
+      const resolved = resolveSpecifier(existence, from, fact.specifier);
+      const target = resolved === undefined ? undefined : moduleOf(resolved);
+      if (target === undefined || target === owner) continue;
+      imports.push({ target, file: toRelative(from), line: fact.line, column: fact.column, typeOnly: fact.typeOnly });
+    }
+  }
+  const result = { name: owner, app: module.app, module: module.module, file: toRelative(file), components: components.sort(byPlace), imports };
+  return { result, instances: [...instances] };
+}
+
+/** `next`, or as much of `before` as is equal to it (the whole object, or its imports). */
+function share(before: AppModule, next: AppModule): AppModule {
+  if (before.name !== next.name || before.file !== next.file) return next;
+  const sameImports =
+    before.imports.length === next.imports.length &&
+    before.imports.every((m, i) => {
+      const n = next.imports[i];
+      return n !== undefined && m.target === n.target && m.file === n.file && m.line === n.line && m.column === n.column && m.typeOnly === n.typeOnly;
+    });
+  const sameComponents =
+    before.components.length === next.components.length &&
+    before.components.every((c, i) => {
+      const d = next.components[i];
+      return d !== undefined && c.kind === d.kind && c.key === d.key && c.exportName === d.exportName && c.file === d.file && c.line === d.line && c.column === d.column;
+    });
+  if (sameImports && sameComponents) return before;
+  return sameImports ? { ...next, imports: before.imports } : next;
+}
+
+function sameModules(a: readonly Located[], b: readonly Located[]): boolean {
+  return a.length === b.length && a.every((module, i) => module.name === b[i]?.name && module.file === b[i]?.file);
 }
 
 /** Finds each app × module file, with one stat per file (which the cache reuses). */
-function locateModules(input: ScanInput, appsPrefix: string, existence: FileExistence): Located[] {
+function locateModules(input: ScanInput, appsPrefix: string, cache: ScanCache, existence: FileExistence): Located[] {
   const located: Located[] = [];
   for (const app of input.apps) {
     const appDir = appsPrefix + app.name;
@@ -149,7 +228,7 @@ function locateModules(input: ScanInput, appsPrefix: string, existence: FileExis
         continue;
       }
       const flat = `${appDir}${sep}${module}.ts`;
-      const flatStat = statFile(flat);
+      const flatStat = trustedStat(cache, "facts", flat) ?? statFile(flat);
       existence.files.set(flat, flatStat !== undefined);
       if (flatStat !== undefined) {
         located.push({ name, app: app.name, module, file: flat, folder: undefined, stat: flatStat });
@@ -157,7 +236,7 @@ function locateModules(input: ScanInput, appsPrefix: string, existence: FileExis
       }
       const folder = `${appDir}${sep}${module}`;
       const index = `${folder}${sep}index.ts`;
-      const indexStat = statFile(index);
+      const indexStat = trustedStat(cache, "facts", index) ?? statFile(index);
       existence.files.set(index, indexStat !== undefined);
       located.push({ name, app: app.name, module, file: indexStat && index, folder: indexStat && folder, stat: indexStat });
     }
@@ -248,11 +327,11 @@ function findDeclaration(
   return undefined;
 }
 
-/** The kind of the first decorator or callee of the declaration that is a registrar. */
-function firstRegistrarKind(declaration: Declaration, resolver: KindResolver): string | undefined {
+/** The first decorator or callee of the declaration that is a registrar. */
+function firstRegistrar(declaration: Declaration, resolver: KindResolver): Registrar | undefined {
   for (const use of declaration.candidate.uses) {
-    const kind = resolver.registrarKind(declaration.file, use);
-    if (kind !== undefined) return kind;
+    const registrar = resolver.registrar(declaration.file, use);
+    if (registrar !== undefined) return registrar;
   }
   return undefined;
 }
