@@ -1,0 +1,103 @@
+/**
+ * A watch session reruns the pipeline with one cache; whatever it reuses, every rerun must
+ * give exactly what a cold run on the same files gives.
+ */
+import { appendFile, cp, mkdtemp, readFile, rm, unlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createScanCache, runPipeline, type PipelineResult, type ScanCache } from "../../src/codegen/index.ts";
+
+const fixtures = fileURLToPath(new URL("../fixtures/", import.meta.url));
+let root: string;
+let cache: ScanCache;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), "spoc-incremental-"));
+  await cp(join(fixtures, "clean"), root, { recursive: true });
+  cache = createScanCache();
+  await runPipeline({ root, cache });
+});
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+function comparable(result: PipelineResult): unknown {
+  return { diagnostics: result.diagnostics, silenced: result.silenced, loadOrder: result.loadOrder, registry: result.registry, model: result.model };
+}
+
+async function expectSameAsCold(): Promise<PipelineResult> {
+  const warm = await runPipeline({ root, cache });
+  const cold = await runPipeline({ root });
+  expect(comparable(warm)).toEqual(comparable(cold));
+  return warm;
+}
+
+const edit = async (file: string, change: (text: string) => string): Promise<void> => {
+  const path = join(root, file);
+  await writeFile(path, change(await readFile(path, "utf8")));
+};
+
+describe("reruns with one cache", () => {
+  it("adding a component", async () => {
+    await appendFile(join(root, "apps/users/models.ts"), "\n@model\nexport class Avatar {}\n");
+    const result = await expectSameAsCold();
+    expect(result.registry).toContain('"users.Avatar"');
+  });
+
+  it("editing a function body keeps the module and the registry", async () => {
+    const before = await runPipeline({ root, cache });
+    await edit("apps/blog/services.ts", (text) => text.replace("return post;", "return post; // edited"));
+    const after = await expectSameAsCold();
+    expect(after.registry).toBe(before.registry);
+    expect(after.model?.modules.find((m) => m.name === "blog.services")).toBe(before.model?.modules.find((m) => m.name === "blog.services"));
+  });
+
+  it("changing a registrar in the shared components file", async () => {
+    await edit("framework/components.ts", (text) => text.replace('register("service")', 'register("view")'));
+    const result = await expectSameAsCold();
+    expect(result.diagnostics.map((d) => d.code)).toContain("SPOC006");
+    await edit("framework/components.ts", (text) => text.replace('service = components.register("view")', 'service = components.register("service")'));
+    expect((await expectSameAsCold()).diagnostics).toEqual([]);
+  });
+
+  it("an import that closes a cycle, then removing it", async () => {
+    await edit("apps/users/models.ts", (text) => `import { Post } from "../blog/models.ts";\n${text}\nexport const posts: Post[] = [];\n`);
+    await edit("apps/blog/models.ts", (text) => text.replace("import type { User }", "import { User }"));
+    const result = await expectSameAsCold();
+    expect(result.diagnostics.map((d) => d.code)).toEqual(["SPOC002"]);
+    expect(result.loadOrder).toBeUndefined();
+    await edit("apps/blog/models.ts", (text) => text.replace("import { User }", "import type { User }"));
+    expect((await expectSameAsCold()).loadOrder).toBeDefined();
+  });
+
+  it("deleting and recreating a module file", async () => {
+    const path = join(root, "apps/devtools/views.ts");
+    const text = await readFile(path, "utf8");
+    await unlink(path);
+    expect((await expectSameAsCold()).diagnostics.map((d) => d.code)).toEqual(["SPOC005"]);
+    await writeFile(path, text);
+    expect((await expectSameAsCold()).diagnostics).toEqual([]);
+  });
+
+  it("changing the schema and the settings", async () => {
+    await edit("config/schema.ts", (text) => text.replace('services: ["models"],', 'services: ["models"],\n    models: [],'));
+    await expectSameAsCold();
+    await edit("config/settings.ts", (text) => text.replace('installedApps: ["users", "blog"]', 'installedApps: ["blog", "users"]'));
+    const result = await expectSameAsCold();
+    // blog is now installed first, and blog.models only imports users.models as a type.
+    expect(result.loadOrder?.slice(0, 2)).toEqual(["blog.models", "users.models"]);
+  });
+
+  it("trusts files left out of `changed`, and re-reads those listed", async () => {
+    const file = join(root, "apps/blog/views.ts");
+    await appendFile(file, "\nexport const archive = view(async function archive() {});\n");
+    const trusting = await runPipeline({ root, cache, changed: [] });
+    expect(trusting.registry).not.toContain('"blog.archive"');
+    const told = await runPipeline({ root, cache, changed: ["apps/blog/views.ts"] });
+    expect(told.registry).toContain('"blog.archive"');
+    await expectSameAsCold();
+  });
+});
