@@ -8,6 +8,16 @@ export { renderRegistry, REGISTRY_FILE, REGENERATE_COMMAND } from "./render-regi
 export { writeIfChanged } from "./write.ts";
 export { computeLoadOrder, dependencyClosure, moduleEdges } from "./load-order.ts";
 export { runChecks } from "./checks.ts";
+export { generateRegistry } from "./generate.ts";
+export type { GenerateOptions, Generation } from "./generate.ts";
+export { watchProject } from "./watch.ts";
+export type { ProjectWatcher, WatchEvent, WatchOptions } from "./watch.ts";
+export { spocPlugin } from "./esbuild-plugin.ts";
+export type { SpocPluginOptions } from "./esbuild-plugin.ts";
+export { formatText } from "./format-text.ts";
+export { toJsonReport } from "./format-json.ts";
+export { toSarif } from "./sarif.ts";
+export { moduleGraph, formatMermaid, formatDot, toGraphJson } from "./graph-format.ts";
 export type {
   AppModule,
   AppRecord,
