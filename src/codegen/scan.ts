@@ -11,6 +11,11 @@
  * - An import is a static `import`/`export … from` whose relative specifier resolves to a file
  *   of another app module. Dynamic `import()` is not an edge: it does not fix a load order.
  *   Package specifiers and path aliases are not followed.
+ * - The kinds are those of the `Components` instances in framework/components.ts and of every
+ *   instance whose registrar a component uses.
+ * - With a cache, a rerun rescans only modules whose file changed, unless a file outside the
+ *   module files (framework/components.ts, a folder module's other files…) or the set of module
+ *   files changed: then it rescans every module.
  */
 import { join, sep } from "node:path";
 import { readParsed, statFile, trustedStat, type FileStat, type ScanCache } from "./cache.ts";
@@ -33,7 +38,7 @@ export interface ScanInput {
 export interface ScanResult {
   /** Every app × schema module, apps in installation order then schema module order. */
   readonly modules: readonly AppModule[];
-  /** Declared component kinds, lower case. */
+  /** Component kinds, lower case: of framework/components.ts, then of the instances components use. */
   readonly kinds: readonly string[];
   /** Every TypeScript file read, relative to the root, sorted. */
   readonly inputs: readonly string[];
@@ -117,8 +122,6 @@ export function scanApps(input: ScanInput, cache: ScanCache, existence: FileExis
     return result;
   });
 
-  cache.stages.set("scan", { located, shared, modules: memo } satisfies ScanMemo);
-
   // Kinds: those of the conventional components file, then of every instance a component uses.
   const { resolver } = context;
   const instanceIds = new Set<string>();
@@ -127,6 +130,8 @@ export function scanApps(input: ScanInput, cache: ScanCache, existence: FileExis
   for (const id of [...new Set([...memo.values()].flatMap((entry) => entry.instances))].sort()) instanceIds.add(id);
   const kinds = new Set<string>();
   for (const id of instanceIds) for (const kind of resolver.kindsOf(id)) kinds.add(kind);
+
+  cache.stages.set("scan", { located, shared, modules: memo } satisfies ScanMemo);
 
   const inputs = new Set(shared.keys());
   for (const module of located) if (module.file !== undefined) inputs.add(module.file);
