@@ -3,7 +3,7 @@
  * content that differs from the file on disk. Shared by `spoc gen`, watch mode and the
  * esbuild plugin, so none of them re-implements a step.
  */
-import { mkdir } from "node:fs/promises";
+import { mkdir, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { PipelineResult } from "./model.ts";
 import { runPipeline, type ScanCache } from "./pipeline.ts";
@@ -23,19 +23,48 @@ export interface GenerateOptions {
   readonly root: string;
   /** Reused across runs so only changed files are parsed again. */
   readonly cache?: ScanCache;
+  /** Files changed since the last run with the same cache; see `PipelineOptions.changed`. */
+  readonly changed?: readonly string[];
 }
+
+/** What the last generation with a cache wrote, so an unchanged registry is not read back. */
+interface WrittenRegistry {
+  readonly content: string;
+  readonly mtimeMs: number;
+  readonly size: number;
+}
+const lastWritten = new WeakMap<ScanCache, WrittenRegistry>();
 
 /** Runs the pipeline and writes the registry unless there are errors. */
 export async function generateRegistry(options: GenerateOptions): Promise<Generation> {
   const started = performance.now();
-  const result = await runPipeline(options.cache === undefined ? { root: options.root } : { root: options.root, cache: options.cache });
+  const { cache, changed } = options;
+  const result = await runPipeline({ root: options.root, ...(cache && { cache }), ...(changed && { changed }) });
   let written = false;
   if (result.registry !== undefined && !hasErrors(result)) {
     const path = join(options.root, REGISTRY_FILE);
-    await mkdir(dirname(path), { recursive: true });
-    written = await writeIfChanged(path, result.registry);
+    const previous = cache && lastWritten.get(cache);
+    // Watch mode: the registry is megabytes at 1000 apps; when we wrote this very text and
+    // the file still has the size and mtime we left, comparing it again is wasted work.
+    if (previous?.content !== result.registry || !(await unchangedSince(path, previous))) {
+      await mkdir(dirname(path), { recursive: true });
+      written = await writeIfChanged(path, result.registry);
+      if (cache) {
+        const { mtimeMs, size } = await stat(path);
+        lastWritten.set(cache, { content: result.registry, mtimeMs, size });
+      }
+    }
   }
   return { result, written, durationMs: performance.now() - started };
+}
+
+async function unchangedSince(path: string, written: WrittenRegistry): Promise<boolean> {
+  try {
+    const { mtimeMs, size } = await stat(path);
+    return mtimeMs === written.mtimeMs && size === written.size;
+  } catch {
+    return false;
+  }
 }
 
 export function hasErrors(result: Pick<PipelineResult, "diagnostics">): boolean {
