@@ -1,7 +1,7 @@
 import { loadConfig, importPluginFromDisk, resolvePlugins } from "./config/index.ts";
 import type { LoadedConfig, PluginLoader, Settings } from "./config/index.ts";
 import { ErrorCode, SpocError } from "./errors.ts";
-import type { ComponentMap, Registry, RegistryModule } from "./registry.ts";
+import type { ComponentMap, Registry, RegistryComponent, RegistryModule } from "./registry.ts";
 import { schemaFingerprint } from "./schema.ts";
 import type { LoadedModule, ModuleHook, Schema } from "./schema.ts";
 import { setWorkerLocation } from "./workers/location.ts";
@@ -83,10 +83,11 @@ export class Framework<Map extends object = ComponentMap> {
     const components: Record<string, Record<string, unknown>> = {};
     for (const module of schema.modules) components[module] = {};
 
+    const byModule = componentsByModule(registry);
     const started: LoadedModule[] = [];
     try {
       for (const [name, entry] of nodes) {
-        const module = await importModule(name, entry, registry, components);
+        const module = await importModule(name, entry, byModule.get(name) ?? [], registry.url, components);
         await runHook(schema.hooks?.[entry.module]?.startup, "startup", module);
         started.push(module);
       }
@@ -167,10 +168,22 @@ function modulesToLoad(schema: Schema, registry: Registry, installedApps: readon
   return nodes;
 }
 
+/** Each module's components, grouped once so start-up stays linear in the registry's size. */
+function componentsByModule(registry: Registry): Map<string, RegistryComponent[]> {
+  const grouped = new Map<string, RegistryComponent[]>();
+  for (const component of registry.components) {
+    const list = grouped.get(component.module);
+    if (list) list.push(component);
+    else grouped.set(component.module, [component]);
+  }
+  return grouped;
+}
+
 async function importModule(
   name: string,
   entry: RegistryModule,
-  registry: Registry,
+  declared: readonly RegistryComponent[],
+  registryUrl: string | undefined,
   components: Record<string, Record<string, unknown>>,
 ): Promise<LoadedModule> {
   let exports: Record<string, unknown>;
@@ -183,8 +196,7 @@ async function importModule(
     });
   }
   const own: Record<string, unknown> = {};
-  for (const component of registry.components) {
-    if (component.module !== name) continue;
+  for (const component of declared) {
     const value = exports[component.exportName];
     if (value === undefined) {
       throw new SpocError(
@@ -195,8 +207,8 @@ async function importModule(
     }
     own[component.key] = value;
     (components[entry.module] ??= {})[component.key] = value;
-    if (typeof value === "function" && registry.url) {
-      setWorkerLocation(value as abstract new (...args: never[]) => unknown, { registryUrl: registry.url, module: name, exportName: component.exportName });
+    if (typeof value === "function" && registryUrl) {
+      setWorkerLocation(value as abstract new (...args: never[]) => unknown, { registryUrl, module: name, exportName: component.exportName });
     }
   }
   return Object.freeze({ name, app: entry.app, module: entry.module, exports, components: Object.freeze(own) });
