@@ -3,8 +3,8 @@
  * content that differs from the file on disk. Shared by `spoc gen`, watch mode and the
  * esbuild plugin, so none of them re-implements a step.
  */
-import { mkdir, stat } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { statSync } from "node:fs";
+import { join } from "node:path";
 import type { PipelineResult } from "./model.ts";
 import { runPipeline, type ScanCache } from "./pipeline.ts";
 import { REGISTRY_FILE } from "./render-registry.ts";
@@ -44,13 +44,13 @@ export async function generateRegistry(options: GenerateOptions): Promise<Genera
   if (result.registry !== undefined && !hasErrors(result)) {
     const path = join(options.root, REGISTRY_FILE);
     const previous = cache && lastWritten.get(cache);
-    // Watch mode: the registry is megabytes at 1000 apps; when we wrote this very text and
-    // the file still has the size and mtime we left, comparing it again is wasted work.
-    if (previous?.content !== result.registry || !(await unchangedSince(path, previous))) {
-      await mkdir(dirname(path), { recursive: true });
-      written = await writeIfChanged(path, result.registry);
+    // Watch mode: the registry is megabytes at 1000 apps; when the file still has the size
+    // and mtime we left, it holds the text we wrote, so it is neither compared nor read again.
+    const known = previous !== undefined && unchangedSince(path, previous) ? previous.content : undefined;
+    if (known !== result.registry) {
+      written = await writeIfChanged(path, result.registry, known === undefined ? {} : { current: known });
       if (cache) {
-        const { mtimeMs, size } = await stat(path);
+        const { mtimeMs, size } = statSync(path);
         lastWritten.set(cache, { content: result.registry, mtimeMs, size });
       }
     }
@@ -58,13 +58,9 @@ export async function generateRegistry(options: GenerateOptions): Promise<Genera
   return { result, written, durationMs: performance.now() - started };
 }
 
-async function unchangedSince(path: string, written: WrittenRegistry): Promise<boolean> {
-  try {
-    const { mtimeMs, size } = await stat(path);
-    return mtimeMs === written.mtimeMs && size === written.size;
-  } catch {
-    return false;
-  }
+function unchangedSince(path: string, written: WrittenRegistry): boolean {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  return stat !== undefined && stat.mtimeMs === written.mtimeMs && stat.size === written.size;
 }
 
 export function hasErrors(result: Pick<PipelineResult, "diagnostics">): boolean {

@@ -2,32 +2,47 @@
  * The last stage: put the rendered text on disk, only when it differs from what is there, and
  * atomically (a temporary file in the same folder, then a rename), so a reader — tsc, esbuild,
  * a watcher — never sees half a file and an unchanged registry keeps its mtime.
+ *
+ * The file system calls are synchronous: for one file of megabytes they take about half the
+ * time of their promise versions (no thread-pool round trips), and nothing else runs meanwhile.
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+
+export interface WriteOptions {
+  /**
+   * What the caller knows `path` holds (`null`: that it does not exist), e.g. the text it
+   * wrote itself and whose mtime and size it has checked; the file is then not read back.
+   */
+  readonly current?: string | null;
+}
 
 /**
  * Writes `content` to `path` unless the file already holds exactly that; creates the folder.
  * @returns whether the file was written.
  */
-export async function writeIfChanged(path: string, content: string): Promise<boolean> {
-  let current: string | undefined;
-  try {
-    current = await readFile(path, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-  }
+export async function writeIfChanged(path: string, content: string, options: WriteOptions = {}): Promise<boolean> {
+  const current = options.current !== undefined ? options.current : readIfExists(path);
   if (current === content) return false;
   const folder = dirname(path);
-  await mkdir(folder, { recursive: true });
+  mkdirSync(folder, { recursive: true });
   const temporary = join(folder, `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   try {
-    await writeFile(temporary, content, "utf8");
-    await rename(temporary, path);
+    writeFileSync(temporary, content, "utf8");
+    renameSync(temporary, path);
   } catch (error) {
-    await rm(temporary, { force: true });
+    rmSync(temporary, { force: true });
     throw error;
   }
   return true;
+}
+
+function readIfExists(path: string): string | null {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    return null;
+  }
 }
