@@ -11,21 +11,105 @@ import { dependencyClosure } from "./load-order.ts";
 import type { AppModule, ComponentRecord, Diagnostic, ModuleImport, ProjectModel } from "./model.ts";
 
 /**
- * Every check, in code order (the pipeline sorts the result). `loadOrder`, when given, proves
- * the module graph acyclic, so the search for import cycles is skipped.
+ * What `runChecks` keeps between runs of a watch session (pass the same object each run): the
+ * diagnostics of each module and of each app's keys, reused while the module objects (which
+ * the scan keeps for unchanged modules) and everything else those checks read are unchanged.
  */
-export function runChecks(model: ProjectModel, loadOrder?: readonly string[]): Diagnostic[] {
+export interface ChecksMemo {
+  /** @internal */
+  state?: ChecksState;
+}
+
+interface ChecksState {
+  /** The schema, kinds, modes and apps' modes the per-module checks read. */
+  readonly context: string;
+  /** The module nodes (name, app, schema module) the per-module checks resolve imports against. */
+  readonly nodes: readonly AppModule[];
+  readonly modules: ReadonlyMap<string, ModuleChecked>;
+  /** `undefined` when an app name has a dot (a key could then collide across apps). */
+  readonly apps: ReadonlyMap<string, AppChecked> | undefined;
+}
+
+/** The layer, kind and mode-leak diagnostics of one module: they read nothing else of the modules. */
+interface ModuleChecked {
+  readonly module: AppModule;
+  readonly layers: readonly Diagnostic[];
+  readonly kinds: readonly Diagnostic[];
+  readonly leaks: readonly Diagnostic[];
+}
+
+/** The duplicate keys within one app (a key is `"<app>.<ExportName>"`). */
+interface AppChecked {
+  readonly modules: readonly AppModule[];
+  readonly duplicates: readonly Diagnostic[];
+}
+
+/**
+ * Every check, in code order (the pipeline sorts the result). `loadOrder`, when given, proves
+ * the module graph acyclic, so the search for import cycles is skipped. With the `memo` of the
+ * previous run, only changed modules (and apps with a changed module) are checked again.
+ */
+export function runChecks(model: ProjectModel, loadOrder?: readonly string[], memo?: ChecksMemo): Diagnostic[] {
+  const context = JSON.stringify([model.schema.file, model.schema.modules, model.schema.dependencies, model.kinds, model.modes, model.apps.map((app) => [app.name, app.modes])]);
+  const previous = memo?.state !== undefined && memo.state.context === context && sameNodes(memo.state.nodes, model.modules) ? memo.state : undefined;
+
+  const layers = layerContext(model);
+  const kinds = kindContext(model);
+  const leaks = leakContext(model);
+  const modules = new Map<string, ModuleChecked>();
+  for (const module of model.modules) {
+    const before = previous?.modules.get(module.name);
+    modules.set(
+      module.name,
+      before !== undefined && before.module === module
+        ? before
+        : { module, layers: layersOf(layers, module), kinds: kindsOf(kinds, module), leaks: leaksOf(leaks, module) },
+    );
+  }
+
+  // Keys are "<app>.<ExportName>": unless an app name has a dot, two apps never share one.
+  let apps: Map<string, AppChecked> | undefined;
+  let duplicates: Diagnostic[];
+  if (model.modules.some((module) => module.app.includes("."))) {
+    duplicates = checkDuplicateKeys(model);
+  } else {
+    const byApp = new Map<string, AppModule[]>();
+    for (const module of model.modules) {
+      const group = byApp.get(module.app);
+      if (group) group.push(module);
+      else byApp.set(module.app, [module]);
+    }
+    apps = new Map();
+    duplicates = [];
+    for (const [app, group] of byApp) {
+      const before = previous?.apps?.get(app);
+      const checked = before !== undefined && sameElements(before.modules, group) ? before : { modules: group, duplicates: duplicateKeysIn(group) };
+      apps.set(app, checked);
+      duplicates.push(...checked.duplicates);
+    }
+  }
+  if (memo !== undefined) memo.state = { context, nodes: model.modules, modules, apps };
+
+  const checked = [...modules.values()];
   return [
     ...checkSchemaCycles(model),
     ...(loadOrder === undefined ? checkImportCycles(model) : []),
-    ...checkLayers(model),
+    ...checked.flatMap((entry) => entry.layers),
     ...checkAppFolders(model),
     ...checkModuleFiles(model),
-    ...checkComponentKinds(model),
-    ...checkDuplicateKeys(model),
+    ...checked.flatMap((entry) => entry.kinds),
+    ...duplicates,
     ...checkUnknownModules(model),
-    ...checkModeLeaks(model),
+    ...checked.flatMap((entry) => entry.leaks),
   ];
+}
+
+function sameNodes(a: readonly AppModule[], b: readonly AppModule[]): boolean {
+  return a.length === b.length && a.every((module, i) => module.name === b[i]?.name && module.app === b[i]?.app && module.module === b[i]?.module);
+}
+
+function sameElements<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
 }
 
 /** SPOC001: a cycle in the schema's dependencies, at its first dependency declaration. */
@@ -89,25 +173,36 @@ export function checkImportCycles(model: ProjectModel): Diagnostic[] {
 
 /** SPOC003: a runtime import of a module kind the importer's schema dependencies do not allow. */
 export function checkLayers(model: ProjectModel): Diagnostic[] {
-  const closure = dependencyClosure(model.schema);
-  const byName = new Map(model.modules.map((module) => [module.name, module]));
+  const context = layerContext(model);
+  return model.modules.flatMap((module) => layersOf(context, module));
+}
+
+interface LayerContext {
+  readonly schema: ProjectModel["schema"];
+  readonly closure: Map<string, Set<string>>;
+  readonly byName: Map<string, AppModule>;
+}
+
+function layerContext(model: ProjectModel): LayerContext {
+  return { schema: model.schema, closure: dependencyClosure(model.schema), byName: new Map(model.modules.map((module) => [module.name, module])) };
+}
+
+function layersOf({ schema, closure, byName }: LayerContext, module: AppModule): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  for (const module of model.modules) {
-    const allowed = closure.get(module.module) ?? new Set<string>();
-    for (const imported of runtimeImports(module)) {
-      const target = byName.get(imported.target);
-      if (target === undefined || target.module === module.module || allowed.has(target.module)) continue;
-      const may = model.schema.modules.filter((m) => allowed.has(m)).map((m) => `"${m}"`);
-      const rule =
-        may.length === 0
-          ? `"${module.module}" has no schema dependencies, so it may import only other "${module.module}" modules`
-          : `"${module.module}" may import other "${module.module}" modules and ${may.join(", ")}`;
-      diagnostics.push(
-        at(imported, ErrorCode.LayerViolation, `${module.name} imports ${target.name}, but "${module.module}" does not depend on "${target.module}" in ${model.schema.file}`, {
-          hint: `${rule}; move the code, or add "${target.module}" to dependencies.${module.module} in ${model.schema.file} if the layering allows it`,
-        }),
-      );
-    }
+  const allowed = closure.get(module.module) ?? new Set<string>();
+  for (const imported of runtimeImports(module)) {
+    const target = byName.get(imported.target);
+    if (target === undefined || target.module === module.module || allowed.has(target.module)) continue;
+    const may = schema.modules.filter((m) => allowed.has(m)).map((m) => `"${m}"`);
+    const rule =
+      may.length === 0
+        ? `"${module.module}" has no schema dependencies, so it may import only other "${module.module}" modules`
+        : `"${module.module}" may import other "${module.module}" modules and ${may.join(", ")}`;
+    diagnostics.push(
+      at(imported, ErrorCode.LayerViolation, `${module.name} imports ${target.name}, but "${module.module}" does not depend on "${target.module}" in ${schema.file}`, {
+        hint: `${rule}; move the code, or add "${target.module}" to dependencies.${module.module} in ${schema.file} if the layering allows it`,
+      }),
+    );
   }
   return diagnostics;
 }
@@ -152,32 +247,48 @@ export function checkModuleFiles(model: ProjectModel): Diagnostic[] {
 
 /** SPOC006: a component whose kind does not belong to the module declaring it. */
 export function checkComponentKinds(model: ProjectModel): Diagnostic[] {
+  const context = kindContext(model);
+  return model.modules.flatMap((module) => kindsOf(context, module));
+}
+
+interface KindContext {
+  readonly model: ProjectModel;
+  /** `kind\0module` → whether the kind belongs to the module. */
+  readonly belongs: Map<string, boolean>;
+}
+
+function kindContext(model: ProjectModel): KindContext {
+  return { model, belongs: new Map() };
+}
+
+function kindsOf({ model, belongs }: KindContext, module: AppModule): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  const belongs = new Map<string, boolean>();
-  for (const module of model.modules) {
-    for (const component of module.components) {
-      const pair = `${component.kind}\0${module.module}`;
-      let fits = belongs.get(pair);
-      if (fits === undefined) belongs.set(pair, (fits = kindBelongsToModule(component.kind, module.module)));
-      if (fits) continue;
-      const home = model.schema.modules.find((m) => kindBelongsToModule(component.kind, m));
-      const fitting = model.kinds.filter((kind) => kindBelongsToModule(kind, module.module));
-      const fix = home === undefined ? `declare it in a module named "${pluralOf(component.kind)}"` : `move it to apps/${module.app}/${home}.ts`;
-      diagnostics.push(
-        at(component, ErrorCode.KindMismatch, `${component.key} is a "${component.kind}" component, but it is declared in the "${module.module}" module`, {
-          hint: `${fix}${fitting.length > 0 ? `, or register it as ${fitting.map((k) => `"${k}"`).join(" or ")}` : ""}`,
-        }),
-      );
-    }
+  for (const component of module.components) {
+    const pair = `${component.kind}\0${module.module}`;
+    let fits = belongs.get(pair);
+    if (fits === undefined) belongs.set(pair, (fits = kindBelongsToModule(component.kind, module.module)));
+    if (fits) continue;
+    const home = model.schema.modules.find((m) => kindBelongsToModule(component.kind, m));
+    const fitting = model.kinds.filter((kind) => kindBelongsToModule(kind, module.module));
+    const fix = home === undefined ? `declare it in a module named "${pluralOf(component.kind)}"` : `move it to apps/${module.app}/${home}.ts`;
+    diagnostics.push(
+      at(component, ErrorCode.KindMismatch, `${component.key} is a "${component.kind}" component, but it is declared in the "${module.module}" module`, {
+        hint: `${fix}${fitting.length > 0 ? `, or register it as ${fitting.map((k) => `"${k}"`).join(" or ")}` : ""}`,
+      }),
+    );
   }
   return diagnostics;
 }
 
 /** SPOC007: two components with one key; reported at each later one, pointing at the first. */
 export function checkDuplicateKeys(model: ProjectModel): Diagnostic[] {
+  return duplicateKeysIn(model.modules);
+}
+
+function duplicateKeysIn(modules: readonly AppModule[]): Diagnostic[] {
   const firstByKey = new Map<string, ComponentRecord>();
   const repeated = new Map<string, ComponentRecord[]>();
-  for (const module of model.modules) {
+  for (const module of modules) {
     for (const component of module.components) {
       const seen = firstByKey.get(component.key);
       if (seen === undefined) firstByKey.set(component.key, component);
@@ -229,24 +340,36 @@ export function checkUnknownModules(model: ProjectModel): Diagnostic[] {
 
 /** SPOC010: an app installed in every mode importing, at run time, an app installed only in some. */
 export function checkModeLeaks(model: ProjectModel): Diagnostic[] {
+  const context = leakContext(model);
+  return model.modules.flatMap((module) => leaksOf(context, module));
+}
+
+interface LeakContext {
+  readonly modesOf: Map<string, readonly string[]>;
+  readonly everywhere: (app: string) => boolean;
+}
+
+function leakContext(model: ProjectModel): LeakContext {
   const modesOf = new Map(model.apps.map((app) => [app.name, app.modes]));
   const everywhere = (app: string): boolean => model.modes.every((mode) => modesOf.get(app)?.includes(mode) === true);
+  return { modesOf, everywhere };
+}
+
+function leaksOf({ modesOf, everywhere }: LeakContext, module: AppModule): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  for (const module of model.modules) {
-    if (!everywhere(module.app)) continue;
-    for (const imported of runtimeImports(module)) {
-      const app = imported.target.slice(0, imported.target.lastIndexOf("."));
-      if (app === module.app || everywhere(app)) continue;
-      const modes = modesOf.get(app) ?? [];
-      diagnostics.push(
-        at(
-          imported,
-          ErrorCode.ModeLeak,
-          `${module.name} is installed in every mode but imports ${imported.target}, and app "${app}" is installed only in ${modes.join(", ") || "no mode"}`,
-          { hint: `install "${app}" in every mode (settings installedApps or [spoc.apps] production), or move this import into an app installed only where "${app}" is` },
-        ),
-      );
-    }
+  if (module.imports.length === 0 || !everywhere(module.app)) return diagnostics;
+  for (const imported of runtimeImports(module)) {
+    const app = imported.target.slice(0, imported.target.lastIndexOf("."));
+    if (app === module.app || everywhere(app)) continue;
+    const modes = modesOf.get(app) ?? [];
+    diagnostics.push(
+      at(
+        imported,
+        ErrorCode.ModeLeak,
+        `${module.name} is installed in every mode but imports ${imported.target}, and app "${app}" is installed only in ${modes.join(", ") || "no mode"}`,
+        { hint: `install "${app}" in every mode (settings installedApps or [spoc.apps] production), or move this import into an app installed only where "${app}" is` },
+      ),
+    );
   }
   return diagnostics;
 }

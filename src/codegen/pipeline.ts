@@ -5,7 +5,7 @@
  */
 import { resolve } from "node:path";
 import { beginRun, createScanCache, endRun, type ScanCache } from "./cache.ts";
-import { runChecks } from "./checks.ts";
+import { runChecks, type ChecksMemo } from "./checks.ts";
 import { computeLoadOrder } from "./load-order.ts";
 import type { AppModule, Diagnostic, PipelineResult, ProjectModel } from "./model.ts";
 import { resolvePluginFiles } from "./plugins.ts";
@@ -75,7 +75,9 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     }
     const loadOrder =
       previous !== undefined && previous.schemaKey === schemaKey(model) && sameEdges(previous.modules, model.modules) ? previous.result.loadOrder : computeLoadOrder(model);
-    diagnostics.push(...runChecks(model, loadOrder));
+    let checks = cache.stages.get("checks") as ChecksMemo | undefined;
+    if (checks === undefined) cache.stages.set("checks", (checks = {}));
+    diagnostics.push(...runChecks(model, loadOrder, checks));
     const result = finish(model, diagnostics, ignored, loadOrder);
     cache.stages.set("pipeline", { context, schemaKey: schemaKey(model), modules: model.modules, result } satisfies PipelineMemo);
     return result;

@@ -100,4 +100,46 @@ describe("reruns with one cache", () => {
     expect(told.registry).toContain('"blog.archive"');
     await expectSameAsCold();
   });
+
+  // The checks keep each module's diagnostics (kinds, layers, mode leaks) and each app's
+  // duplicate keys: introducing a problem in one module and fixing it must match cold runs.
+  it("a kind mismatch in one module, then fixing it", async () => {
+    await edit("apps/blog/models.ts", (text) => `import { service } from "../../framework/components.ts";\n${text}\n@service\nexport class Misplaced {}\n`);
+    expect((await expectSameAsCold()).diagnostics.map((d) => d.code)).toEqual(["SPOC006"]);
+    await edit("apps/blog/models.ts", (text) => text.replace("@service\nexport class Misplaced", "@model\nexport class Misplaced"));
+    expect((await expectSameAsCold()).diagnostics).toEqual([]);
+  });
+
+  it("a duplicate key across two modules of one app, then renaming it", async () => {
+    await edit("apps/blog/models.ts", (text) => `${text}\n@model\nexport class PostService {}\n`);
+    const result = await expectSameAsCold();
+    expect(result.diagnostics.map((d) => d.code)).toEqual(["SPOC007"]);
+    expect(result.registry).toBeUndefined();
+    await edit("apps/blog/models.ts", (text) => text.replace("export class PostService {}", "export class PostRecord {}"));
+    expect((await expectSameAsCold()).registry).toContain('"blog.PostRecord"');
+    // The other module of the pair changes instead: the app's keys are checked again.
+    await edit("apps/blog/services.ts", (text) => `${text}\n@service\nexport class PostRecord {}\n`);
+    expect((await expectSameAsCold()).diagnostics.map((d) => d.code)).toEqual(["SPOC007"]);
+    await edit("apps/blog/services.ts", (text) => text.replace("export class PostRecord {}", "export class PostRecords {}"));
+    expect((await expectSameAsCold()).diagnostics).toEqual([]);
+  });
+
+  it("a layer violation in one module, then removing it", async () => {
+    const before = await readFile(join(root, "apps/blog/models.ts"), "utf8");
+    await edit("apps/blog/models.ts", (text) => `import { UserService } from "../users/services.ts";\n${text}\nexport const services = [UserService];\n`);
+    // (users.models imports blog.models since the cycle test: this closes a cycle too.)
+    expect((await expectSameAsCold()).diagnostics.map((d) => d.code)).toContain("SPOC003");
+    await writeFile(join(root, "apps/blog/models.ts"), before);
+    expect((await expectSameAsCold()).diagnostics).toEqual([]);
+  });
+
+  it("an edit after the registry renders again keeps every module's text", async () => {
+    // Components added and removed in one module, with the load order and nodes unchanged.
+    for (const name of ["Extra1", "Extra2"]) {
+      await appendFile(join(root, "apps/users/models.ts"), `\n@model\nexport class ${name} {}\n`);
+      expect((await expectSameAsCold()).registry).toContain(`"users.${name}"`);
+    }
+    await edit("apps/users/models.ts", (text) => text.replace(/\n@model\nexport class Extra\d \{\}\n/g, ""));
+    expect((await expectSameAsCold()).registry).not.toContain("users.Extra");
+  });
 });
