@@ -7,7 +7,7 @@ import { statSync } from "node:fs";
 import { join } from "node:path";
 import type { PipelineResult } from "./model.ts";
 import { runPipeline, type ScanCache } from "./pipeline.ts";
-import { REGISTRY_FILE } from "./render-registry.ts";
+import { REGISTRY_FILE, splicedBytes, type RenderMemo } from "./render-registry.ts";
 import { writeIfChanged } from "./write.ts";
 
 export interface Generation {
@@ -32,6 +32,8 @@ interface WrittenRegistry {
   readonly content: string;
   readonly mtimeMs: number;
   readonly size: number;
+  /** `content` as UTF-8. */
+  readonly bytes: Buffer;
 }
 const lastWritten = new WeakMap<ScanCache, WrittenRegistry>();
 
@@ -48,10 +50,14 @@ export async function generateRegistry(options: GenerateOptions): Promise<Genera
     // and mtime we left, it holds the text we wrote, so it is neither compared nor read again.
     const known = previous !== undefined && unchangedSince(path, previous) ? previous.content : undefined;
     if (known !== result.registry) {
-      written = await writeIfChanged(path, result.registry, known === undefined ? {} : { current: known });
-      if (cache) {
+      // The renderer splices a changed module's lines into the previous text: so are the bytes.
+      const render = cache?.stages.get("render") as RenderMemo | undefined;
+      const spliced = known !== undefined && previous !== undefined && render !== undefined ? splicedBytes(render, result.registry, known, previous.bytes) : undefined;
+      const bytes = cache === undefined ? undefined : (spliced ?? Buffer.from(result.registry, "utf8"));
+      written = await writeIfChanged(path, result.registry, { ...(known !== undefined && { current: known }), ...(bytes && { encoded: bytes }) });
+      if (cache && bytes) {
         const { mtimeMs, size } = statSync(path);
-        lastWritten.set(cache, { content: result.registry, mtimeMs, size });
+        lastWritten.set(cache, { content: result.registry, mtimeMs, size, bytes });
       }
     }
   }

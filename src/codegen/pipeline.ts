@@ -10,7 +10,7 @@ import { computeLoadOrder } from "./load-order.ts";
 import type { AppModule, Diagnostic, PipelineResult, ProjectModel } from "./model.ts";
 import { resolvePluginFiles } from "./plugins.ts";
 import { readProject } from "./read-project.ts";
-import { renderRegistry } from "./render-registry.ts";
+import { renderRegistry, type RenderMemo } from "./render-registry.ts";
 import { createFileExistence } from "./resolve.ts";
 import { scanApps } from "./scan.ts";
 
@@ -78,7 +78,9 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     let checks = cache.stages.get("checks") as ChecksMemo | undefined;
     if (checks === undefined) cache.stages.set("checks", (checks = {}));
     diagnostics.push(...runChecks(model, loadOrder, checks));
-    const result = finish(model, diagnostics, ignored, loadOrder);
+    let render = cache.stages.get("render") as RenderMemo | undefined;
+    if (render === undefined) cache.stages.set("render", (render = {}));
+    const result = finish(model, diagnostics, ignored, loadOrder, render);
     cache.stages.set("pipeline", { context, schemaKey: schemaKey(model), modules: model.modules, result } satisfies PipelineMemo);
     return result;
   } finally {
@@ -114,6 +116,7 @@ function finish(
   found: readonly Diagnostic[],
   ignored: ReadonlySet<string>,
   loadOrder: readonly string[] | undefined,
+  render?: RenderMemo,
 ): PipelineResult {
   const diagnostics = found.filter((diagnostic) => !ignored.has(diagnostic.code)).sort(compareDiagnostics);
   const ok = !diagnostics.some((diagnostic) => diagnostic.severity === "error");
@@ -122,7 +125,7 @@ function finish(
     diagnostics,
     silenced: found.length - diagnostics.length,
     loadOrder,
-    registry: ok && model !== undefined && loadOrder !== undefined ? renderRegistry(model, loadOrder) : undefined,
+    registry: ok && model !== undefined && loadOrder !== undefined ? renderRegistry(model, loadOrder, render) : undefined,
   };
 }
 

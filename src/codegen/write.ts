@@ -16,6 +16,8 @@ export interface WriteOptions {
    * wrote itself and whose mtime and size it has checked; the file is then not read back.
    */
   readonly current?: string | null;
+  /** `content` encoded as UTF-8, when the caller has it. */
+  readonly encoded?: Buffer;
 }
 
 /**
@@ -29,7 +31,7 @@ export async function writeIfChanged(path: string, content: string, options: Wri
   mkdirSync(folder, { recursive: true });
   const temporary = join(folder, `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   try {
-    writeFileSync(temporary, content, "utf8");
+    writeFileSync(temporary, options.encoded ?? content, options.encoded === undefined ? "utf8" : undefined);
     renameSync(temporary, path);
   } catch (error) {
     rmSync(temporary, { force: true });
