@@ -7,7 +7,7 @@ import { statSync } from "node:fs";
 import { join } from "node:path";
 import type { PipelineResult } from "./model.ts";
 import { runPipeline, type ScanCache } from "./pipeline.ts";
-import { REGISTRY_FILE, splicedBytes, type RenderMemo } from "./render-registry.ts";
+import { REGISTRY_FILE, splicedBytes, type Rendered, type RenderMemo } from "./render-registry.ts";
 import { writeIfChanged } from "./write.ts";
 
 export interface Generation {
@@ -34,6 +34,8 @@ interface WrittenRegistry {
   readonly size: number;
   /** `content` as UTF-8. */
   readonly bytes: Buffer;
+  /** The render that produced `content`, when known. */
+  readonly rendered: Rendered | undefined;
 }
 const lastWritten = new WeakMap<ScanCache, WrittenRegistry>();
 
@@ -49,15 +51,20 @@ export async function generateRegistry(options: GenerateOptions): Promise<Genera
     // Watch mode: the registry is megabytes at 1000 apps; when the file still has the size
     // and mtime we left, it holds the text we wrote, so it is neither compared nor read again.
     const known = previous !== undefined && unchangedSince(path, previous) ? previous.content : undefined;
-    if (known !== result.registry) {
-      // The renderer splices a changed module's lines into the previous text: so are the bytes.
-      const render = cache?.stages.get("render") as RenderMemo | undefined;
-      const spliced = known !== undefined && previous !== undefined && render !== undefined ? splicedBytes(render, result.registry, known, previous.bytes) : undefined;
+    // The renderer splices a changed module's lines into the previous text (`render.last`,
+    // which made `result.registry`): so are the bytes, and comparing them is cheaper than
+    // comparing two texts of megabytes.
+    const last = (cache?.stages.get("render") as RenderMemo | undefined)?.last;
+    const fromLast = last !== undefined && known !== undefined && last.text === result.registry; // the same string: no comparison
+    const spliced = fromLast && previous?.rendered !== undefined ? splicedBytes(last, previous.rendered, previous.bytes) : undefined;
+    const same =
+      fromLast && previous?.rendered === last ? true : spliced !== undefined && previous !== undefined ? spliced.equals(previous.bytes) : known === result.registry;
+    if (!same) {
       const bytes = cache === undefined ? undefined : (spliced ?? Buffer.from(result.registry, "utf8"));
       written = await writeIfChanged(path, result.registry, { ...(known !== undefined && { current: known }), ...(bytes && { encoded: bytes }) });
       if (cache && bytes) {
         const { mtimeMs, size } = statSync(path);
-        lastWritten.set(cache, { content: result.registry, mtimeMs, size, bytes });
+        lastWritten.set(cache, { content: result.registry, mtimeMs, size, bytes, rendered: last !== undefined && last.text === result.registry ? last : undefined });
       }
     }
   }

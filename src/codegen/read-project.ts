@@ -82,12 +82,15 @@ export function readProject(root: string, cache: ScanCache): ProjectDeclarations
   const modes = knownModes(config);
   const settingsApps = (settings ?? NO_SETTINGS).installedApps;
   const apps = new Map<string, { modes: string[]; declaredAt: SourceLocation }>();
+  // Each app's first entry in installedApps.
+  const settingsAt = new Map<string, { line: number; column: number }>();
+  for (const entry of settingsApps) if (!settingsAt.has(entry.value)) settingsAt.set(entry.value, entry);
   for (const mode of [config.mode, ...modes.filter((m) => m !== config.mode)]) {
     if (!Object.hasOwn(config.modes, mode)) continue;
     for (const app of installedApps(settingsApps.map((a) => a.value), config, mode)) {
       const record = apps.get(app);
       if (record) record.modes.push(mode);
-      else apps.set(app, { modes: [mode], declaredAt: appDeclaration(app, mode, settingsApps, config, tomlText) });
+      else apps.set(app, { modes: [mode], declaredAt: appDeclaration(app, mode, settingsAt, config, tomlText) });
     }
   }
 
@@ -137,11 +140,11 @@ function configDiagnostic(error: unknown): Diagnostic {
 function appDeclaration(
   app: string,
   mode: string,
-  settingsApps: readonly { value: string; line: number; column: number }[],
+  settingsAt: ReadonlyMap<string, { line: number; column: number }>,
   config: ProjectConfig,
   tomlText: string,
 ): SourceLocation {
-  const inSettings = settingsApps.find((entry) => entry.value === app);
+  const inSettings = settingsAt.get(app);
   if (inSettings) return { file: SETTINGS_FILE, line: inSettings.line, column: inSettings.column };
   const cascade = [...(config.modes[mode] ?? [mode])].reverse();
   const step = cascade.find((m) => config.apps[m]?.includes(app)) ?? mode;

@@ -130,7 +130,7 @@ export function splice(previous: Rendered | undefined, parts: readonly string[])
   while (prefix < most && before[prefix] === parts[prefix]) prefix++;
   let suffix = 0; // parts kept at the end
   while (suffix < most - prefix && before[before.length - 1 - suffix] === parts[parts.length - 1 - suffix]) suffix++;
-  if (prefix === parts.length && parts.length === before.length) return { ...previous, base: undefined };
+  if (prefix === parts.length && parts.length === before.length) return previous;
   // Character offsets in the previous text: where part `prefix` and part `before.length - suffix` start.
   let start = 0;
   for (let i = 0; i < prefix; i++) start += (before[i] as string).length + 1;
@@ -147,14 +147,14 @@ export function splice(previous: Rendered | undefined, parts: readonly string[])
 }
 
 /**
- * The UTF-8 bytes of `text`, a render of `memo` spliced from the render whose bytes are
- * `previousBytes` (the text `previousText`): the kept parts' bytes are copied, only the changed
- * parts are encoded. `undefined` when `text` is not such a render.
+ * The UTF-8 bytes of `rendered`'s text when it was spliced from `from`, whose text's bytes
+ * are `previousBytes`: the kept parts' bytes are copied, only the changed parts are encoded.
+ * `undefined` when `rendered` was not spliced from `from`.
  */
-export function splicedBytes(memo: RenderMemo, text: string, previousText: string, previousBytes: Buffer): Buffer | undefined {
-  const last = memo.last;
-  const base = last?.base;
-  if (last === undefined || last.text !== text || base === undefined || base.rendered.text !== previousText) return undefined;
+export function splicedBytes(rendered: Rendered, from: Rendered, previousBytes: Buffer): Buffer | undefined {
+  const last = rendered;
+  const base = last.base;
+  if (base === undefined || base.rendered !== from) return undefined;
   const old = base.rendered;
   const oldLengths = (old.byteLengths ??= old.parts.map((part) => Buffer.byteLength(part, "utf8")));
   let total = 0;

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createScanCache, runPipeline, type PipelineResult, type ScanCache } from "../../src/codegen/index.ts";
+import { createScanCache, generateRegistry, runPipeline, type PipelineResult, type ScanCache } from "../../src/codegen/index.ts";
 
 const fixtures = fileURLToPath(new URL("../fixtures/", import.meta.url));
 let root: string;
@@ -141,5 +141,41 @@ describe("reruns with one cache", () => {
     }
     await edit("apps/users/models.ts", (text) => text.replace(/\n@model\nexport class Extra\d \{\}\n/g, ""));
     expect((await expectSameAsCold()).registry).not.toContain("users.Extra");
+  });
+});
+
+describe("generations with one cache", () => {
+  it("write exactly the cold registry, and only when it changed", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "spoc-generate-"));
+    try {
+      await cp(join(fixtures, "clean"), dir, { recursive: true });
+      const session = createScanCache();
+      const registry = join(dir, "generated/registry.ts");
+      expect((await generateRegistry({ root: dir, cache: session })).written).toBe(true);
+      const models = join(dir, "apps/users/models.ts");
+      const original = await readFile(models, "utf8");
+      const steps: [string, boolean][] = [
+        [`${original}\n@model\nexport class Extra1 {}\n`, true], // a component more
+        [`${original}\n@model\nexport class Extra2 {}\n`, true], // renamed, same length
+        [`${original}\n@model\nexport class Extra2 {}\n// a comment\n`, false], // no registry change
+        [`@model\nexport class First {}\n${original}\n@model\nexport class Extra2 {}\n`, true],
+        [original, true], // back to the start
+        [`${original}\n@model\nexport class Élan {}\n`, true], // not ASCII
+        [original, true],
+      ];
+      for (const [text, changes] of steps) {
+        await writeFile(models, text);
+        const generation = await generateRegistry({ root: dir, cache: session, changed: ["apps/users/models.ts"] });
+        expect(generation.written).toBe(changes);
+        const cold = await runPipeline({ root: dir });
+        expect(await readFile(registry, "utf8")).toBe(cold.registry);
+      }
+      // Rewritten behind the session's back: compared and written again.
+      await writeFile(registry, "stale");
+      expect((await generateRegistry({ root: dir, cache: session, changed: [] })).written).toBe(true);
+      expect(await readFile(registry, "utf8")).toBe((await runPipeline({ root: dir })).registry);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -35,10 +35,10 @@ describe("splice", () => {
         else if (kind < 0.6) copy.splice(at, 1);
         else if (kind < 0.9) copy[Math.min(at, Math.max(0, copy.length - 1))] = pick();
         else copy.push(pick(), pick());
-        const previousText = memo.last.text;
+        const from = memo.last;
         memo.last = splice(memo.last, copy);
         expect(memo.last.text).toBe(copy.join("\n"));
-        const spliced = splicedBytes(memo, memo.last.text, previousText, bytes);
+        const spliced = splicedBytes(memo.last, from, bytes);
         if (spliced !== undefined) reused++;
         if (spliced !== undefined) expect(spliced.equals(Buffer.from(copy.join("\n"), "utf8"))).toBe(true);
         bytes = spliced ?? Buffer.from(memo.last.text, "utf8");
