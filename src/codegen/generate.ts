@@ -61,7 +61,7 @@ export async function generateRegistry(options: GenerateOptions): Promise<Genera
       fromLast && previous?.rendered === last ? true : spliced !== undefined && previous !== undefined ? spliced.equals(previous.bytes) : known === result.registry;
     if (!same) {
       const bytes = cache === undefined ? undefined : (spliced ?? Buffer.from(result.registry, "utf8"));
-      written = await writeIfChanged(path, result.registry, { ...(known !== undefined && { current: known }), ...(bytes && { encoded: bytes }) });
+      written = await writeIfChanged(path, result.registry, { ...(known !== undefined && { differs: true }), ...(bytes && { encoded: bytes }) });
       if (cache && bytes) {
         const { mtimeMs, size } = statSync(path);
         lastWritten.set(cache, { content: result.registry, mtimeMs, size, bytes, rendered: last !== undefined && last.text === result.registry ? last : undefined });

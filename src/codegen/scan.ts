@@ -65,6 +65,8 @@ interface ScanMemo {
   /** Files other than module files that resolution read (and module files read for another module). */
   readonly shared: ReadonlyMap<string, FileFacts>;
   readonly modules: ReadonlyMap<string, { readonly facts: FileFacts; readonly result: AppModule; readonly instances: readonly string[] }>;
+  /** `ScanResult.inputs`. */
+  readonly inputs: readonly string[];
 }
 
 /** Scans the apps' module files. */
@@ -131,11 +133,17 @@ export function scanApps(input: ScanInput, cache: ScanCache, existence: FileExis
   const kinds = new Set<string>();
   for (const id of instanceIds) for (const kind of resolver.kindsOf(id)) kinds.add(kind);
 
-  cache.stages.set("scan", { located, shared, modules: memo } satisfies ScanMemo);
-
-  const inputs = new Set(shared.keys());
-  for (const module of located) if (module.file !== undefined) inputs.add(module.file);
-  return { modules, kinds: [...kinds], inputs: [...inputs].map(toRelative).sort() };
+  // The inputs: the same as the previous run's while the module files and the other files read are.
+  let inputs: readonly string[];
+  if (previous !== undefined && sameModules(previous.located, located) && sameKeys(previous.shared, shared)) {
+    inputs = previous.inputs;
+  } else {
+    const files = new Set(shared.keys());
+    for (const module of located) if (module.file !== undefined) files.add(module.file);
+    inputs = [...files].map(toRelative).sort();
+  }
+  cache.stages.set("scan", { located, shared, modules: memo, inputs } satisfies ScanMemo);
+  return { modules, kinds: [...kinds], inputs };
 }
 
 interface ModuleContext {
@@ -217,12 +225,75 @@ function share(before: AppModule, next: AppModule): AppModule {
   return sameImports ? { ...next, imports: before.imports } : next;
 }
 
-function sameModules(a: readonly Located[], b: readonly Located[]): boolean {
-  return a.length === b.length && a.every((module, i) => module.name === b[i]?.name && module.file === b[i]?.file);
+function sameKeys(a: ReadonlyMap<string, unknown>, b: ReadonlyMap<string, unknown>): boolean {
+  if (a.size !== b.size) return false;
+  for (const key of b.keys()) if (!a.has(key)) return false;
+  return true;
 }
 
-/** Finds each app × module file, with one stat per file (which the cache reuses). */
-function locateModules(input: ScanInput, appsPrefix: string, cache: ScanCache, existence: FileExistence): Located[] {
+function sameModules(a: readonly Located[], b: readonly Located[]): boolean {
+  return a === b || (a.length === b.length && a.every((module, i) => module.name === b[i]?.name && module.file === b[i]?.file));
+}
+
+/** What `locateModules` found, for the next run. */
+interface LocateMemo {
+  /** The run it was made in. */
+  readonly run: number;
+  /** The apps (and whether their folder exists) and schema modules it was made for. */
+  readonly key: string;
+  readonly located: readonly Located[];
+  /** Every path probed, and whether it is a file. */
+  readonly probes: ReadonlyMap<string, boolean>;
+}
+
+/**
+ * Finds each app × module file, with one stat per file (which the cache reuses). When the
+ * caller said which files changed since the previous run and none of them is a module file
+ * that appeared or went away, the previous run's answer stands (fresh stats for the changed).
+ */
+function locateModules(input: ScanInput, appsPrefix: string, cache: ScanCache, existence: FileExistence): readonly Located[] {
+  const key = JSON.stringify([appsPrefix, input.apps.map((app) => [app.name, app.exists]), input.modules]);
+  const previous = cache.stages.get("locate") as LocateMemo | undefined;
+  if (cache.changed !== undefined && previous !== undefined && previous.run === cache.run - 1 && previous.key === key) {
+    const reused = relocate(previous, cache.changed);
+    if (reused !== undefined) {
+      for (const [path, exists] of previous.probes) existence.files.set(path, exists);
+      cache.stages.set("locate", { ...previous, run: cache.run, located: reused } satisfies LocateMemo);
+      return reused;
+    }
+  }
+  const probes = new Map<string, boolean>();
+  const located = locateAll(input, appsPrefix, cache, probes);
+  for (const [path, exists] of probes) existence.files.set(path, exists);
+  cache.stages.set("locate", { run: cache.run, key, located, probes } satisfies LocateMemo);
+  return located;
+}
+
+/** `previous.located` with fresh stats for the changed module files, or `undefined` when a module file may have appeared or gone. */
+function relocate(previous: LocateMemo, changed: ReadonlySet<string>): readonly Located[] | undefined {
+  const restat = new Set<string>();
+  for (const path of changed) {
+    const existed = previous.probes.get(path);
+    if (existed === undefined) continue; // not a module file
+    if (!existed) return undefined;
+    restat.add(path);
+  }
+  if (restat.size === 0) return previous.located;
+  const located: Located[] = [];
+  for (const module of previous.located) {
+    if (module.file === undefined || !restat.has(module.file)) {
+      located.push(module);
+      continue;
+    }
+    const stat = statFile(module.file);
+    if (stat === undefined) return undefined;
+    located.push({ ...module, stat });
+  }
+  return located;
+}
+
+function locateAll(input: ScanInput, appsPrefix: string, cache: ScanCache, probes: Map<string, boolean>): Located[] {
+  const existence = { files: probes };
   const located: Located[] = [];
   for (const app of input.apps) {
     const appDir = appsPrefix + app.name;

@@ -16,6 +16,8 @@ export interface WriteOptions {
    * wrote itself and whose mtime and size it has checked; the file is then not read back.
    */
   readonly current?: string | null;
+  /** The caller has compared: `path` holds something else, so it is written without a look. */
+  readonly differs?: boolean;
   /** `content` encoded as UTF-8, when the caller has it. */
   readonly encoded?: Buffer;
 }
@@ -25,8 +27,10 @@ export interface WriteOptions {
  * @returns whether the file was written.
  */
 export async function writeIfChanged(path: string, content: string, options: WriteOptions = {}): Promise<boolean> {
-  const current = options.current !== undefined ? options.current : readIfExists(path);
-  if (current === content) return false;
+  if (options.differs !== true) {
+    const current = options.current !== undefined ? options.current : readIfExists(path);
+    if (current === content) return false;
+  }
   const folder = dirname(path);
   mkdirSync(folder, { recursive: true });
   const temporary = join(folder, `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);

@@ -91,6 +91,22 @@ describe("reruns with one cache", () => {
     expect(result.loadOrder?.slice(0, 2)).toEqual(["blog.models", "users.models"]);
   });
 
+  it("a module file deleted and recreated, listed in `changed`", async () => {
+    const path = join(root, "apps/devtools/views.ts");
+    const text = await readFile(path, "utf8");
+    await unlink(path);
+    const gone = await runPipeline({ root, cache, changed: ["apps/devtools/views.ts"] });
+    expect(comparable(gone)).toEqual(comparable(await runPipeline({ root })));
+    await writeFile(path, text);
+    const back = await runPipeline({ root, cache, changed: ["apps/devtools/views.ts"] });
+    expect(comparable(back)).toEqual(comparable(await runPipeline({ root })));
+    await appendFile(path, "\nexport const more = view(async function more() {});\n");
+    const edited = await runPipeline({ root, cache, changed: ["apps/devtools/views.ts"] });
+    expect(comparable(edited)).toEqual(comparable(await runPipeline({ root })));
+    await writeFile(path, text);
+    await expectSameAsCold();
+  });
+
   it("trusts files left out of `changed`, and re-reads those listed", async () => {
     const file = join(root, "apps/blog/views.ts");
     await appendFile(file, "\nexport const archive = view(async function archive() {});\n");
