@@ -107,7 +107,7 @@ export interface Row {
   readonly median: number | undefined;
   /** Median of the floor or baseline beside it, when there is one. */
   readonly baseline?: number | undefined;
-  readonly unit: "ms" | "MB" | "s";
+  readonly unit: "ms" | "MB" | "s" | "count";
   readonly rssMb?: number | undefined;
   readonly target: string;
   /** undefined: no target for this row (recorded only). */
@@ -138,6 +138,7 @@ function formatValue(value: number | undefined, unit: Row["unit"]): string {
   if (value === undefined || Number.isNaN(value)) return "–";
   if (unit === "ms") return value >= 100 ? `${value.toFixed(0)} ms` : `${value.toFixed(1)} ms`;
   if (unit === "s") return `${value.toFixed(2)} s`;
+  if (unit === "count") return value.toLocaleString("en-US");
   return `${value.toFixed(0)} MB`;
 }
 
