@@ -111,6 +111,11 @@ export interface RenderMemo {
 export interface Rendered {
   readonly parts: readonly string[];
   readonly text: string;
+  /**
+   * The parts after the first joined: the first line (the banner) has a character beyond
+   * Latin-1, so the tail is kept apart to be sliced and flattened as one byte per character.
+   */
+  readonly tail: string;
   /** The UTF-8 length of each part, when known. */
   byteLengths?: number[];
   /** The render this one was spliced from: its parts before `prefix` and from `suffix` on are kept. */
@@ -118,11 +123,12 @@ export interface Rendered {
 }
 
 /**
- * @internal (exported for tests) `parts.join("\n")`, made of slices of the previous text where the parts are the same (a
- * one-module edit changes a few of thousands of parts; slices and concatenations copy nothing).
+ * @internal (exported for tests) `parts.join("\n")`, made of slices of the previous text where
+ * the parts are the same (a one-module edit changes a few of thousands of parts; slices and
+ * concatenations copy nothing).
  */
 export function splice(previous: Rendered | undefined, parts: readonly string[]): Rendered {
-  if (previous === undefined) return { parts, text: parts.join("\n") };
+  if (previous === undefined) return joined(parts);
   previous.base = undefined; // only one render back is kept
   const before = previous.parts;
   let prefix = 0;
@@ -131,19 +137,29 @@ export function splice(previous: Rendered | undefined, parts: readonly string[])
   let suffix = 0; // parts kept at the end
   while (suffix < most - prefix && before[before.length - 1 - suffix] === parts[parts.length - 1 - suffix]) suffix++;
   if (prefix === parts.length && parts.length === before.length) return previous;
-  // Character offsets in the previous text: where part `prefix` and part `before.length - suffix` start.
+  if (prefix === 0) return { ...joined(parts), base: { rendered: previous, prefix, suffix } };
+  // The first part is kept: splice the tail.
+  const tail = spliceJoined(previous.tail, before.slice(1), prefix - 1, suffix, parts.slice(prefix, parts.length - suffix));
+  const text = parts.length === 1 ? (parts[0] as string) : `${parts[0]}\n${tail}`;
+  return { parts, text, tail, base: { rendered: previous, prefix, suffix } };
+}
+
+function joined(parts: readonly string[]): Rendered {
+  const tail = parts.slice(1).join("\n");
+  return { parts, text: parts.length <= 1 ? (parts[0] ?? "") : `${parts[0]}\n${tail}`, tail };
+}
+
+/** `old` is `before.join("\n")`: the join of `before`'s first `prefix` parts, `middle`, and its last `suffix` parts. */
+function spliceJoined(old: string, before: readonly string[], prefix: number, suffix: number, middle: readonly string[]): string {
+  // Character offsets in `old`: where part `prefix` and part `before.length - suffix` start.
   let start = 0;
   for (let i = 0; i < prefix; i++) start += (before[i] as string).length + 1;
   let end = start;
   for (let i = prefix; i < before.length - suffix; i++) end += (before[i] as string).length + 1;
-  const middle = parts.slice(prefix, parts.length - suffix);
-  const old = previous.text;
-  let text: string;
   // (`start` is one past the end when every previous part is kept: the separator is added.)
-  if (middle.length > 0) text = (prefix === before.length && prefix > 0 ? `${old}\n` : old.slice(0, start)) + middle.join("\n") + (suffix > 0 ? `\n${old.slice(end)}` : "");
-  else if (suffix === 0) text = old.slice(0, Math.max(0, start - 1));
-  else text = old.slice(0, start) + old.slice(end);
-  return { parts, text, base: { rendered: previous, prefix, suffix } };
+  if (middle.length > 0) return (prefix === before.length && prefix > 0 ? `${old}\n` : old.slice(0, start)) + middle.join("\n") + (suffix > 0 ? `\n${old.slice(end)}` : "");
+  if (suffix === 0) return old.slice(0, Math.max(0, start - 1));
+  return old.slice(0, start) + old.slice(end);
 }
 
 /**
