@@ -17,6 +17,7 @@
  *   module files (framework/components.ts, a folder module's other files…) or the set of module
  *   files changed: then it rescans every module.
  */
+import { statSync } from "node:fs";
 import { join, sep } from "node:path";
 import { readParsed, statFile, trustedStat, type FileStat, type ScanCache } from "./cache.ts";
 import { readFileFacts, type ComponentCandidate, type FileFacts } from "./file-facts.ts";
@@ -274,7 +275,11 @@ function relocate(previous: LocateMemo, changed: ReadonlySet<string>): readonly 
   const restat = new Set<string>();
   for (const path of changed) {
     const existed = previous.probes.get(path);
-    if (existed === undefined) continue; // not a module file
+    if (existed === undefined) {
+      // Not a module file; a folder (new modules?) is not a file edit: look again.
+      if (statSync(path, { throwIfNoEntry: false })?.isDirectory() === true) return undefined;
+      continue;
+    }
     if (!existed) return undefined;
     restat.add(path);
   }
