@@ -33,6 +33,7 @@ Commands:
 Options:
   --root <dir>   project root (default: the current directory)
   -h, --help     show this help
+  -v, --version  print the version
 
 Exit codes: 0 ok, 1 errors or stale registry, 2 usage or internal error.
 `;
@@ -70,6 +71,10 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
       io.stdout(usage);
       return 0;
     }
+    if (first === "-v" || first === "--version") {
+      io.stdout(`spoc ${version() ?? "(unknown version)"}\n`);
+      return 0;
+    }
     if (first === undefined || first.startsWith("-")) throw new UsageError("missing command");
     if (!Object.hasOwn(commands, first)) throw new UsageError(`unknown command "${first}"`);
     const command = first as Command;
@@ -102,7 +107,8 @@ function parse(command: Command, args: readonly string[]): { values: Record<stri
     const { values, positionals } = parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
     return { values: values as Record<string, string | boolean | undefined>, positionals };
   } catch (error) {
-    if (isParseArgsError(error)) throw new UsageError(`${command}: ${(error as Error).message}`);
+    // Node's messages go on to explain `--` for positionals; the first sentence is the point.
+    if (isParseArgsError(error)) throw new UsageError(`${command}: ${(error as Error).message.split(". ")[0]}`);
     throw error;
   }
 }
@@ -184,11 +190,13 @@ function printWatchEvent(event: WatchEvent, root: string, io: CliIo): void {
     return;
   }
   const { result, written, durationMs } = event.generation;
-  if (result.diagnostics.length > 0) io.stderr(formatText(result, { root, color: io.color }));
+  const diagnostics = result.diagnostics.length > 0 ? formatText(result, { root, color: io.color }) : "";
   const ms = Math.round(durationMs);
   if (hasErrors(result) || result.registry === undefined) {
-    io.stderr(`spoc gen: ${registryFile} not written${cause} in ${ms} ms; still watching\n`);
+    // One write, so a reader never sees the diagnostics without the status line.
+    io.stderr(`${diagnostics}spoc gen: ${registryFile} not written${cause} in ${ms} ms; still watching\n`);
   } else {
+    if (diagnostics !== "") io.stderr(diagnostics);
     io.stdout(`spoc gen: ${registryFile} ${written ? "updated" : "unchanged"} ${describeModel(result)}${cause} in ${ms} ms\n`);
   }
 }

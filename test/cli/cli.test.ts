@@ -12,7 +12,7 @@ describe("spoc usage errors", () => {
   it.each([
     { args: [], says: "missing command" },
     { args: ["deploy"], says: 'unknown command "deploy"' },
-    { args: ["check", "--bogus"], says: "--bogus" },
+    { args: ["check", "--bogus"], says: "check: Unknown option '--bogus'\n" },
     { args: ["check", "--watch"], says: "--watch" },
     { args: ["check", "--format", "xml"], says: 'unknown --format "xml"' },
     { args: ["graph", "--format", "sarif"], says: 'unknown --format "sarif"' },
@@ -31,6 +31,12 @@ describe("spoc usage errors", () => {
     const run = await runSpoc(["--help"]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("Usage: spoc <command>");
+  });
+
+  it("prints the package version on --version and exits 0", async () => {
+    const run = await runSpoc(["--version"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe("spoc 0.1.0\n");
   });
 });
 
@@ -97,7 +103,8 @@ describe("spoc gen --watch", () => {
       const file = join(root, "apps/users/services.ts");
       const original = await readFile(file, "utf8");
       await writeFile(file, `import { PostService } from "../blog/services.ts";\n${original}\nexport const p = () => new PostService();\n`);
-      await waitFor("the diagnostics", () => (watch.output().stderr.includes("error SPOC002") ? true : undefined));
+      await waitFor("the broken state", () => (watch.output().stderr.includes("still watching") ? true : undefined));
+      expect(watch.output().stderr).toContain("error SPOC002");
       expect(watch.output().stderr).toMatch(/not written after apps\/users\/services\.ts changed in \d+ ms; still watching/);
       await writeFile(file, `${original}\n@service\nexport class AuditService {}\n`);
       await waitFor("the second write", () => (watch.output().stdout.includes("updated (4 modules, 5 components) after apps/users/services.ts changed") ? true : undefined));
