@@ -4,7 +4,7 @@
  * watch started. One ScanCache is reused, so a change re-parses only what changed; a
  * burst of events is debounced into one run; the registry's own folder is never watched.
  */
-import { readdirSync, statSync, watch, type FSWatcher } from "node:fs";
+import { existsSync, readdirSync, statSync, watch, type FSWatcher } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import { generateRegistry, type Generation } from "./generate.ts";
 import { createScanCache } from "./pipeline.ts";
@@ -75,8 +75,9 @@ export async function watchProject(options: WatchOptions): Promise<ProjectWatche
     timer = undefined;
     if (closed || pending.size === 0) return;
     if (running !== undefined) return; // picked up when the current run ends
-    const changed = [...pending].sort();
+    const changed = [...pending].filter((path) => stillMatters(path, root, inputs)).sort();
     pending = new Set();
+    if (changed.length === 0) return; // only editors' temporary files came and went
     running = run(changed).finally(() => {
       running = undefined;
       if (pending.size > 0 && !closed) schedule();
@@ -108,6 +109,17 @@ export async function watchProject(options: WatchOptions): Promise<ProjectWatche
       await running;
     },
   };
+}
+
+/**
+ * Whether a changed path can affect the registry: it exists, or it was an input or a folder
+ * holding one. An editor's temporary file that is already gone is neither.
+ */
+function stillMatters(path: string, root: string, inputs: ReadonlySet<string>): boolean {
+  if (inputs.has(path) || existsSync(join(root, path))) return true;
+  const folder = `${path}/`;
+  for (const input of inputs) if (input.startsWith(folder)) return true;
+  return false;
 }
 
 function isFile(path: string): boolean {

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { ProjectWatcher, WatchEvent } from "../../src/codegen/watch.ts";
@@ -49,6 +49,17 @@ describe("watchProject", () => {
     const event = await next("a run that writes blog.Comment", (e) => e.type === "generated" && e.generation.written);
     expect(event.changed).toContain("apps/blog/models.ts");
     expect(await registry()).toContain('"blog.Comment"');
+  });
+
+  it("names the saved file, not an editor's temporary file, after an atomic save", async () => {
+    const { root, registry, next } = await watchCopy();
+    const file = join(root, "apps/blog/models.ts");
+    const temporary = join(root, "apps/blog/sedXq81Lm");
+    await writeFile(temporary, `${await readFile(file, "utf8")}\n@model\nexport class Tag {}\n`);
+    await rename(temporary, file);
+    const event = await next("a run that writes blog.Tag", (e) => e.type === "generated" && e.generation.written);
+    expect(event.changed).toEqual(["apps/blog/models.ts"]);
+    expect(await registry()).toContain('"blog.Tag"');
   });
 
   it("picks up a new app folder created after the start, with the settings change", async () => {
