@@ -87,8 +87,17 @@ export function openDatabase(settings: DatabaseSettings): Database {
       hint: "set DB_NAME in config/.env, e.g. DB_NAME=var/blog_platform.db",
     });
   }
-  if (settings.name !== ":memory:") mkdirSync(dirname(resolve(settings.name)), { recursive: true });
-  const raw = new BetterSqlite3(settings.name);
+  let raw: BetterSqlite3.Database;
+  try {
+    if (settings.name !== ":memory:") mkdirSync(dirname(resolve(settings.name)), { recursive: true });
+    raw = new BetterSqlite3(settings.name);
+  } catch (cause) {
+    throw new ConfigError(
+      ErrorCode.InvalidEnvironment,
+      `cannot open the database file "${settings.name}" (DB_NAME): ${(cause as Error).message}`,
+      { hint: "set DB_NAME in config/.env to a file path whose folder can be created and written", cause },
+    );
+  }
   try {
     raw.pragma("journal_mode = WAL");
     raw.pragma(`busy_timeout = ${Math.max(0, Math.trunc(settings.busyTimeoutMs ?? 5000))}`);

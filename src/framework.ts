@@ -219,10 +219,9 @@ async function runHook(hook: ModuleHook | undefined, side: "startup" | "shutdown
   try {
     await hook(module);
   } catch (cause) {
-    throw new SpocError(ErrorCode.HookFailed, `${side} hook of ${module.name} failed: ${messageOf(cause)}`, {
-      cause,
-      hint: `Fix the ${module.module} ${side} hook in config/schema.ts; the error it threw is the cause.`,
-    });
+    // A spoc error from inside the hook (bad configuration, say) knows its own fix best.
+    const hint = cause instanceof SpocError && cause.hint ? cause.hint : `Fix the ${module.module} ${side} hook in config/schema.ts; the error it threw is the cause.`;
+    throw new SpocError(ErrorCode.HookFailed, `${side} hook of ${module.name} failed: ${messageOf(cause)}`, { cause, hint });
   }
 }
 

@@ -22,9 +22,23 @@ it("refuses DB_ENGINE=postgres at startup with a clear error", async () => {
     await expect(start).rejects.toThrow(
       'startup hook of users.models failed: database engine "postgres" (DB_ENGINE) is not supported yet; supported: sqlite',
     );
-    await expect(start).rejects.toMatchObject({ cause: { name: "ConfigError", code: "SPOC105" } });
+    await expect(start).rejects.toMatchObject({
+      cause: { name: "ConfigError", code: "SPOC105" },
+      hint: "set DB_ENGINE=sqlite in config/.env, with DB_NAME the database file",
+    });
     expect(() => database()).toThrow("the database is not open");
   } finally {
     spy.mockRestore();
   }
+});
+
+it("names DB_NAME when the database file cannot be created", async () => {
+  const { openDatabase } = await import("../../framework/database.ts");
+  const blocker = fileURLToPath(new URL("../../package.json", import.meta.url));
+  expect(() => openDatabase({ engine: "sqlite", name: `${blocker}/inside/blog.db` })).toThrow(
+    expect.objectContaining({
+      code: "SPOC105",
+      message: expect.stringContaining(`cannot open the database file "${blocker}/inside/blog.db" (DB_NAME)`),
+    }),
+  );
 });
