@@ -37,7 +37,8 @@ export const DEFAULT_MODE = "development";
 const SPOC_KEYS = ["apps", "check", "debug", "mode", "modes", "plugins"] as const;
 const CHECK_KEYS = ["ignore"] as const;
 const MODE_NAME = /^[A-Za-z0-9_-]+$/;
-const DIAGNOSTIC_CODE = /^SPOC\d{3}$/;
+/** The generator's diagnostic codes, SPOC001–SPOC011: the only ones `check` can silence. */
+const DIAGNOSTIC_CODES: readonly string[] = Object.values(ErrorCode).filter((code) => code < "SPOC100");
 
 /** The configuration a project without `config/spoc.toml` gets. */
 export function defaultProjectConfig(): ProjectConfig {
@@ -192,8 +193,12 @@ function readCheck(value: unknown, at: Locate): string[] {
   const ignore = value["ignore"] ?? [];
   const codes = stringList(ignore, "[spoc.check] ignore", "diagnostic codes", at("spoc.check", "ignore"));
   for (const code of codes) {
-    if (!DIAGNOSTIC_CODE.test(code)) {
-      throw invalid(`[spoc.check] ignore has "${code}", which is not a diagnostic code`, at("spoc.check", "ignore"), 'codes look like "SPOC003"');
+    if (!DIAGNOSTIC_CODES.includes(code)) {
+      throw invalid(
+        `[spoc.check] ignore has "${code}", which is not a diagnostic code`,
+        at("spoc.check", "ignore"),
+        `use codes from ${DIAGNOSTIC_CODES[0]} to ${DIAGNOSTIC_CODES.at(-1)}, e.g. "SPOC003"`,
+      );
     }
   }
   return codes;

@@ -176,6 +176,9 @@ ignore = ["SPOC003"]
     expect(error.message).toContain('"SPOC3"');
     expect(error.location?.line).toBe(2);
     expect(fail(`[spoc.check]\nignore = "SPOC003"\n`).message).toContain("ignore must be an array");
+    const unknown = fail(`[spoc.check]\nignore = ["SPOC003", "SPOC999"]\n`);
+    expect(unknown.message).toBe('[spoc.check] ignore has "SPOC999", which is not a diagnostic code');
+    expect(unknown.hint).toBe('use codes from SPOC001 to SPOC011, e.g. "SPOC003"');
   });
 
   it("rejects plugin groups that are not arrays of strings", () => {
