@@ -25,6 +25,22 @@ export function parseTypeScript(path: string, text: string): ts.SourceFile {
   );
 }
 
+/** The first syntax error TypeScript found in a file, located 1-based. */
+export interface ParseError extends Position {
+  readonly message: string;
+}
+
+/**
+ * The first syntax error of a parsed file, or `undefined` when it parses. `parseDiagnostics`
+ * is internal to TypeScript but always set by `createSourceFile`.
+ */
+export function firstParseError(source: ts.SourceFile): ParseError | undefined {
+  const first = (source as ts.SourceFile & { readonly parseDiagnostics?: readonly ts.DiagnosticWithLocation[] }).parseDiagnostics?.[0];
+  if (first === undefined) return undefined;
+  const { line, character } = ts.getLineAndCharacterOfPosition(source, Math.min(first.start, source.text.length));
+  return { message: ts.flattenDiagnosticMessageText(first.messageText, "\n"), line: line + 1, column: character + 1 };
+}
+
 /** Where `node` starts (after its leading trivia). */
 export function positionOf(source: ts.SourceFile, node: ts.Node): Position {
   const { line, character } = ts.getLineAndCharacterOfPosition(source, node.getStart(source));

@@ -5,7 +5,7 @@
  * per file; resolving names across files happens later (kinds.ts, scan.ts).
  */
 import { ts } from "ts-morph";
-import { createPositions, decoratorsOf, hasModifier, propertyName, stringValue, unwrap, type Position } from "./_ast.ts";
+import { createPositions, decoratorsOf, firstParseError, type ParseError, hasModifier, propertyName, stringValue, unwrap, type Position } from "./_ast.ts";
 
 /** A reference to a binding: `model`, or `c.model` through a namespace import. */
 export interface NameUse {
@@ -67,6 +67,8 @@ export interface FileFacts {
   readonly instances: ReadonlyMap<string, InstanceFact>;
   /** `components.addType("x")` statements. */
   readonly addedKinds: readonly RegistrarFact[];
+  /** The file's first syntax error: the facts above are then what TypeScript recovered. */
+  readonly parseError: ParseError | undefined;
 }
 
 /** Reads the facts of one parsed file. */
@@ -139,7 +141,7 @@ export function readFileFacts(source: ts.SourceFile): FileFacts {
   const candidates = new Map<string, ComponentCandidate>();
   const positioned = [...pending.values()].filter((candidate) => exportedLocals.has(candidate.name.text)).sort((a, b) => a.name.pos - b.name.pos);
   for (const { name, uses } of positioned) candidates.set(name.text, { local: name.text, uses, ...positionOf(name) });
-  return { imports, bindings, exports, reExports, candidates, registrars, instances, addedKinds };
+  return { imports, bindings, exports, reExports, candidates, registrars, instances, addedKinds, parseError: firstParseError(source) };
 }
 
 function readExportDeclaration(

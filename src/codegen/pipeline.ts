@@ -64,7 +64,9 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       ignoredCodes: [...ignored].sort(),
       inputs: [...new Set([...declarations.inputs, ...scan.inputs, ...plugins.inputs])].sort(),
     };
-    diagnostics.push(...plugins.diagnostics);
+    // A plugin file may be an app's file too: report its syntax error once.
+    const parseErrors = new Set(scan.diagnostics.map((d) => `${d.file}\0${d.message}`));
+    diagnostics.push(...scan.diagnostics, ...plugins.diagnostics.filter((d) => !parseErrors.has(`${d.file}\0${d.message}`)));
 
     // A watch session's rerun usually changes one module, or none that matters: reuse what
     // only depends on unchanged inputs (scan keeps unchanged module objects).

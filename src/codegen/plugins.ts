@@ -7,7 +7,9 @@ import { join, relative, sep } from "node:path";
 import { parsePluginRef, type PluginRef } from "../config/index.ts";
 import { ErrorCode, SpocError } from "../errors.ts";
 import { readParsed, type ScanCache } from "./cache.ts";
+import type { ParseError } from "./_ast.ts";
 import { readFileFacts, type FileFacts } from "./file-facts.ts";
+import { PARSE_HINT } from "./static-values.ts";
 import type { Diagnostic, PluginRecord } from "./model.ts";
 import type { PluginDeclaration } from "./read-project.ts";
 import { fileExists, resolveSpecifier, type FileExistence } from "./resolve.ts";
@@ -60,6 +62,8 @@ export function resolvePluginFiles(root: string, declarations: readonly PluginDe
       continue;
     }
     const file = join(root, found);
+    const parseError = factsOf(file)?.parseError;
+    if (parseError !== undefined && !inputs.has(toRelative(file))) diagnostics.push(parseErrorAt(toRelative(file), parseError));
     inputs.add(toRelative(file));
     if (!exportsName(file, parsed.exportName, factsOf, existence, new Set())) {
       const names = [...(factsOf(file)?.exports.keys() ?? [])].filter((name) => name !== "default").sort();
@@ -73,6 +77,19 @@ export function resolvePluginFiles(root: string, declarations: readonly PluginDe
     plugins.push({ group, ref, file: toRelative(file), exportName: parsed.exportName, declaredAt });
   }
   return { plugins, diagnostics, inputs: [...inputs].sort() };
+}
+
+/** An SPOC008 for a file that does not parse (`file` relative to the root). */
+export function parseErrorAt(file: string, error: ParseError): Diagnostic {
+  return {
+    code: ErrorCode.InvalidConfig,
+    severity: "error",
+    message: `${file} does not parse: ${error.message}`,
+    file,
+    line: error.line,
+    column: error.column,
+    hint: PARSE_HINT,
+  };
 }
 
 /** Whether `file` exports the value `name`, directly or through relative re-exports. */

@@ -7,7 +7,7 @@ import { ErrorCode, type SourceLocation } from "../errors.ts";
 import { positionOf } from "./_ast.ts";
 import { schemaFingerprint } from "../schema.ts";
 import type { Diagnostic, SchemaModel } from "./model.ts";
-import { findExportedObject, invalidConfig, readBoolean, readObject, readStringArray, type StaticContext } from "./static-values.ts";
+import { findExportedObject, invalidConfig, parseErrorDiagnostic, readBoolean, readObject, readStringArray, type StaticContext } from "./static-values.ts";
 
 /** The schema, or `undefined` when its modules cannot be read; plus what was wrong. */
 export interface SchemaRead {
@@ -19,6 +19,8 @@ const HINT = "write the schema as literals, e.g. defineSchema({ modules: [\"mode
 
 /** Reads a parsed `config/schema.ts`; `file` is its path relative to the root. */
 export function readSchema(file: string, source: ts.SourceFile): SchemaRead {
+  const parseError = parseErrorDiagnostic(file, source);
+  if (parseError !== undefined) return { schema: undefined, diagnostics: [parseError] };
   const context: StaticContext = { file, source, diagnostics: [] };
   const object = findExportedObject(source, ["schema"], true);
   if (object === undefined) {

@@ -6,7 +6,7 @@ import { ts } from "ts-morph";
 import { propertyName } from "./_ast.ts";
 import { ErrorCode } from "../errors.ts";
 import type { Diagnostic } from "./model.ts";
-import { describe, findExport, readObject, readStringArray, reportNotStatic, type LocatedString, type StaticContext } from "./static-values.ts";
+import { describe, findExport, parseErrorDiagnostic, readObject, readStringArray, reportNotStatic, type LocatedString, type StaticContext } from "./static-values.ts";
 
 /** What the generator knows from `config/settings.ts`. */
 export interface SettingsRead {
@@ -24,6 +24,9 @@ const PLUGINS_HINT =
 
 /** Reads the settings of a parsed `config/settings.ts`; `file` is its path relative to the root. */
 export function readSettings(file: string, source: ts.SourceFile): SettingsRead {
+  // A file that does not parse would be read wrongly (e.g. a missing `]` swallows the next property).
+  const parseError = parseErrorDiagnostic(file, source);
+  if (parseError !== undefined) return { installedApps: [], plugins: [], diagnostics: [parseError], exportName: findExport(source, ["settings"], true)?.exportName ?? "default" };
   const context: StaticContext = { file, source, diagnostics: [] };
   const found = findExport(source, ["settings"], true);
   const object = found?.value;

@@ -22,7 +22,8 @@ import { join, sep } from "node:path";
 import { readParsed, statFile, trustedStat, type FileStat, type ScanCache } from "./cache.ts";
 import { readFileFacts, type ComponentCandidate, type FileFacts } from "./file-facts.ts";
 import { createKindResolver, type KindResolver, type Registrar } from "./kinds.ts";
-import type { AppModule, AppRecord, ComponentRecord, ModuleImport } from "./model.ts";
+import type { AppModule, AppRecord, ComponentRecord, Diagnostic, ModuleImport } from "./model.ts";
+import { parseErrorAt } from "./plugins.ts";
 import { fileExists, relativeTo, resolveSpecifier, type FileExistence } from "./resolve.ts";
 
 /** The conventional home of the project's `Components` declaration; read for its kinds. */
@@ -43,6 +44,8 @@ export interface ScanResult {
   readonly kinds: readonly string[];
   /** Every TypeScript file read, relative to the root, sorted. */
   readonly inputs: readonly string[];
+  /** An SPOC008 for each file read that does not parse. */
+  readonly diagnostics: readonly Diagnostic[];
 }
 
 interface Located {
@@ -144,7 +147,21 @@ export function scanApps(input: ScanInput, cache: ScanCache, existence: FileExis
     inputs = [...files].map(toRelative).sort();
   }
   cache.stages.set("scan", { located, shared, modules: memo, inputs } satisfies ScanMemo);
-  return { modules, kinds: [...kinds], inputs };
+
+  // Files that do not parse: what TypeScript recovered from them is not what the file says.
+  const diagnostics: Diagnostic[] = [];
+  const broken = new Map<string, FileFacts>();
+  for (const module of located) {
+    const facts = module.file === undefined ? undefined : memo.get(module.name)?.facts;
+    if (module.file !== undefined && facts?.parseError !== undefined) broken.set(module.file, facts);
+  }
+  for (const [file, facts] of shared) if (facts.parseError !== undefined) broken.set(file, facts);
+  for (const [file, facts] of broken) {
+    const error = facts.parseError;
+    if (error === undefined) continue;
+    diagnostics.push(parseErrorAt(toRelative(file), error));
+  }
+  return { modules, kinds: [...kinds], inputs, diagnostics };
 }
 
 interface ModuleContext {

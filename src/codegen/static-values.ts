@@ -4,7 +4,7 @@
  */
 import { ts } from "ts-morph";
 import { ErrorCode } from "../errors.ts";
-import { hasModifier, positionOf, propertyName, stringValue, unwrap, type Position } from "./_ast.ts";
+import { firstParseError, hasModifier, positionOf, propertyName, stringValue, unwrap, type Position } from "./_ast.ts";
 import type { Diagnostic } from "./model.ts";
 
 /** The file being read and the diagnostics found in it. */
@@ -30,6 +30,15 @@ export interface StaticProperty {
 /** An SPOC008 diagnostic at `at` in `file`. */
 export function invalidConfig(file: string, at: Position, message: string, hint: string): Diagnostic {
   return { code: ErrorCode.InvalidConfig, severity: "error", message, file, line: at.line, column: at.column, hint };
+}
+
+/** The hint of a file that does not parse. */
+export const PARSE_HINT = "fix the syntax error; the generator reads this file without running it";
+
+/** An SPOC008 for the first syntax error of `source`, or `undefined` when it parses. */
+export function parseErrorDiagnostic(file: string, source: ts.SourceFile): Diagnostic | undefined {
+  const error = firstParseError(source);
+  return error === undefined ? undefined : invalidConfig(file, error, `${file} does not parse: ${error.message}`, PARSE_HINT);
 }
 
 /** Records an SPOC008 at `node`. */

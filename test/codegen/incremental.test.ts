@@ -149,6 +149,46 @@ describe("reruns with one cache", () => {
     expect((await expectSameAsCold()).diagnostics).toEqual([]);
   });
 
+  // A file that stops parsing keeps a cache entry (its facts hold the syntax error), and the
+  // module and checks memos must not keep the broken module once it parses again.
+  it("a module file that stops parsing, then parses again", async () => {
+    const path = join(root, "apps/blog/views.ts");
+    const text = await readFile(path, "utf8");
+    const fixed = await expectSameAsCold();
+    await writeFile(path, text.replace("export const", "const oops = `;\nexport const"));
+    const broken = await expectSameAsCold();
+    expect(broken.diagnostics.map((d) => [d.code, d.severity, d.file])).toEqual([["SPOC008", "error", "apps/blog/views.ts"]]);
+    expect(broken.diagnostics[0]?.message).toMatch(/^apps\/blog\/views\.ts does not parse: Unterminated template literal/);
+    expect(broken.registry).toBeUndefined();
+    // A rerun served from the cache still reports it, with or without `changed`.
+    const parses = cache.parses;
+    expect((await runPipeline({ root, cache })).diagnostics).toEqual(broken.diagnostics);
+    expect((await runPipeline({ root, cache, changed: [] })).diagnostics).toEqual(broken.diagnostics);
+    expect(cache.parses).toBe(parses);
+    await writeFile(path, text);
+    const again = await expectSameAsCold();
+    expect(again.diagnostics).toEqual(fixed.diagnostics);
+    expect(again.registry).toBe(fixed.registry);
+  });
+
+  it("settings and schema that stop parsing, then parse again", async () => {
+    for (const [file, from, to] of [
+      ["config/settings.ts", /installedApps: \[([^\]]*)\]/, "installedApps: [$1"],
+      ["config/schema.ts", "strict:", ", strict:"],
+    ] as const) {
+      const path = join(root, file);
+      const text = await readFile(path, "utf8");
+      const fixed = await expectSameAsCold();
+      await writeFile(path, text.replace(from, to));
+      const broken = await expectSameAsCold();
+      expect(broken.diagnostics.map((d) => [d.code, d.file])).toEqual([["SPOC008", file]]);
+      expect(broken.diagnostics[0]?.message).toContain(`${file} does not parse: `);
+      expect((await runPipeline({ root, cache, changed: [] })).diagnostics).toEqual(broken.diagnostics);
+      await writeFile(path, text);
+      expect((await expectSameAsCold()).registry).toBe(fixed.registry);
+    }
+  });
+
   it("an edit after the registry renders again keeps every module's text", async () => {
     // Components added and removed in one module, with the load order and nodes unchanged.
     for (const name of ["Extra1", "Extra2"]) {
