@@ -16,6 +16,9 @@ export interface SpocPluginOptions {
   readonly root?: string;
 }
 
+/** What the build bundles in place of the registry when the generator reported errors (the build fails anyway). */
+const FAILED_REGISTRY = "// spoc reported errors: no registry was generated.\nexport const registry = undefined as never;\n";
+
 /** `esbuild.build({ plugins: [spocPlugin()] })`. */
 export function spocPlugin(options: SpocPluginOptions = {}): Plugin {
   return {
@@ -39,8 +42,11 @@ export function spocPlugin(options: SpocPluginOptions = {}): Plugin {
 
       build.onLoad({ filter: /[\\/]generated[\\/]registry\.ts$/ }, async (args) => {
         if (resolve(args.path) !== registryPath) return undefined;
+        // With errors the registry on disk is stale (or missing): bundling it would add
+        // esbuild's own errors (modules it can no longer resolve) to spoc's.
+        const failed = last?.diagnostics.some((diagnostic) => diagnostic.severity === "error") ?? false;
         return {
-          contents: await readFile(registryPath, "utf8"),
+          contents: failed ? FAILED_REGISTRY : await readFile(registryPath, "utf8"),
           loader: "ts",
           resolveDir: dirname(registryPath),
           ...watched(root, last),

@@ -48,6 +48,22 @@ describe("spocPlugin", () => {
     expect(error?.location?.lineText).toMatch(/^import /);
   });
 
+  it("reports only spoc's errors when a module stops parsing, not the stale registry's imports", async () => {
+    const root = await copyFixture("cli-clean");
+    expect((await esbuild.build(options(root))).errors).toEqual([]);
+    const stale = await readFile(join(root, "generated/registry.ts"), "utf8");
+    const file = join(root, "apps/blog/services.ts");
+    await writeFile(file, `${await readFile(file, "utf8")}\nconst oops = \`;\n`);
+    const failure = await esbuild.build(options(root)).then(
+      () => undefined,
+      (error: esbuild.BuildFailure) => error,
+    );
+    expect(failure?.errors.map((e) => e.text)).toEqual([expect.stringMatching(/^SPOC008: apps\/blog\/services\.ts does not parse: /)]);
+    expect(failure?.errors[0]?.location).toMatchObject({ file: "apps/blog/services.ts" });
+    // Nothing was written: the registry on disk is the last good one.
+    expect(await readFile(join(root, "generated/registry.ts"), "utf8")).toBe(stale);
+  });
+
   it("regenerates in esbuild's watch mode when an app file changes", async () => {
     const root = await copyFixture("cli-clean");
     const builds: esbuild.BuildResult[] = [];
