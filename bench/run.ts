@@ -2,14 +2,16 @@
  * `npm run bench`: every benchmark of spoc, each figure the median of fresh processes, each
  * candidate interleaved with its floor or baseline in this same invocation.
  *
- *   npm run bench -- [--only gen,watch,tsc,start,workers] [--sizes 10,100,1000] [--runs 5]
+ *   npm run bench -- [--only gen,watch,tsc,start,workers] [--sizes 10,100,1000] [--runs 5] [--start-tsx]
  *
  * Sections:
  *   gen      cold `spoc gen` (bench/gen-once.ts and the CLI) vs a plain TypeScript parse of
  *            the same files (bench/floor.ts), at every size; peak RSS.
  *   tsc      `tsc --noEmit` of the largest project without a registry, with a registry
  *            stripped of its types, with the registry, and with a file of 100 getComponent calls.
- *   start    `Framework.start` vs importing the same modules in a plain loop (bench/start-once.ts).
+ *   start    `Framework.start` vs importing the same modules in a plain loop (bench/start-once.ts),
+ *            on a JavaScript copy of the project under plain node (bench/compile-js.ts), and
+ *            with --start-tsx also on the sources under tsx.
  *   watch    one edit in the largest project → registry written (bench/watch-once.ts).
  *   workers  stop latency and spawn → startup of a ThreadWorker and a ProcessWorker.
  */
@@ -28,7 +30,8 @@ import {
   type Row,
   type Sample,
 } from "./_harness.ts";
-import { MODULES, REPO_ROOT, appName, projectDir, synthesize, tsconfig } from "./synth.ts";
+import { compileProject } from "./compile-js.ts";
+import { MODULES, PROJECTS_DIR, REPO_ROOT, appName, synthesize, tsconfig } from "./synth.ts";
 
 const SECTIONS = ["gen", "tsc", "start", "watch", "workers"] as const;
 type Section = (typeof SECTIONS)[number];
@@ -38,6 +41,8 @@ const { values } = parseArgs({
     only: { type: "string" },
     sizes: { type: "string", default: "10,100,1000" },
     runs: { type: "string", default: "5" },
+    /** Also time `Framework.start` on the TypeScript sources under tsx (adds about 2 minutes). */
+    "start-tsx": { type: "boolean", default: false },
   },
 });
 const only = new Set((values.only ?? SECTIONS.join(",")).split(",").map((s) => s.trim()) as Section[]);
@@ -46,9 +51,15 @@ const sizes = values.sizes.split(",").map(Number).sort((a, b) => a - b);
 const runs = Number(values.runs);
 const largest = sizes.at(-1) ?? 1000;
 const script = (name: string): string => join(REPO_ROOT, "bench", name);
+// A directory of this run's own, so a concurrent run or experiment on bench/.projects/<N>
+// cannot edit the files under measurement; removed at the end.
+const runDir = join(PROJECTS_DIR, `run-${process.pid}`);
+const projectDir = (n: number): string => join(runDir, String(n));
 const registryPath = (n: number): string => join(projectDir(n), "generated", "registry.ts");
 
 const benchStarted = performance.now();
+process.on("exit", () => rmSync(runDir, { recursive: true, force: true }));
+process.on("SIGINT", () => process.exit(130));
 const rows: Row[] = [];
 const log = (message: string): void => {
   process.stderr.write(`[${((performance.now() - benchStarted) / 1000).toFixed(0).padStart(4)} s] ${message}\n`);
@@ -57,7 +68,7 @@ const log = (message: string): void => {
 log(`load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}; node ${process.version}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GB; sections ${[...only].join(",")}; sizes ${sizes.join(",")}; ${runs} runs`);
 const needsLargest = ["tsc", "start", "watch"].some((name) => only.has(name as Section));
 for (const n of only.has("gen") ? sizes : needsLargest ? [largest] : []) {
-  const project = synthesize(n);
+  const project = synthesize(n, projectDir(n));
   log(`synthesized ${n} apps: ${project.moduleFiles.length} module files, ${project.lines} lines`);
 }
 
@@ -203,22 +214,27 @@ await section("tsc", () => {
 });
 
 // ─── start ────────────────────────────────────────────────────────────────────
-await section("start", () => {
+await section("start", async () => {
   const n = largest;
   const root = projectDir(n);
   ensureRegistry(n);
-  const variants = {
-    loop: () => runTs(script("start-once.ts"), [root, "loop"]),
-    framework: () => runTs(script("start-once.ts"), [root, "framework"]),
+  const compiling = performance.now();
+  const compiled = await compileProject(root);
+  log(`start: compiled ${n} apps to JavaScript in ${(performance.now() - compiling).toFixed(0)} ms`);
+  const measure = (label: string, run: (mode: "framework" | "loop") => Sample): void => {
+    const variants = { loop: () => run("loop"), framework: () => run("framework") };
+    variants.loop(); // warm the file system (and tsx's transform cache); not counted
+    const samples = interleave(runs, variants);
+    const loop = median(field(samples.loop, "ms"));
+    const framework = median(field(samples.framework, "ms"));
+    const size = String(n);
+    rows.push({ section: "start", measure: `Framework.start vs plain import loop, ${label}`, size, median: framework, baseline: loop, unit: "ms", rssMb: rss(samples.framework), target: n >= 1000 ? "≤ 1.10×" : "–", met: n >= 1000 ? framework <= 1.1 * loop : undefined, runs });
+    rows.push({ section: "start", measure: `start process, framework vs loop, ${label}`, size, median: ms(samples.framework), baseline: ms(samples.loop), unit: "ms", rssMb: rss(samples.framework), target: "–", runs });
+    rows.push({ section: "start", measure: `import registry + schema (before either), ${label}`, size, median: median(field(samples.framework, "registryMs")), unit: "ms", target: "–", runs });
+    rows.push({ section: "start", measure: `Framework shutdown (hooks of every module), ${label}`, size, median: median(field(samples.framework, "shutdownMs")), unit: "ms", target: "–", runs });
   };
-  variants.loop(); // warm tsx's transform cache (the same files for both); not counted
-  const samples = interleave(runs, variants);
-  const loop = median(field(samples.loop, "ms"));
-  const framework = median(field(samples.framework, "ms"));
-  rows.push({ section: "start", measure: "Framework.start vs plain import loop", size: String(n), median: framework, baseline: loop, unit: "ms", rssMb: rss(samples.framework), target: "≤ 1.10×", met: framework <= 1.1 * loop, runs });
-  rows.push({ section: "start", measure: "import registry + schema (before either)", size: String(n), median: median(field(samples.framework, "registryMs")), unit: "ms", target: "–", runs });
-  rows.push({ section: "start", measure: "start process, framework vs loop", size: String(n), median: ms(samples.framework), baseline: ms(samples.loop), unit: "ms", rssMb: rss(samples.framework), target: "–", runs });
-  rows.push({ section: "start", measure: "Framework shutdown (4 hooks × modules)", size: String(n), median: median(field(samples.framework, "shutdownMs")), unit: "ms", target: "–", runs });
+  measure("node, compiled JS", (mode) => runChild(process.execPath, [compiled.startScript, compiled.root, mode]));
+  if (values["start-tsx"]) measure("tsx", (mode) => runTs(script("start-once.ts"), [root, mode]));
 });
 
 // ─── watch ────────────────────────────────────────────────────────────────────
@@ -269,7 +285,7 @@ const table = formatTable(rows);
 const totalS = (performance.now() - benchStarted) / 1000;
 const footer = `Total ${totalS.toFixed(0)} s on ${cpus().length} cores, node ${process.version}; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(" ")}.`;
 process.stdout.write(`\n${table}\n\n${footer}\n`);
-writeFileSync(join(REPO_ROOT, "bench", ".projects", "last-run.md"), `${table}\n\n${footer}\n`);
+writeFileSync(join(PROJECTS_DIR, "last-run.md"), `${table}\n\n${footer}\n`);
 
 /**
  * The registry without its types: the same runtime data, cut where the

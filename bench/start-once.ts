@@ -6,7 +6,11 @@
  * but for what the framework adds.
  *
  *   node --import tsx bench/start-once.ts bench/.projects/1000 framework|loop
+ *
+ * bench/compile-js.ts bundles it into a JavaScript copy of a project, where it runs under
+ * plain `node` and loads `.js` files.
  */
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Framework, type Registry, type Schema } from "../src/index.ts";
@@ -16,7 +20,8 @@ const root = resolve(process.argv[2] ?? ".");
 const mode = process.argv[3];
 if (mode !== "framework" && mode !== "loop") throw new Error("usage: start-once.ts <root> framework|loop");
 
-const url = (file: string): string => pathToFileURL(join(root, file)).href;
+const compiled = existsSync(join(root, "generated", "registry.js"));
+const url = (file: string): string => pathToFileURL(join(root, compiled ? file.replace(/\.ts$/, ".js") : file)).href;
 const registryStarted = performance.now();
 const { registry } = (await import(url("generated/registry.ts"))) as { registry: Registry };
 const { schema } = (await import(url("config/schema.ts"))) as { schema: Schema };
