@@ -94,6 +94,25 @@ export function readProject(root: string, cache: ScanCache): ProjectDeclarations
     }
   }
 
+  // A folder under apps/ that no mode installs is never scanned: say so, unless the settings
+  // could not be read (their error explains it). Not an error: a folder may be parked.
+  const settingsBroken = (settings?.diagnostics ?? []).some((diagnostic) => diagnostic.severity === "error");
+  if (!settingsBroken) {
+    const at = settings !== undefined || toml === undefined ? SETTINGS_FILE : PROJECT_CONFIG_FILE;
+    for (const folder of appFolders) {
+      if (apps.has(folder) || folder.startsWith(".")) continue;
+      diagnostics.push({
+        code: ErrorCode.InvalidConfig,
+        severity: "warning",
+        message: `apps/${folder}/ is installed in no mode`,
+        file: at,
+        line: 1,
+        column: 1,
+        hint: `add "${folder}" to installedApps in ${SETTINGS_FILE} or to a mode's list in [spoc.apps] of ${PROJECT_CONFIG_FILE}, or move the folder out of apps/`,
+      });
+    }
+  }
+
   const plugins: PluginDeclaration[] = [];
   const seen = new Set<string>();
   const declare = (group: string, ref: string, declaredAt: SourceLocation): void => {

@@ -118,6 +118,16 @@ describe("spoc gen --watch", () => {
 });
 
 describe("spoc check", () => {
+  it("prints warnings (apps/ folders installed in no mode) and exits 0; gen still writes", async () => {
+    const root = await copyFixture("no-settings");
+    const check = await runSpoc(["check", "--root", root]);
+    expect(check.code).toBe(0);
+    expect(`${check.stdout}${check.stderr}`).toContain("apps/blog/ is installed in no mode");
+    const gen = await runSpoc(["gen", "--root", root]);
+    expect(gen.code).toBe(0);
+    expect(await readFile(join(root, "generated/registry.ts"), "utf8")).toContain('"devtools.DevtoolsService"');
+  });
+
   it("passes a clean project with a summary line", async () => {
     const root = await copyFixture("cli-clean");
     const run = await runSpoc(["check", "--root", root]);

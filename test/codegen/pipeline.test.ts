@@ -20,6 +20,23 @@ afterEach(async () => {
 });
 
 describe("runPipeline", () => {
+  it("warns about folders under apps/ that no mode installs, and still renders", async () => {
+    const root = join(fixtures, "no-settings");
+    const result = await runPipeline({ root });
+    expect(result.diagnostics.map((d) => [d.severity, d.code, d.file, d.message])).toEqual([
+      ["warning", "SPOC008", "config/spoc.toml", "apps/blog/ is installed in no mode"],
+      ["warning", "SPOC008", "config/spoc.toml", "apps/users/ is installed in no mode"],
+    ]);
+    expect(result.diagnostics[0]?.hint).toContain("installedApps");
+    expect(result.registry).toContain('"devtools.DevtoolsService"');
+    // With a settings file, the warning points at it.
+    const withSettings = await copyFixture("clean");
+    await writeFile(join(withSettings, "config/settings.ts"), 'export default { installedApps: ["users"] };\n');
+    const warned = await runPipeline({ root: withSettings });
+    expect(warned.diagnostics.map((d) => [d.severity, d.file, d.message])).toEqual([["warning", "config/settings.ts", "apps/blog/ is installed in no mode"]]);
+    expect(warned.registry).toBeDefined();
+  });
+
   it("renders a byte-identical registry on a second run, with or without a cache", async () => {
     const root = join(fixtures, "clean");
     const cache = createScanCache();
