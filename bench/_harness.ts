@@ -17,6 +17,11 @@ export interface Sample {
   readonly wallMs: number;
   /** Peak resident set size in MB, or undefined when neither source had it. */
   readonly rssMb: number | undefined;
+  /**
+   * User + system CPU time of the process (and its waited-for children), from `/usr/bin/time`;
+   * less sensitive than wall time to other load on a shared machine.
+   */
+  readonly cpuMs: number | undefined;
   /** The child's `BENCH {…}` report. */
   readonly report: Record<string, unknown>;
   readonly stdout: string;
@@ -31,7 +36,7 @@ export interface ChildOptions {
 
 /** Runs `command args` once and returns its wall time, peak RSS and report; throws on failure. */
 export function runChild(command: string, args: readonly string[], options: ChildOptions = {}): Sample {
-  const argv = HAS_TIME ? ["-f", "BENCH_RSS_KB %M", command, ...args] : [...args];
+  const argv = HAS_TIME ? ["-f", "BENCH_RSS_KB %M\nBENCH_CPU_S %U %S", command, ...args] : [...args];
   const started = performance.now();
   const result = spawnSync(HAS_TIME ? TIME : command, argv, {
     cwd: options.cwd,
@@ -51,7 +56,9 @@ export function runChild(command: string, args: readonly string[], options: Chil
   const report = reportLine ? (JSON.parse(reportLine.slice(6)) as Record<string, unknown>) : {};
   const timeLine = stderr.split("\n").findLast((line) => line.startsWith("BENCH_RSS_KB "));
   const rssKb = timeLine ? Number(timeLine.slice(13)) : typeof report["maxRssKb"] === "number" ? report["maxRssKb"] : undefined;
-  return { wallMs, rssMb: rssKb === undefined ? undefined : rssKb / 1024, report, stdout };
+  const cpuLine = stderr.split("\n").findLast((line) => line.startsWith("BENCH_CPU_S "));
+  const cpuMs = cpuLine ? 1000 * cpuLine.slice(12).split(" ").reduce((sum, part) => sum + Number(part), 0) : undefined;
+  return { wallMs, rssMb: rssKb === undefined ? undefined : rssKb / 1024, cpuMs, report, stdout };
 }
 
 /** `node --import tsx <script> ...args` in a fresh process. */
@@ -82,6 +89,12 @@ export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+/** Median CPU time of samples, when `/usr/bin/time` reported it. */
+export function cpuMedian(samples: readonly Sample[]): number | undefined {
+  const values = samples.map((sample) => sample.cpuMs).filter((value): value is number => value !== undefined);
+  return values.length > 0 ? median(values) : undefined;
 }
 
 export function max(values: readonly (number | undefined)[]): number | undefined {
