@@ -269,6 +269,8 @@ await section("watch", () => {
   const allWritten = component.every((r) => r.written && r.registryTouched);
   const noneWritten = body.every((r) => !r.written && !r.registryTouched);
   const eventMs = median(component.map((r) => r.fromEventMs));
+  log(`watch ${n}: add a component, event → written per edit: ${component.map((r) => r.fromEventMs.toFixed(0)).join(" ")} ms; runs ${component.map((r) => r.runMs.toFixed(0)).join(" ")} ms`);
+  log(`watch ${n}: edit a body, event → done per edit: ${body.map((r) => r.fromEventMs.toFixed(0)).join(" ")} ms`);
   rows.push({ section: "watch", measure: "watch: add a component, fs event → registry written", size: String(n), median: eventMs, baseline: firstRunMs, unit: "ms", rssMb: sample.rssMb, target: "≤ 50 ms, written", met: eventMs <= 50 && allWritten, runs: component.length });
   rows.push({ section: "watch", measure: "watch: add a component, write call → written", size: String(n), median: median(component.map((r) => r.fromWriteMs)), unit: "ms", target: "–", runs: component.length });
   rows.push({ section: "watch", measure: "watch: add a component, run (pipeline + write)", size: String(n), median: median(component.map((r) => r.runMs)), baseline: firstRunMs, unit: "ms", target: "–", runs: component.length });
