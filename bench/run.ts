@@ -271,7 +271,7 @@ await section("watch", () => {
   const n = largest;
   const root = projectDir(n);
   ensureRegistry(n);
-  const sample = runTs(script("watch-once.ts"), [root, String(Math.max(2 * runs, 10))]);
+  const sample = runTs(script("watch-once.ts"), [root, String(Math.max(runs, 10))]);
   interface Round {
     fromEventMs: number;
     fromWriteMs: number;
