@@ -32,7 +32,7 @@ export const registry: Registry = {
     { kind: "view", key: "blog.listPosts", module: "blog.views", exportName: "listPosts", file: "apps/blog/views.ts", line: 12 },
     { kind: "view", key: "blog.publishPost", module: "blog.views", exportName: "publishPost", file: "apps/blog/views.ts", line: 44 },
     { kind: "view", key: "blog.searchPosts", module: "blog.views", exportName: "searchPosts", file: "apps/blog/views.ts", line: 77 },
-    { kind: "worker", key: "blog.ContentIndexerWorker", module: "blog.workers", exportName: "ContentIndexerWorker", file: "apps/blog/workers.ts", line: 43 },
+    { kind: "worker", key: "blog.ContentIndexerWorker", module: "blog.workers", exportName: "ContentIndexerWorker", file: "apps/blog/workers.ts", line: 44 },
     { kind: "model", key: "users.EmailMessage", module: "users.models", exportName: "EmailMessage", file: "apps/users/models.ts", line: 91 },
     { kind: "model", key: "users.User", module: "users.models", exportName: "User", file: "apps/users/models.ts", line: 55 },
     { kind: "model", key: "users.UserProfile", module: "users.models", exportName: "UserProfile", file: "apps/users/models.ts", line: 76 },
@@ -42,7 +42,7 @@ export const registry: Registry = {
     { kind: "view", key: "users.loginUser", module: "users.views", exportName: "loginUser", file: "apps/users/views.ts", line: 26 },
     { kind: "view", key: "users.registerUser", module: "users.views", exportName: "registerUser", file: "apps/users/views.ts", line: 12 },
     { kind: "view", key: "users.updateProfile", module: "users.views", exportName: "updateProfile", file: "apps/users/views.ts", line: 49 },
-    { kind: "worker", key: "users.EmailNotificationWorker", module: "users.workers", exportName: "EmailNotificationWorker", file: "apps/users/workers.ts", line: 77 },
+    { kind: "worker", key: "users.EmailNotificationWorker", module: "users.workers", exportName: "EmailNotificationWorker", file: "apps/users/workers.ts", line: 78 },
   ],
   loadOrder: [
     "users.models",

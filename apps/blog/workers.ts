@@ -3,10 +3,11 @@
  * posts up to date from a separate process.
  */
 import { ProcessWorker } from "spoc";
-import type { WorkerOptions } from "spoc/workers";
+import type { WorkerEvent, WorkerOptions } from "spoc/workers";
 import { worker } from "../../framework/components.ts";
 import { closeDatabase, openDatabase, type Database, type DatabaseSettings } from "../../framework/database.ts";
 import { beat, resetHeartbeat } from "../../framework/heartbeat.ts";
+import { lifecycleLine, printWorkerLine } from "../../framework/worker-output.ts";
 import { SearchService, type IndexPass } from "./services.ts";
 
 export type IndexerContext = {
@@ -85,10 +86,12 @@ export class ContentIndexerWorker extends ProcessWorker<IndexerContext> {
     this.#say(`Shutting down. Total posts indexed: ${this.context.indexedPosts}`);
   }
 
-  override lifecycle(event: "startup" | "error" | "shutdown", data: unknown): void {
-    if (event === "startup") this.#say("Lifecycle: Started");
-    else if (event === "shutdown") this.#say("Lifecycle: Stopped");
-    else this.#say(`Error: ${data instanceof Error ? data.message : String(data)}`, true);
+  override lifecycle(event: WorkerEvent, data: unknown): void {
+    this.#say(lifecycleLine(event, data), event === "error");
+  }
+
+  #say(line: string, always = false): void {
+    if (!this.options.quiet || always) printWorkerLine(this.name, line);
   }
 
   #requireDb(): Database {
@@ -96,7 +99,4 @@ export class ContentIndexerWorker extends ProcessWorker<IndexerContext> {
     return this.#db;
   }
 
-  #say(line: string, always = false): void {
-    if (!this.options.quiet || always) console.log(`  [${this.name}] ${line}`);
-  }
 }

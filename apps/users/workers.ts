@@ -5,10 +5,11 @@ import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import nodemailer from "nodemailer";
 import { ThreadWorker } from "spoc";
-import type { WorkerOptions } from "spoc/workers";
+import type { WorkerEvent, WorkerOptions } from "spoc/workers";
 import { worker } from "../../framework/components.ts";
 import { closeDatabase, openDatabase, type Database, type DatabaseSettings } from "../../framework/database.ts";
 import { beat, resetHeartbeat } from "../../framework/heartbeat.ts";
+import { lifecycleLine, printWorkerLine } from "../../framework/worker-output.ts";
 import type { EmailMessage } from "./models.ts";
 import { NotificationService, type RetryPolicy } from "./services.ts";
 
@@ -152,10 +153,12 @@ export class EmailNotificationWorker extends ThreadWorker<EmailWorkerContext> {
     this.#say(`Shutting down. Total emails sent: ${this.context.sent}`);
   }
 
-  override lifecycle(event: "startup" | "error" | "shutdown", data: unknown): void {
-    if (event === "startup") this.#say("Lifecycle: Started");
-    else if (event === "shutdown") this.#say("Lifecycle: Stopped");
-    else this.#say(`Error: ${data instanceof Error ? data.message : String(data)}`, true);
+  override lifecycle(event: WorkerEvent, data: unknown): void {
+    this.#say(lifecycleLine(event, data), event === "error");
+  }
+
+  #say(line: string, always = false): void {
+    if (!this.options.quiet || always) printWorkerLine(this.name, line);
   }
 
   #requireDb(): Database {
@@ -163,9 +166,6 @@ export class EmailNotificationWorker extends ThreadWorker<EmailWorkerContext> {
     return this.#db;
   }
 
-  #say(line: string, always = false): void {
-    if (!this.options.quiet || always) console.log(`  [${this.name}] ${line}`);
-  }
 }
 
 /** The Message-ID of an outbox message: the same on every attempt, so receivers can drop duplicates. */
