@@ -1,7 +1,7 @@
 /**
  * A JavaScript copy of a synthetic project, to measure `Framework.start` without tsx: every
- * `.ts` file of apps/, config/, framework/ and generated/ transpiled one to one (relative
- * `.ts` specifiers become `.js`), spoc's runtime bundled as `node_modules/spoc/index.js`, and
+ * `.ts` and `.js` file of apps/, config/, framework/ and generated/ transpiled one to one
+ * (relative `.ts` specifiers become `.js`), spoc's runtime bundled as `node_modules/spoc/index.js`, and
  * bench/start-once.ts bundled beside them. Plain `node` then runs it.
  */
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -19,7 +19,7 @@ const FOLDERS = ["apps", "config", "framework", "generated"];
 
 export async function compileProject(root: string, outRoot = `${root}-js`): Promise<CompiledProject> {
   rmSync(outRoot, { recursive: true, force: true });
-  const entryPoints = FOLDERS.flatMap((folder) => tsFiles(join(root, folder)));
+  const entryPoints = FOLDERS.flatMap((folder) => sourceFiles(join(root, folder)));
   await build({
     entryPoints,
     outdir: outRoot,
@@ -76,11 +76,12 @@ export async function compileProject(root: string, outRoot = `${root}-js`): Prom
   return { root: outRoot, startScript };
 }
 
-function tsFiles(dir: string, out: string[] = []): string[] {
+/** The `.ts` and `.js` files under `dir` (the registry's data is JavaScript), not declarations. */
+function sourceFiles(dir: string, out: string[] = []): string[] {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) tsFiles(path, out);
-    else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) out.push(path);
+    if (entry.isDirectory()) sourceFiles(path, out);
+    else if (/\.[jt]s$/.test(entry.name) && !entry.name.endsWith(".d.ts")) out.push(path);
   }
   return out;
 }

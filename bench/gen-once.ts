@@ -23,5 +23,5 @@ report({
   written: generation.written,
   modules: modules.length,
   components: modules.reduce((sum, m) => sum + m.components.length, 0),
-  registryBytes: generation.result.registry?.length ?? 0,
+  registryBytes: (generation.result.registry?.module.length ?? 0) + (generation.result.registry?.data.length ?? 0),
 });

@@ -18,7 +18,8 @@ const root = resolve(process.argv[2] ?? ".");
 const edits = Number(process.argv[3] ?? 5);
 const apps = Number(/(\d+)$/.exec(root)?.[1] ?? 10);
 const app = `app${Math.ceil(apps / 2)}`;
-const registryPath = join(root, "generated/registry.ts");
+const registryPaths = ["generated/registry.ts", "generated/registry.data.js"].map((file) => join(root, file));
+const mtimes = (): string => registryPaths.map((path) => statSync(path).mtimeMs).join(" ");
 
 let waiting: ((event: WatchEvent, at: number) => void) | undefined;
 const firstStarted = performance.now();
@@ -42,7 +43,7 @@ interface Round {
 async function edit(file: string, change: (text: string) => string): Promise<Round> {
   const path = join(root, file);
   const next = change(readFileSync(path, "utf8"));
-  const registryBefore = statSync(registryPath).mtimeMs;
+  const registryBefore = mtimes();
   let eventAt: number | undefined;
   const own = watch(path, () => (eventAt ??= performance.now()));
   const done = new Promise<[WatchEvent, number]>((resolveRun) => {
@@ -61,7 +62,7 @@ async function edit(file: string, change: (text: string) => string): Promise<Rou
     fromWriteMs: at - writeAt,
     runMs: event.generation.durationMs,
     written: event.generation.written,
-    registryTouched: statSync(registryPath).mtimeMs !== registryBefore,
+    registryTouched: mtimes() !== registryBefore,
   };
 }
 

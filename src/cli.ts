@@ -15,7 +15,7 @@ import { formatDot, formatMermaid, moduleGraph, toGraphJson } from "./codegen/gr
 import { unifiedDiff } from "./codegen/line-diff.ts";
 import type { PipelineResult } from "./codegen/model.ts";
 import { runPipeline } from "./codegen/pipeline.ts";
-import { REGENERATE_COMMAND, REGISTRY_FILE as registryFile } from "./codegen/render-registry.ts";
+import { REGENERATE_COMMAND, REGISTRY_FILE as registryFile, registryFiles } from "./codegen/render-registry.ts";
 import { toSarif } from "./codegen/sarif.ts";
 import { watchProject, type WatchEvent } from "./codegen/watch.ts";
 
@@ -155,19 +155,23 @@ async function genCheck(root: string, io: CliIo): Promise<number> {
   const result = await runPipeline({ root });
   if (result.diagnostics.length > 0) io.stderr(formatText(result, { root, color: io.color }));
   if (hasErrors(result) || result.registry === undefined) return 1;
-  let onDisk: string | undefined;
-  try {
-    onDisk = await readFile(join(root, registryFile), "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  const problems: string[] = [];
+  for (const { file, text } of registryFiles(result.registry)) {
+    let onDisk: string | undefined;
+    try {
+      onDisk = await readFile(join(root, file), "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    }
+    if (onDisk === undefined) {
+      problems.push(`${file} is missing`);
+    } else if (onDisk !== text) {
+      io.stdout(unifiedDiff(onDisk, text, { from: `${file} (on disk)`, to: `${file} (generated)` }));
+      problems.push(`${file} is stale`);
+    }
   }
-  if (onDisk === undefined) {
-    io.stderr(`spoc gen --check: ${registryFile} is missing; run \`${REGENERATE_COMMAND}\` to create it\n`);
-    return 1;
-  }
-  if (onDisk !== result.registry) {
-    io.stdout(unifiedDiff(onDisk, result.registry, { from: `${registryFile} (on disk)`, to: `${registryFile} (generated)` }));
-    io.stderr(`spoc gen --check: ${registryFile} is stale; run \`${REGENERATE_COMMAND}\` to update it\n`);
+  if (problems.length > 0) {
+    io.stderr(`spoc gen --check: ${problems.join(", ")}; run \`${REGENERATE_COMMAND}\` to update the registry\n`);
     return 1;
   }
   io.stdout(`spoc gen --check: ${registryFile} is up to date ${describeModel(result)}\n`);

@@ -1,18 +1,18 @@
 /**
- * One generation: run the pipeline, then write `generated/registry.ts` when it has
- * content that differs from the file on disk. Shared by `spoc gen`, watch mode and the
+ * One generation: run the pipeline, then write each of the registry's files whose content
+ * differs from the file on disk. Shared by `spoc gen`, watch mode and the
  * esbuild plugin, so none of them re-implements a step.
  */
 import { statSync } from "node:fs";
 import { join } from "node:path";
 import type { PipelineResult } from "./model.ts";
 import { runPipeline, type ScanCache } from "./pipeline.ts";
-import { REGISTRY_FILE, splicedBytes, type Rendered, type RenderMemo } from "./render-registry.ts";
+import { REGISTRY_DATA_FILE, REGISTRY_FILE, registryFiles, splicedBytes, type Rendered, type RenderMemo } from "./render-registry.ts";
 import { writeIfChanged } from "./write.ts";
 
 export interface Generation {
   readonly result: PipelineResult;
-  /** Whether the registry file was (re)written; `false` when unchanged or on errors. */
+  /** Whether a file of the registry was (re)written; `false` when unchanged or on errors. */
   readonly written: boolean;
   /** Wall time of pipeline and write, in milliseconds. */
   readonly durationMs: number;
@@ -27,8 +27,8 @@ export interface GenerateOptions {
   readonly changed?: readonly string[];
 }
 
-/** What the last generation with a cache wrote, so an unchanged registry is not read back. */
-interface WrittenRegistry {
+/** What the last generation with a cache wrote to one file, so an unchanged file is not read back. */
+interface WrittenFile {
   readonly content: string;
   readonly mtimeMs: number;
   readonly size: number;
@@ -37,41 +37,50 @@ interface WrittenRegistry {
   /** The render that produced `content`, when known. */
   readonly rendered: Rendered | undefined;
 }
-const lastWritten = new WeakMap<ScanCache, WrittenRegistry>();
+const lastWritten = new WeakMap<ScanCache, Map<string, WrittenFile>>();
 
-/** Runs the pipeline and writes the registry unless there are errors. */
+/** Runs the pipeline and writes the registry's files unless there are errors. */
 export async function generateRegistry(options: GenerateOptions): Promise<Generation> {
   const started = performance.now();
   const { cache, changed } = options;
   const result = await runPipeline({ root: options.root, ...(cache && { cache }), ...(changed && { changed }) });
   let written = false;
   if (result.registry !== undefined && !hasErrors(result)) {
-    const path = join(options.root, REGISTRY_FILE);
-    const previous = cache && lastWritten.get(cache);
-    // Watch mode: the registry is megabytes at 1000 apps; when the file still has the size
-    // and mtime we left, it holds the text we wrote, so it is neither compared nor read again.
-    const known = previous !== undefined && unchangedSince(path, previous) ? previous.content : undefined;
-    // The renderer splices a changed module's lines into the previous text (`render.last`,
-    // which made `result.registry`): so are the bytes, and comparing them is cheaper than
-    // comparing two texts of megabytes.
-    const last = (cache?.stages.get("render") as RenderMemo | undefined)?.last;
-    const fromLast = last !== undefined && known !== undefined && last.text === result.registry; // the same string: no comparison
-    const spliced = fromLast && previous?.rendered !== undefined ? splicedBytes(last, previous.rendered, previous.bytes) : undefined;
-    const same =
-      fromLast && previous?.rendered === last ? true : spliced !== undefined && previous !== undefined ? spliced.equals(previous.bytes) : known === result.registry;
-    if (!same) {
-      const bytes = cache === undefined ? undefined : (spliced ?? Buffer.from(result.registry, "utf8"));
-      written = await writeIfChanged(path, result.registry, { ...(known !== undefined && { differs: true }), ...(bytes && { encoded: bytes }) });
-      if (cache && bytes) {
-        const { mtimeMs, size } = statSync(path);
-        lastWritten.set(cache, { content: result.registry, mtimeMs, size, bytes, rendered: last !== undefined && last.text === result.registry ? last : undefined });
-      }
+    let files = cache && lastWritten.get(cache);
+    if (cache && files === undefined) lastWritten.set(cache, (files = new Map()));
+    const memo = cache?.stages.get("render") as RenderMemo | undefined;
+    const renders: Record<string, Rendered | undefined> = { [REGISTRY_FILE]: memo?.module, [REGISTRY_DATA_FILE]: memo?.data };
+    for (const { file, text } of registryFiles(result.registry)) {
+      if (await writeFile(join(options.root, file), text, renders[file], files)) written = true;
     }
   }
   return { result, written, durationMs: performance.now() - started };
 }
 
-function unchangedSince(path: string, written: WrittenRegistry): boolean {
+/**
+ * Writes one file of the registry when its content changed. In watch mode (`files`, the
+ * session's record) the data file is megabytes at 1000 apps: when the file still has the size
+ * and mtime we left, it holds the text we wrote, so it is neither compared nor read again; and
+ * the renderer spliced a changed module's lines into the previous text (`last`), so are the
+ * bytes, and comparing them is cheaper than comparing two texts of megabytes.
+ */
+async function writeFile(path: string, text: string, last: Rendered | undefined, files: Map<string, WrittenFile> | undefined): Promise<boolean> {
+  const previous = files?.get(path);
+  const known = previous !== undefined && unchangedSince(path, previous) ? previous.content : undefined;
+  const fromLast = last !== undefined && known !== undefined && last.text === text; // the same string: no comparison
+  const spliced = fromLast && previous?.rendered !== undefined ? splicedBytes(last, previous.rendered, previous.bytes) : undefined;
+  const same = fromLast && previous?.rendered === last ? true : spliced !== undefined && previous !== undefined ? spliced.equals(previous.bytes) : known === text;
+  if (same) return false;
+  const bytes = files === undefined ? undefined : (spliced ?? Buffer.from(text, "utf8"));
+  const written = await writeIfChanged(path, text, { ...(known !== undefined && { differs: true }), ...(bytes && { encoded: bytes }) });
+  if (files && bytes) {
+    const { mtimeMs, size } = statSync(path);
+    files.set(path, { content: text, mtimeMs, size, bytes, rendered: last !== undefined && last.text === text ? last : undefined });
+  }
+  return written;
+}
+
+function unchangedSince(path: string, written: WrittenFile): boolean {
   const stat = statSync(path, { throwIfNoEntry: false });
   return stat !== undefined && stat.mtimeMs === written.mtimeMs && stat.size === written.size;
 }

@@ -4,7 +4,15 @@
  */
 export { runPipeline, createScanCache, compareDiagnostics } from "./pipeline.ts";
 export type { PipelineOptions, ScanCache } from "./pipeline.ts";
-export { renderRegistry, REGISTRY_FILE, REGENERATE_COMMAND } from "./render-registry.ts";
+export {
+  renderRegistry,
+  registryFiles,
+  REGISTRY_FILE,
+  REGISTRY_DATA_FILE,
+  REGISTRY_DATA_TYPES_FILE,
+  REGENERATE_COMMAND,
+  type RegistryOutput,
+} from "./render-registry.ts";
 export { writeIfChanged } from "./write.ts";
 export { computeLoadOrder, dependencyClosure, moduleEdges } from "./load-order.ts";
 export { runChecks } from "./checks.ts";

@@ -3,6 +3,7 @@
  * read project → scan → check → render → write. No stage holds TypeScript nodes here.
  */
 import type { ErrorCode, SourceLocation } from "../errors.ts";
+import type { RegistryOutput } from "./render-registry.ts";
 
 export type Severity = "error" | "warning";
 
@@ -131,6 +132,6 @@ export interface PipelineResult {
   readonly silenced: number;
   /** The baked load order, or `undefined` when a cycle prevents one. */
   readonly loadOrder: readonly string[] | undefined;
-  /** The registry source, or `undefined` when there are errors. */
-  readonly registry: string | undefined;
+  /** The registry's texts, or `undefined` when there are errors. */
+  readonly registry: RegistryOutput | undefined;
 }

@@ -75,6 +75,6 @@ export function resultOf(diagnostics: readonly Diagnostic[], silenced = 0): Pipe
     diagnostics,
     silenced,
     loadOrder: failed ? undefined : ["users.models", "users.services", "blog.models", "blog.services"],
-    registry: failed ? undefined : "// registry\n",
+    registry: failed ? undefined : { module: "// registry\n", data: "// data\n" },
   };
 }

@@ -1,4 +1,4 @@
-import { readFile, stat, writeFile } from "node:fs/promises";
+import { readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { copyFixture, removeCopies, runSpoc, startSpoc, waitFor } from "./_project.ts";
@@ -90,6 +90,17 @@ describe("spoc gen", () => {
     expect(stale.stdout).toMatch(/^-.*"blog\.Article"/m);
     expect(stale.stdout).toMatch(/^\+.*"blog\.Post"/m);
     expect(await readFile(file, "utf8")).toBe(edited);
+    await writeFile(file, generated);
+
+    // The runtime data and its declaration are checked as well.
+    const data = join(root, "generated/registry.data.js");
+    await writeFile(data, (await readFile(data, "utf8")).replace('"blog.Post"', '"blog.Article"'));
+    await rm(join(root, "generated/registry.data.d.ts"));
+    const staleData = await runSpoc(["gen", "--check", "--root", root]);
+    expect(staleData.code).toBe(1);
+    expect(staleData.stderr).toContain("generated/registry.data.js is stale, generated/registry.data.d.ts is missing");
+    expect(staleData.stdout).toMatch(/^--- generated\/registry\.data\.js \(on disk\)\n/);
+    expect(staleData.stdout).not.toContain("generated/registry.ts");
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * One folder per case under test/fixtures/: a small project, with `expected.json` (the
  * diagnostics, load order, kinds and components the generator must find) and, for some,
- * `expected-registry.ts` (the exact registry it must render). A folder is a case when it holds
+ * `expected-registry.ts` and `expected-registry.data.js` (the exact registry files it must
+ * render). A folder is a case when it holds
  * `expected.json`; to add one, create the project and an `expected.json` holding `{}`, run
  * `UPDATE_FIXTURES=1 npx vitest run test/codegen`, and review what was written: the expected
  * files are the spec.
@@ -48,13 +49,20 @@ describe("generator fixtures", () => {
     const summary = summarize(result);
     const expectedFile = join(root, "expected.json");
     const registryFile = join(root, "expected-registry.ts");
+    const dataFile = join(root, "expected-registry.data.js");
     if (update) {
       writeFileSync(expectedFile, `${JSON.stringify(summary, null, 2)}\n`);
-      if (existsSync(registryFile)) writeFileSync(registryFile, result.registry ?? "");
+      if (existsSync(registryFile)) {
+        writeFileSync(registryFile, result.registry?.module ?? "");
+        writeFileSync(dataFile, result.registry?.data ?? "");
+      }
       return;
     }
     expect(summary).toEqual(JSON.parse(readFileSync(expectedFile, "utf8")));
-    if (existsSync(registryFile)) expect(result.registry).toBe(readFileSync(registryFile, "utf8"));
+    if (existsSync(registryFile)) {
+      expect(result.registry?.module).toBe(readFileSync(registryFile, "utf8"));
+      expect(result.registry?.data).toBe(readFileSync(dataFile, "utf8"));
+    }
     for (const diagnostic of result.diagnostics) {
       expect(diagnostic.message.length, `${diagnostic.code} has a message`).toBeGreaterThan(10);
       expect(diagnostic.hint, `${diagnostic.code} has a hint`).toBeTruthy();

@@ -44,14 +44,14 @@ describe("reruns with one cache", () => {
   it("adding a component", async () => {
     await appendFile(join(root, "apps/users/models.ts"), "\n@model\nexport class Avatar {}\n");
     const result = await expectSameAsCold();
-    expect(result.registry).toContain('"users.Avatar"');
+    expect(result.registry?.data).toContain('"users.Avatar"');
   });
 
   it("editing a function body keeps the module and the registry", async () => {
     const before = await runPipeline({ root, cache });
     await edit("apps/blog/services.ts", (text) => text.replace("return post;", "return post; // edited"));
     const after = await expectSameAsCold();
-    expect(after.registry).toBe(before.registry);
+    expect(after.registry).toEqual(before.registry);
     expect(after.model?.modules.find((m) => m.name === "blog.services")).toBe(before.model?.modules.find((m) => m.name === "blog.services"));
   });
 
@@ -111,9 +111,9 @@ describe("reruns with one cache", () => {
     const file = join(root, "apps/blog/views.ts");
     await appendFile(file, "\nexport const archive = view(async function archive() {});\n");
     const trusting = await runPipeline({ root, cache, changed: [] });
-    expect(trusting.registry).not.toContain('"blog.archive"');
+    expect(trusting.registry?.data).not.toContain('"blog.archive"');
     const told = await runPipeline({ root, cache, changed: ["apps/blog/views.ts"] });
-    expect(told.registry).toContain('"blog.archive"');
+    expect(told.registry?.data).toContain('"blog.archive"');
     await expectSameAsCold();
   });
 
@@ -132,7 +132,7 @@ describe("reruns with one cache", () => {
     expect(result.diagnostics.map((d) => d.code)).toEqual(["SPOC007"]);
     expect(result.registry).toBeUndefined();
     await edit("apps/blog/models.ts", (text) => text.replace("export class PostService {}", "export class PostRecord {}"));
-    expect((await expectSameAsCold()).registry).toContain('"blog.PostRecord"');
+    expect((await expectSameAsCold()).registry?.data).toContain('"blog.PostRecord"');
     // The other module of the pair changes instead: the app's keys are checked again.
     await edit("apps/blog/services.ts", (text) => `${text}\n@service\nexport class PostRecord {}\n`);
     expect((await expectSameAsCold()).diagnostics.map((d) => d.code)).toEqual(["SPOC007"]);
@@ -168,7 +168,7 @@ describe("reruns with one cache", () => {
     await writeFile(path, text);
     const again = await expectSameAsCold();
     expect(again.diagnostics).toEqual(fixed.diagnostics);
-    expect(again.registry).toBe(fixed.registry);
+    expect(again.registry).toEqual(fixed.registry);
   });
 
   it("settings and schema that stop parsing, then parse again", async () => {
@@ -185,7 +185,7 @@ describe("reruns with one cache", () => {
       expect(broken.diagnostics[0]?.message).toContain(`${file} does not parse: `);
       expect((await runPipeline({ root, cache, changed: [] })).diagnostics).toEqual(broken.diagnostics);
       await writeFile(path, text);
-      expect((await expectSameAsCold()).registry).toBe(fixed.registry);
+      expect((await expectSameAsCold()).registry).toEqual(fixed.registry);
     }
   });
 
@@ -193,10 +193,10 @@ describe("reruns with one cache", () => {
     // Components added and removed in one module, with the load order and nodes unchanged.
     for (const name of ["Extra1", "Extra2"]) {
       await appendFile(join(root, "apps/users/models.ts"), `\n@model\nexport class ${name} {}\n`);
-      expect((await expectSameAsCold()).registry).toContain(`"users.${name}"`);
+      expect((await expectSameAsCold()).registry?.data).toContain(`"users.${name}"`);
     }
     await edit("apps/users/models.ts", (text) => text.replace(/\n@model\nexport class Extra\d \{\}\n/g, ""));
-    expect((await expectSameAsCold()).registry).not.toContain("users.Extra");
+    expect((await expectSameAsCold()).registry?.data).not.toContain("users.Extra");
   });
 });
 
@@ -207,6 +207,7 @@ describe("generations with one cache", () => {
       await cp(join(fixtures, "clean"), dir, { recursive: true });
       const session = createScanCache();
       const registry = join(dir, "generated/registry.ts");
+      const data = join(dir, "generated/registry.data.js");
       expect((await generateRegistry({ root: dir, cache: session })).written).toBe(true);
       const models = join(dir, "apps/users/models.ts");
       const original = await readFile(models, "utf8");
@@ -224,12 +225,16 @@ describe("generations with one cache", () => {
         const generation = await generateRegistry({ root: dir, cache: session, changed: ["apps/users/models.ts"] });
         expect(generation.written).toBe(changes);
         const cold = await runPipeline({ root: dir });
-        expect(await readFile(registry, "utf8")).toBe(cold.registry);
+        expect(await readFile(registry, "utf8")).toBe(cold.registry?.module);
+        expect(await readFile(data, "utf8")).toBe(cold.registry?.data);
       }
       // Rewritten behind the session's back: compared and written again.
-      await writeFile(registry, "stale");
-      expect((await generateRegistry({ root: dir, cache: session, changed: [] })).written).toBe(true);
-      expect(await readFile(registry, "utf8")).toBe((await runPipeline({ root: dir })).registry);
+      for (const file of [registry, data]) {
+        await writeFile(file, "stale");
+        expect((await generateRegistry({ root: dir, cache: session, changed: [] })).written).toBe(true);
+        const cold = await runPipeline({ root: dir });
+        expect(await readFile(file, "utf8")).toBe(file === data ? cold.registry?.data : cold.registry?.module);
+      }
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

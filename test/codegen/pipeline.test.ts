@@ -28,7 +28,7 @@ describe("runPipeline", () => {
       ["warning", "SPOC008", "config/spoc.toml", "apps/users/ is installed in no mode"],
     ]);
     expect(result.diagnostics[0]?.hint).toContain("installedApps");
-    expect(result.registry).toContain('"devtools.DevtoolsService"');
+    expect(result.registry?.data).toContain('"devtools.DevtoolsService"');
     // With a settings file, the warning points at it.
     const withSettings = await copyFixture("clean");
     await writeFile(join(withSettings, "config/settings.ts"), 'export default { installedApps: ["users"] };\n');
@@ -44,14 +44,15 @@ describe("runPipeline", () => {
     const second = await runPipeline({ root, cache });
     const fresh = await runPipeline({ root });
     expect(first.registry).toBeDefined();
-    expect(second.registry).toBe(first.registry);
-    expect(fresh.registry).toBe(first.registry);
+    expect(second.registry).toEqual(first.registry);
+    expect(fresh.registry).toEqual(first.registry);
   });
 
   it("does not depend on where the project lives", async () => {
     const copy = await copyFixture("aliased-components");
     const result = await runPipeline({ root: copy });
-    expect(result.registry).toBe(await readFile(join(fixtures, "aliased-components", "expected-registry.ts"), "utf8"));
+    expect(result.registry?.module).toBe(await readFile(join(fixtures, "aliased-components", "expected-registry.ts"), "utf8"));
+    expect(result.registry?.data).toBe(await readFile(join(fixtures, "aliased-components", "expected-registry.data.js"), "utf8"));
     expect(result.model?.root).toBe(copy);
   });
 
@@ -69,7 +70,7 @@ describe("runPipeline", () => {
     const changed = await runPipeline({ root, cache });
     expect(cache.parses).toBe(afterFirst + 1);
     expect(changed.model?.modules.find((m) => m.name === "users.models")?.components.map((c) => c.key)).toContain("users.Avatar");
-    expect(changed.registry).toContain('"users.Avatar": typeof import("../apps/users/models.ts").Avatar;');
+    expect(changed.registry?.module).toContain('"users.Avatar": typeof import("../apps/users/models.ts").Avatar;');
   });
 
   it("lists the files the result depends on", async () => {
@@ -101,7 +102,7 @@ describe("runPipeline", () => {
     await writeFile(join(root, "apps/blog/models.ts"), 'import { model } from "../../framework/components.ts";\n\n@model\nexport class Post {}\n');
     const fixed = await runPipeline({ root, cache });
     expect(fixed.diagnostics).toEqual([]);
-    expect(fixed.registry).toContain('"blog.Post"');
+    expect(fixed.registry?.data).toContain('"blog.Post"');
   });
 });
 

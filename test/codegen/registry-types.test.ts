@@ -1,15 +1,17 @@
 /**
  * The rendered registry type-checks against the real `spoc` types, and its ComponentMap makes
  * a wrong key or a wrong module a compile error. Runs `tsc` on a temporary copy of the
- * aliased-components fixture (fixtures are otherwise never type-checked).
+ * aliased-components fixture (fixtures are otherwise never type-checked): once as generated
+ * (`registry.ts` is `// @ts-nocheck`, the data is JavaScript tsc does not read), and once with
+ * the type map checked and the data checked against `Registry` through its JSDoc type.
  */
 import { execFile } from "node:child_process";
-import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, expect, it } from "vitest";
-import { runPipeline } from "../../src/codegen/index.ts";
+import { registryFiles, runPipeline } from "../../src/codegen/index.ts";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 let dir: string | undefined;
@@ -30,10 +32,11 @@ it("renders a registry that type-checks and types getComponent by module and key
   dir = await mkdtemp(join(tmpdir(), "spoc-registry-types-"));
   await cp(join(repo, "test", "fixtures", "aliased-components"), dir, { recursive: true });
   await rm(join(dir, "expected-registry.ts"));
+  await rm(join(dir, "expected-registry.data.js"));
   const result = await runPipeline({ root: dir });
   expect(result.registry).toBeDefined();
   await mkdir(join(dir, "generated"));
-  await writeFile(join(dir, "generated", "registry.ts"), result.registry ?? "");
+  for (const { file, text } of registryFiles(result.registry ?? { module: "", data: "" })) await writeFile(join(dir, file), text);
   await writeFile(join(dir, "package.json"), '{ "type": "module" }\n');
   await writeFile(
     join(dir, "tsconfig.json"),
@@ -79,4 +82,26 @@ framework.getComponent("models", "users.Ignored");
   const { code, output } = await tsc(join(dir, "tsconfig.json"));
   expect(output).toBe("");
   expect(code).toBe(0);
+
+  // Everything checked: the type map without @ts-nocheck, and the JavaScript data.
+  const module = join(dir, "generated", "registry.ts");
+  const generated = await readFile(module, "utf8");
+  expect(generated).toMatch(/^\/\/ @ts-nocheck/m);
+  await writeFile(module, generated.replace(/^\/\/ @ts-nocheck.*\n/m, ""));
+  const config = JSON.parse(await readFile(join(dir, "tsconfig.json"), "utf8")) as { compilerOptions: Record<string, unknown>; include: string[] };
+  config.compilerOptions["allowJs"] = true;
+  config.compilerOptions["checkJs"] = true;
+  config.include.push("generated/registry.data.js");
+  await writeFile(join(dir, "tsconfig.all.json"), JSON.stringify(config));
+  const all = await tsc(join(dir, "tsconfig.all.json"));
+  expect(all.output).toBe("");
+  expect(all.code).toBe(0);
+});
+
+it("reports a registry whose data does not match Registry, when checked", async () => {
+  if (dir === undefined) throw new Error("runs after the test above");
+  const data = join(dir, "generated", "registry.data.js");
+  await writeFile(data, (await readFile(data, "utf8")).replace("fingerprint:", "fingerprint: 42, wrong:"));
+  const all = await tsc(join(dir, "tsconfig.all.json"));
+  expect(all.output).toMatch(/registry\.data\.js\(\d+,\d+\): error TS/);
 });

@@ -25,8 +25,8 @@ describe("splice", () => {
     for (let session = 0; session < 50; session++) {
       let parts = Array.from({ length: Math.floor(next() * 6) }, pick);
       const memo: RenderMemo = {};
-      memo.last = splice(undefined, parts);
-      let bytes: Buffer = Buffer.from(memo.last.text, "utf8");
+      memo.data = splice(undefined, parts);
+      let bytes: Buffer = Buffer.from(memo.data.text, "utf8");
       for (let edit = 0; edit < 30; edit++) {
         const copy = [...parts];
         const kind = next();
@@ -35,13 +35,13 @@ describe("splice", () => {
         else if (kind < 0.6) copy.splice(at, 1);
         else if (kind < 0.9) copy[Math.min(at, Math.max(0, copy.length - 1))] = pick();
         else copy.push(pick(), pick());
-        const from = memo.last;
-        memo.last = splice(memo.last, copy);
-        expect(memo.last.text).toBe(copy.join("\n"));
-        const spliced = splicedBytes(memo.last, from, bytes);
+        const from = memo.data;
+        memo.data = splice(memo.data, copy);
+        expect(memo.data.text).toBe(copy.join("\n"));
+        const spliced = splicedBytes(memo.data, from, bytes);
         if (spliced !== undefined) reused++;
         if (spliced !== undefined) expect(spliced.equals(Buffer.from(copy.join("\n"), "utf8"))).toBe(true);
-        bytes = spliced ?? Buffer.from(memo.last.text, "utf8");
+        bytes = spliced ?? Buffer.from(memo.data.text, "utf8");
         parts = copy;
       }
     }
