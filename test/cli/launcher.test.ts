@@ -1,0 +1,87 @@
+/**
+ * bin/spoc.js runs the CLI bundled into node_modules/.cache/spoc/, builds the bundle when a
+ * source file changed, and falls back to tsx. Runs on a copy of the package (bin/, src/,
+ * package.json, and a node_modules of links to this repository's packages), so its cache
+ * is its own.
+ */
+import { execFile } from "node:child_process";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, utimes, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const repo = fileURLToPath(new URL("../../", import.meta.url));
+let pkg = "";
+
+beforeAll(async () => {
+  pkg = await mkdtemp(join(tmpdir(), "spoc-launcher-"));
+  for (const item of ["bin", "src", "package.json"]) await cp(join(repo, item), join(pkg, item), { recursive: true });
+  await mkdir(join(pkg, "node_modules"));
+  for (const name of await readdir(join(repo, "node_modules"))) {
+    if (!name.startsWith(".")) await symlink(join(repo, "node_modules", name), join(pkg, "node_modules", name));
+  }
+});
+
+afterAll(async () => {
+  if (pkg !== "") await rm(pkg, { recursive: true, force: true });
+});
+
+function spoc(args: readonly string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [join(pkg, "bin", "spoc.js"), ...args], { env: { ...process.env, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const bundles = async (): Promise<string[]> => (await readdir(join(pkg, "node_modules", ".cache", "spoc")).catch(() => [])).filter((name) => name.endsWith(".mjs"));
+
+describe("bin/spoc.js", () => {
+  it("bundles the CLI once, reuses the bundle, and rebuilds it after a source edit", async () => {
+    const version = (JSON.parse(await readFile(join(repo, "package.json"), "utf8")) as { version: string }).version;
+    const first = await spoc(["--version"]);
+    expect(first).toMatchObject({ code: 0, stdout: `spoc ${version}\n` });
+    const built = await bundles();
+    expect(built).toHaveLength(1);
+
+    expect((await spoc(["--version"])).stdout).toBe(`spoc ${version}\n`);
+    expect(await bundles()).toEqual(built);
+
+    // A source file changed: a new bundle replaces the old one.
+    const later = new Date(Date.now() + 5_000);
+    await utimes(join(pkg, "src", "errors.ts"), later, later);
+    expect((await spoc(["--version"])).code).toBe(0);
+    const rebuilt = await bundles();
+    expect(rebuilt).toHaveLength(1);
+    expect(rebuilt).not.toEqual(built);
+  });
+
+  it("runs a command through the bundle and exits with the CLI's code", async () => {
+    const project = join(pkg, "project");
+    await cp(join(repo, "test", "fixtures", "cli-clean"), project, { recursive: true });
+    const gen = await spoc(["gen", "--root", project]);
+    expect(gen.stdout).toMatch(/^spoc gen: generated\/registry\.ts updated \(\d+ modules, \d+ components\)/);
+    expect(gen.code).toBe(0);
+    expect(await readdir(join(project, "generated"))).toEqual(["registry.data.d.ts", "registry.data.js", "registry.ts"]);
+    const usage = await spoc(["nope"]);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain("Usage: spoc");
+  });
+
+  it("runs the sources through tsx when asked to, or when no bundle can be built", async () => {
+    const viaTsx = await spoc(["--version"], { SPOC_CLI_TSX: "1" });
+    expect(viaTsx.code).toBe(0);
+    expect(viaTsx.stdout).toMatch(/^spoc \d+\.\d+\.\d+\n$/);
+
+    // The cache folder cannot be created: a file is in the way.
+    await rm(join(pkg, "node_modules", ".cache"), { recursive: true, force: true });
+    await writeFile(join(pkg, "node_modules", ".cache"), "not a folder\n");
+    const later = new Date(Date.now() + 10_000);
+    await utimes(join(pkg, "src", "errors.ts"), later, later);
+    const fallback = await spoc(["--version"]);
+    expect(fallback.code).toBe(0);
+    expect(fallback.stdout).toBe(viaTsx.stdout);
+    expect(fallback.stderr).toBe("");
+  });
+});
