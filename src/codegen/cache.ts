@@ -72,15 +72,25 @@ export function readCached<T>(cache: ScanCache, reader: string, path: string, re
   return value;
 }
 
-/** `readCached` for readers of the syntax tree: parses the file (counted in `cache.parses`) when it changed. */
-export function readParsed<T>(cache: ScanCache, reader: string, path: string, read: (source: ts.SourceFile) => T, stat?: FileStat): T | undefined {
+/**
+ * `readCached` for readers of the syntax tree: parses the file (counted in `cache.parses`) when
+ * it changed, with `parse` (`parseTopLevel` for readers of top-level statements only).
+ */
+export function readParsed<T>(
+  cache: ScanCache,
+  reader: string,
+  path: string,
+  read: (source: ts.SourceFile) => T,
+  stat?: FileStat,
+  parse: (path: string, text: string) => ts.SourceFile = parseTypeScript,
+): T | undefined {
   return readCached(
     cache,
     reader,
     path,
     (text) => {
       cache.parses++;
-      return read(parseTypeScript(path, text));
+      return read(parse(path, text));
     },
     stat,
   );

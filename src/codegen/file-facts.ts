@@ -5,7 +5,8 @@
  * per file; resolving names across files happens later (kinds.ts, scan.ts).
  */
 import { ts } from "ts-morph";
-import { createPositions, decoratorsOf, firstParseError, type ParseError, hasModifier, propertyName, stringValue, unwrap, type Position } from "./_ast.ts";
+import { createPositions, decoratorsOf, firstParseError, type ParseError, hasModifier, parseTopLevel, propertyName, stringValue, unwrap, type Position } from "./_ast.ts";
+import { readParsed, type FileStat, type ScanCache } from "./cache.ts";
 
 /** A reference to a binding: `model`, or `c.model` through a namespace import. */
 export interface NameUse {
@@ -72,6 +73,11 @@ export interface FileFacts {
 }
 
 /** Reads the facts of one parsed file. */
+/** The facts of the file at `path` (cached per file), or `undefined` when it does not exist. */
+export function cachedFacts(cache: ScanCache, path: string, stat?: FileStat): FileFacts | undefined {
+  return readParsed(cache, "facts", path, readFileFacts, stat, parseTopLevel);
+}
+
 export function readFileFacts(source: ts.SourceFile): FileFacts {
   const imports: ImportFact[] = [];
   const bindings = new Map<string, ImportBinding>();

@@ -6,9 +6,9 @@
 import { join, relative, sep } from "node:path";
 import { parsePluginRef, type PluginRef } from "../config/index.ts";
 import { ErrorCode, SpocError } from "../errors.ts";
-import { readParsed, type ScanCache } from "./cache.ts";
+import type { ScanCache } from "./cache.ts";
 import type { ParseError } from "./_ast.ts";
-import { readFileFacts, type FileFacts } from "./file-facts.ts";
+import { cachedFacts, type FileFacts } from "./file-facts.ts";
 import { PARSE_HINT } from "./static-values.ts";
 import type { Diagnostic, PluginRecord } from "./model.ts";
 import type { PluginDeclaration } from "./read-project.ts";
@@ -26,7 +26,7 @@ export function resolvePluginFiles(root: string, declarations: readonly PluginDe
   const plugins: PluginRecord[] = [];
   const diagnostics: Diagnostic[] = [];
   const inputs = new Set<string>();
-  const factsOf = (file: string): FileFacts | undefined => readParsed(cache, "facts", file, readFileFacts);
+  const factsOf = (file: string): FileFacts | undefined => cachedFacts(cache, file);
   const toRelative = (file: string): string => relative(root, file).split(sep).join("/");
 
   for (const declaration of declarations) {

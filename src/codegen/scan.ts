@@ -19,8 +19,8 @@
  */
 import { statSync } from "node:fs";
 import { join, sep } from "node:path";
-import { readParsed, statFile, trustedStat, type FileStat, type ScanCache } from "./cache.ts";
-import { readFileFacts, type ComponentCandidate, type FileFacts } from "./file-facts.ts";
+import { statFile, trustedStat, type FileStat, type ScanCache } from "./cache.ts";
+import { cachedFacts, type ComponentCandidate, type FileFacts } from "./file-facts.ts";
 import { createKindResolver, type KindResolver, type Registrar } from "./kinds.ts";
 import type { AppModule, AppRecord, ComponentRecord, Diagnostic, ModuleImport } from "./model.ts";
 import { parseErrorAt } from "./plugins.ts";
@@ -99,7 +99,7 @@ export function scanApps(input: ScanInput, cache: ScanCache, existence: FileExis
   const shared = new Map<string, FileFacts>();
   let current: string | undefined; // the module file being scanned
   const factsOf = (file: string, stat?: FileStat): FileFacts | undefined => {
-    const facts = readParsed(cache, "facts", file, readFileFacts, stat);
+    const facts = cachedFacts(cache, file, stat);
     if (facts !== undefined && file !== current) shared.set(file, facts);
     return facts;
   };
@@ -108,7 +108,7 @@ export function scanApps(input: ScanInput, cache: ScanCache, existence: FileExis
   const memo = new Map<string, { facts: FileFacts; result: AppModule; instances: readonly string[] }>();
 
   const modules = located.map((module): AppModule => {
-    const facts = module.file === undefined ? undefined : readParsed(cache, "facts", module.file, readFileFacts, module.stat);
+    const facts = module.file === undefined ? undefined : cachedFacts(cache, module.file, module.stat);
     if (module.file === undefined || facts === undefined) {
       return { name: module.name, app: module.app, module: module.module, file: undefined, components: [], imports: [] };
     }
