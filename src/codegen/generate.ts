@@ -3,7 +3,7 @@
  * differs from the file on disk. Shared by `spoc gen`, watch mode and the
  * esbuild plugin, so none of them re-implements a step.
  */
-import { statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { PipelineResult } from "./model.ts";
 import { runPipeline, type ScanCache } from "./pipeline.ts";
@@ -12,8 +12,10 @@ import { writeIfChanged } from "./write.ts";
 
 export interface Generation {
   readonly result: PipelineResult;
-  /** Whether a file of the registry was (re)written; `false` when unchanged or on errors. */
+  /** Whether a file of the registry was (re)written; `false` when unchanged, on errors, or when `beforeWrite` said no. */
   readonly written: boolean;
+  /** `beforeWrite` said no: the registry on disk was left as it was though it differs. */
+  readonly withheld?: boolean;
   /** Wall time of pipeline and write, in milliseconds. */
   readonly durationMs: number;
 }
@@ -25,6 +27,11 @@ export interface GenerateOptions {
   readonly cache?: ScanCache;
   /** Files changed since the last run with the same cache; see `PipelineOptions.changed`. */
   readonly changed?: readonly string[];
+  /**
+   * Asked once, before the first file that differs is written: `false` leaves every file as
+   * it is (watch mode: a newer edit came in while this run worked, so it is run again).
+   */
+  readonly beforeWrite?: () => Promise<boolean>;
 }
 
 /** What the last generation with a cache wrote to one file, so an unchanged file is not read back. */
@@ -45,16 +52,26 @@ export async function generateRegistry(options: GenerateOptions): Promise<Genera
   const { cache, changed } = options;
   const result = await runPipeline({ root: options.root, ...(cache && { cache }), ...(changed && { changed }) });
   let written = false;
+  let withheld = false;
   if (result.registry !== undefined && !hasErrors(result)) {
     let files = cache && lastWritten.get(cache);
     if (cache && files === undefined) lastWritten.set(cache, (files = new Map()));
     const memo = cache?.stages.get("render") as RenderMemo | undefined;
     const renders: Record<string, Rendered | undefined> = { [REGISTRY_FILE]: memo?.module, [REGISTRY_DATA_FILE]: memo?.data };
+    let asked = options.beforeWrite === undefined;
+    const mayWrite = async (): Promise<boolean> => {
+      if (!asked) {
+        asked = true;
+        withheld = !(await (options.beforeWrite?.() ?? Promise.resolve(true)));
+      }
+      return !withheld;
+    };
     for (const { file, text } of registryFiles(result.registry)) {
-      if (await writeFile(join(options.root, file), text, renders[file], files)) written = true;
+      if (await writeFile(join(options.root, file), text, renders[file], files, mayWrite)) written = true;
+      if (withheld) break;
     }
   }
-  return { result, written, durationMs: performance.now() - started };
+  return { result, written, ...(withheld ? { withheld } : {}), durationMs: performance.now() - started };
 }
 
 /**
@@ -64,20 +81,42 @@ export async function generateRegistry(options: GenerateOptions): Promise<Genera
  * the renderer spliced a changed module's lines into the previous text (`last`), so are the
  * bytes, and comparing them is cheaper than comparing two texts of megabytes.
  */
-async function writeFile(path: string, text: string, last: Rendered | undefined, files: Map<string, WrittenFile> | undefined): Promise<boolean> {
+async function writeFile(
+  path: string,
+  text: string,
+  last: Rendered | undefined,
+  files: Map<string, WrittenFile> | undefined,
+  mayWrite: () => Promise<boolean>,
+): Promise<boolean> {
   const previous = files?.get(path);
   const known = previous !== undefined && unchangedSince(path, previous) ? previous.content : undefined;
   const fromLast = last !== undefined && known !== undefined && last.text === text; // the same string: no comparison
   const spliced = fromLast && previous?.rendered !== undefined ? splicedBytes(last, previous.rendered, previous.bytes) : undefined;
   const same = fromLast && previous?.rendered === last ? true : spliced !== undefined && previous !== undefined ? spliced.equals(previous.bytes) : known === text;
   if (same) return false;
-  const bytes = files === undefined ? undefined : (spliced ?? Buffer.from(text, "utf8"));
-  const written = await writeIfChanged(path, text, { ...(known !== undefined && { differs: true }), ...(bytes && { encoded: bytes }) });
-  if (files && bytes) {
+  const remember = (bytes: Buffer): void => {
+    if (files === undefined) return;
     const { mtimeMs, size } = statSync(path);
     files.set(path, { content: text, mtimeMs, size, bytes, rendered: last !== undefined && last.text === text ? last : undefined });
+  };
+  if (known === undefined && readIfExists(path) === text) {
+    if (files !== undefined) remember(Buffer.from(text, "utf8"));
+    return false;
   }
-  return written;
+  if (!(await mayWrite())) return false;
+  const bytes = spliced ?? Buffer.from(text, "utf8");
+  await writeIfChanged(path, text, { differs: true, encoded: bytes });
+  remember(bytes);
+  return true;
+}
+
+function readIfExists(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    return undefined;
+  }
 }
 
 function unchangedSince(path: string, written: WrittenFile): boolean {

@@ -1,8 +1,14 @@
 /**
  * Watch mode: regenerate `generated/registry.ts` whenever apps, config, schema or
  * another input of the registry changes, including folders and files created after the
- * watch started. One ScanCache is reused, so a change re-parses only what changed; a
- * burst of events is debounced into one run; the registry's own folder is never watched.
+ * watch started. One ScanCache is reused, so a change re-parses only what changed; the
+ * registry's own folder is never watched.
+ *
+ * A run starts on the first event rather than after a quiet time, so the registry is written
+ * as soon as the run is done; but it is written (or its diagnostics reported) only once no
+ * event has come for `debounceMs`. An edit in several steps (truncate, then write) that
+ * lands while a run works drops that run's result and runs again: a half-written file never
+ * reaches the registry.
  */
 import { existsSync, readdirSync, statSync, watch, type FSWatcher } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
@@ -19,7 +25,7 @@ export interface WatchOptions {
   readonly root: string;
   /** Called after every run, the first one included. */
   readonly onEvent?: (event: WatchEvent) => void;
-  /** Quiet time after the last file event before regenerating, in ms. @default 10 */
+  /** Quiet time after the last file event before a run's result is written or reported, in ms. @default 10 */
   readonly debounceMs?: number;
 }
 
@@ -44,19 +50,39 @@ export async function watchProject(options: WatchOptions): Promise<ProjectWatche
   const tops = new Set(sourceFolders);
   let inputs = new Set<string>();
   let pending = new Set<string>();
-  let timer: NodeJS.Timeout | undefined;
+  /** Changed paths that were inputs, or folders holding one, when their event came: they matter even once gone. */
+  const wereInputs = new Set<string>();
+  const matters = (path: string): boolean => wereInputs.has(path) || stillMatters(path, root, inputs);
+  let lastEventAt = Number.NEGATIVE_INFINITY;
+  let queued: NodeJS.Immediate | undefined;
   let running: Promise<void> | undefined;
   let closed = false;
+  /** The changes of a run whose result was dropped for a newer edit: the next run must come. */
+  let superseded: string[] = [];
+
+  /**
+   * Whether a run's result may be written or reported: no event that matters came since the
+   * run started, and the quiet time after the last one has passed (waited for here).
+   */
+  const settled = async (): Promise<boolean> => {
+    for (;;) {
+      if (closed || [...pending].some(matters)) return false;
+      const wait = lastEventAt + debounceMs - performance.now();
+      if (wait <= 0) return true;
+      await new Promise((done) => setTimeout(done, wait));
+    }
+  };
 
   const run = async (changed: readonly string[]): Promise<void> => {
     try {
       // Telling the pipeline what changed spares it a stat of every input; only safe when
       // every change is an edit of a file it already read (not a new, removed or folder path).
       const edits = changed.length > 0 && changed.every((path) => inputs.has(path) && isFile(join(root, path)));
-      const generation = await generateRegistry({ root, cache, ...(edits && { changed }) });
+      const generation = await generateRegistry({ root, cache, ...(edits && { changed }), beforeWrite: settled });
       const model = generation.result.model;
       if (model !== undefined) {
-        inputs = new Set(model.inputs);
+        // The app folders too: one removed after this run read it must still trigger a run.
+        inputs = new Set([...model.inputs, ...model.appFolders.map((folder) => `apps/${folder}`)]);
         for (const input of model.inputs) {
           const top = input.split("/")[0];
           if (top !== undefined && input.includes("/") && !isIgnoredName(top) && !tops.has(top)) {
@@ -65,6 +91,12 @@ export async function watchProject(options: WatchOptions): Promise<ProjectWatche
           }
         }
       }
+      // Superseded by an edit that came in meanwhile: the next run reports instead.
+      if (generation.withheld === true || (!generation.written && !(await settled()))) {
+        superseded = [...new Set([...superseded, ...changed])];
+        return;
+      }
+      for (const path of changed) wereInputs.delete(path);
       emit({ type: "generated", generation, changed });
     } catch (error) {
       emit({ type: "failed", error, changed });
@@ -72,20 +104,22 @@ export async function watchProject(options: WatchOptions): Promise<ProjectWatche
   };
 
   const flush = (): void => {
-    timer = undefined;
-    if (closed || pending.size === 0) return;
+    queued = undefined;
+    if (closed || (pending.size === 0 && superseded.length === 0)) return;
     if (running !== undefined) return; // picked up when the current run ends
-    const changed = [...pending].filter((path) => stillMatters(path, root, inputs)).sort();
+    const changed = [...new Set([...superseded, ...pending])].filter(matters).sort();
+    const again = superseded.length > 0;
     pending = new Set();
-    if (changed.length === 0) return; // only editors' temporary files came and went
+    superseded = [];
+    if (changed.length === 0 && !again) return; // only editors' temporary files came and went
     running = run(changed).finally(() => {
       running = undefined;
-      if (pending.size > 0 && !closed) schedule();
+      if ((pending.size > 0 || superseded.length > 0) && !closed) schedule();
     });
   };
+  // Events of one save arrive together: run once they are all in (the next turn of the loop).
   const schedule = (): void => {
-    if (timer !== undefined) clearTimeout(timer);
-    timer = setTimeout(flush, debounceMs);
+    queued ??= setImmediate(flush);
   };
 
   const tree = new TreeWatcher(root, (path) => {
@@ -95,6 +129,8 @@ export async function watchProject(options: WatchOptions): Promise<ProjectWatche
     if (atRoot && !tops.has(top) && !inputs.has(path) && !path.startsWith(".env")) return;
     if (atRoot && tops.has(top)) tree.watchTree(join(root, top));
     pending.add(path);
+    if (holdsInput(path, inputs)) wereInputs.add(path);
+    lastEventAt = performance.now();
     schedule();
   });
   tree.watchDirectory(root, false);
@@ -104,7 +140,7 @@ export async function watchProject(options: WatchOptions): Promise<ProjectWatche
   return {
     async close(): Promise<void> {
       closed = true;
-      if (timer !== undefined) clearTimeout(timer);
+      if (queued !== undefined) clearImmediate(queued);
       tree.close();
       await running;
     },
@@ -116,7 +152,12 @@ export async function watchProject(options: WatchOptions): Promise<ProjectWatche
  * holding one. An editor's temporary file that is already gone is neither.
  */
 function stillMatters(path: string, root: string, inputs: ReadonlySet<string>): boolean {
-  if (inputs.has(path) || existsSync(join(root, path))) return true;
+  return existsSync(join(root, path)) || holdsInput(path, inputs);
+}
+
+/** Whether `path` is an input or a folder holding one. */
+function holdsInput(path: string, inputs: ReadonlySet<string>): boolean {
+  if (inputs.has(path)) return true;
   const folder = `${path}/`;
   for (const input of inputs) if (input.startsWith(folder)) return true;
   return false;

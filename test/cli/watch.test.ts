@@ -14,10 +14,10 @@ afterEach(async () => {
 });
 
 /** Starts watching a fresh copy of the clean fixture; `next(predicate)` waits for a later event. */
-async function watchCopy() {
+async function watchCopy(debounceMs?: number) {
   const root = await copyFixture("cli-clean");
   const events: WatchEvent[] = [];
-  watcher = await watchProject({ root, onEvent: (event) => events.push(event) });
+  watcher = await watchProject({ root, onEvent: (event) => events.push(event), ...(debounceMs !== undefined && { debounceMs }) });
   let seen = events.length;
   const registry = (): Promise<string> => readFile(join(root, "generated/registry.ts"), "utf8");
   /** The first event after the previous `next` (or the start) that satisfies `accept`. */
@@ -121,6 +121,23 @@ describe("watchProject", () => {
     await writeFile(join(blog, "models.ts"), `${saved.models}\n@model\nexport class Tag {}\n`);
     await next("a run that writes blog.Tag", (e) => e.type === "generated" && e.generation.written && e.generation.result.registry?.data.includes('"blog.Tag"') === true);
     expect(await registry()).toContain('"blog.Tag"');
+  });
+
+  it("never writes or reports a file saved in two steps half-way", async () => {
+    // The run starts on the truncation; the rest of the save lands while it works or waits
+    // out the quiet time, so that run is dropped and the next one sees the whole file.
+    const { root, events, registry, next } = await watchCopy(300);
+    const file = join(root, "apps/users/models.ts");
+    const original = await readFile(file, "utf8");
+    await writeFile(file, "");
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    await writeFile(file, `${original}\n@model\nexport class Avatar {}\n`);
+    const event = await next("a run that writes users.Avatar", (e) => e.type === "generated" && e.generation.written);
+    expect(event.changed).toEqual(["apps/users/models.ts"]);
+    expect(events).toHaveLength(2); // the first run, and this one: nothing in between
+    const written = await registry();
+    expect(written).toContain('"users.Avatar"');
+    expect(written).toContain('"users.User"');
   });
 
   it("ignores its own output", async () => {
