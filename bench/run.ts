@@ -10,8 +10,9 @@
  *            TypeScript parse of the same files (bench/floor.ts, run the same way), at every
  *            size; peak RSS.
  *   tsc      `tsc --noEmit` of the largest project without a registry, with the registry, with
- *            a file of 100 getComponent calls, and with registry.ts's type map checked (the
- *            generated file is `// @ts-nocheck`).
+ *            a file of 100 getComponent calls, with a file naming the same 100 component types
+ *            directly, and with registry.ts's type map checked (the generated file is
+ *            `// @ts-nocheck`).
  *   start    `Framework.start` vs importing the same modules in a plain loop (bench/start-once.ts),
  *            on a JavaScript copy of the project under plain node (bench/compile-js.ts), and
  *            with --start-tsx also on the sources under tsx.
@@ -198,12 +199,15 @@ await section("tsc", () => {
   const checked = registry.replace(/^\/\/ @ts-nocheck.*\n/m, "");
   if (checked === registry) log("tsc: the registry has no // @ts-nocheck line; the checked variant is the same");
   writeFileSync(join(root, "generated", "registry-checked.ts"), checked);
-  writeFileSync(join(root, "calls.ts"), getComponentCalls(n));
+  const uses = componentUses(n);
+  writeFileSync(join(root, "calls.ts"), uses.calls);
+  writeFileSync(join(root, "direct.ts"), uses.direct);
   const sources = ["apps", "framework", "config"];
   const configs = {
     none: sources,
     registry: [...sources, "generated/registry.ts"],
     calls: [...sources, "generated/registry.ts", "calls.ts"],
+    direct: [...sources, "generated/registry.ts", "direct.ts"],
     checked: [...sources, "generated/registry-checked.ts"],
   } as const;
   for (const [name, include] of Object.entries(configs)) writeFileSync(join(root, `tsconfig.${name}.json`), tsconfig(include));
@@ -218,23 +222,27 @@ await section("tsc", () => {
         return match ? Number(match[1]) * (match[2] === "s" ? 1000 : 1) : Number.NaN;
       }),
     );
-  const samples = interleave(runs, { none: check("none"), registry: check("registry"), calls: check("calls"), checked: check("checked") });
+  const samples = interleave(runs, { none: check("none"), registry: check("registry"), calls: check("calls"), direct: check("direct"), checked: check("checked") });
   const none = ms(samples.none);
   const withRegistry = ms(samples.registry);
   const calls = ms(samples.calls);
   const size = String(n);
   const types = (samples: readonly Sample[]): number => stat(samples, "Types");
   rows.push({ section: "tsc", measure: "tsc --noEmit, with registry vs without", size, median: withRegistry, baseline: none, unit: "ms", rssMb: rss(samples.registry), target: "≤ 1.10×", met: withRegistry <= 1.1 * none, runs });
-  rows.push({ section: "tsc", measure: "tsc --noEmit, + file of 100 getComponent calls", size, median: calls, baseline: withRegistry, unit: "ms", rssMb: rss(samples.calls), target: "≤ 1.05×", met: calls <= 1.05 * withRegistry, runs });
+  const direct = ms(samples.direct);
+  rows.push({ section: "tsc", measure: "tsc --noEmit, file of 100 getComponent calls vs the same types named directly", size, median: calls, baseline: direct, unit: "ms", rssMb: rss(samples.calls), target: "≤ 1.05×", met: calls <= 1.05 * direct, runs });
+  rows.push({ section: "tsc", measure: "tsc --noEmit, + file of 100 getComponent calls", size, median: calls, baseline: withRegistry, unit: "ms", rssMb: rss(samples.calls), target: "–", runs });
+  rows.push({ section: "tsc", measure: "tsc --noEmit, + file naming the 100 types directly", size, median: direct, baseline: withRegistry, unit: "ms", rssMb: rss(samples.direct), target: "–", runs });
   rows.push({ section: "tsc", measure: "tsc CPU time, with registry vs without", size, median: cpuMedian(samples.registry), baseline: cpuMedian(samples.none), unit: "ms", target: "–", runs });
   rows.push({ section: "tsc", measure: "tsc CPU time, + 100 getComponent calls", size, median: cpuMedian(samples.calls), baseline: cpuMedian(samples.registry), unit: "ms", target: "–", runs });
   rows.push({ section: "tsc", measure: "tsc check time, with registry vs without", size, median: stat(samples.registry, "Check time"), baseline: stat(samples.none, "Check time"), unit: "ms", target: "–", runs });
   rows.push({ section: "tsc", measure: "tsc check time, + 100 getComponent calls", size, median: stat(samples.calls, "Check time"), baseline: stat(samples.registry, "Check time"), unit: "ms", target: "–", runs });
   rows.push({ section: "tsc", measure: "tsc types created, with registry vs without", size, median: types(samples.registry), baseline: types(samples.none), unit: "count", target: "–", runs: 1 });
   rows.push({ section: "tsc", measure: "tsc types, + 100 getComponent calls", size, median: types(samples.calls), baseline: types(samples.registry), unit: "count", target: "–", runs: 1 });
+  rows.push({ section: "tsc", measure: "tsc types, + the 100 types named directly", size, median: types(samples.direct), baseline: types(samples.registry), unit: "count", target: "–", runs: 1 });
   rows.push({ section: "tsc", measure: "tsc --noEmit, registry.ts type map checked vs without", size, median: ms(samples.checked), baseline: none, unit: "ms", target: "(without @ts-nocheck)", runs });
   rows.push({ section: "tsc", measure: "tsc types, registry.ts type map checked vs without", size, median: types(samples.checked), baseline: types(samples.none), unit: "count", target: "–", runs: 1 });
-  log(`tsc ${n}: none ${none.toFixed(0)} ms, registry ${withRegistry.toFixed(0)} ms, calls ${calls.toFixed(0)} ms, type map checked ${ms(samples.checked).toFixed(0)} ms`);
+  log(`tsc ${n}: none ${none.toFixed(0)} ms, registry ${withRegistry.toFixed(0)} ms, calls ${calls.toFixed(0)} ms, direct ${direct.toFixed(0)} ms, type map checked ${ms(samples.checked).toFixed(0)} ms`);
 });
 
 // ─── start ────────────────────────────────────────────────────────────────────
@@ -314,7 +322,12 @@ process.stdout.write(`\n${table}\n\n${footer}\n`);
 writeFileSync(join(PROJECTS_DIR, "last-run.md"), `${table}\n\n${footer}\n`);
 
 /** A file with 100 `getComponent` calls spread over apps and modules. */
-function getComponentCalls(n: number): string {
+/**
+ * A file of 100 `getComponent` calls across modules and apps (`calls`), and the same 100
+ * component types named directly with `typeof import(…)` (`direct`): what using those types
+ * costs without the registry.
+ */
+function componentUses(n: number): { calls: string; direct: string } {
   const names: Record<(typeof MODULES)[number], (entity: string) => string> = {
     models: (e) => e,
     views: (e) => `list${e}s`,
@@ -322,14 +335,17 @@ function getComponentCalls(n: number): string {
     workers: (e) => `${e}Worker`,
   };
   const entities = ["Account", "Invoice", "Product", "Review", "Shipment"];
-  const lines = ['import type { Framework } from "spoc";', "", "declare const framework: Framework;", ""];
+  const calls = ['import type { Framework } from "spoc";', "", "declare const framework: Framework;", ""];
+  const direct: string[] = [];
   for (let k = 0; k < 100; k++) {
     const module = MODULES[k % MODULES.length] as (typeof MODULES)[number];
     const entity = entities[Math.floor(k / MODULES.length) % entities.length] as string;
-    const key = `${appName(1 + ((k * 37) % n))}.${names[module](entity)}`;
-    lines.push(`export const c${k} = framework.getComponent(${JSON.stringify(module)}, ${JSON.stringify(key)});`);
+    const app = appName(1 + ((k * 37) % n));
+    const name = names[module](entity);
+    calls.push(`export const c${k} = framework.getComponent(${JSON.stringify(module)}, ${JSON.stringify(`${app}.${name}`)});`);
+    direct.push(`export declare const c${k}: typeof import(${JSON.stringify(`./apps/${app}/${module}.ts`)}).${name};`);
   }
-  return `${lines.join("\n")}\n`;
+  return { calls: `${calls.join("\n")}\n`, direct: `${direct.join("\n")}\n` };
 }
 
 /** The native TypeScript 7 compiler, without the node launcher in front of it. */
