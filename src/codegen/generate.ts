@@ -105,7 +105,7 @@ async function writeFile(
   }
   if (!(await mayWrite())) return false;
   const bytes = spliced ?? Buffer.from(text, "utf8");
-  await writeIfChanged(path, text, { differs: true, encoded: bytes });
+  await writeIfChanged(path, text, { differs: true, encoded: bytes, releaseInBackground: files !== undefined });
   remember(bytes);
   return true;
 }

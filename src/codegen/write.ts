@@ -7,7 +7,7 @@
  * time of their promise versions (no thread-pool round trips), and nothing else runs meanwhile.
  */
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, unlink, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 
 export interface WriteOptions {
@@ -20,6 +20,13 @@ export interface WriteOptions {
   readonly differs?: boolean;
   /** `content` encoded as UTF-8, when the caller has it. */
   readonly encoded?: Buffer;
+  /**
+   * Free the replaced file's pages in the background (watch mode): renaming over a file of
+   * megabytes frees them there and then, 2–3 ms at 1000 apps on every run. A second link to
+   * the old file keeps it alive through the rename and is removed after `writeIfChanged`
+   * returns, so `.<name>.<pid>.<random>.old` may show in the folder for a moment.
+   */
+  readonly releaseInBackground?: boolean;
 }
 
 /**
@@ -33,10 +40,22 @@ export async function writeIfChanged(path: string, content: string, options: Wri
   }
   const folder = dirname(path);
   mkdirSync(folder, { recursive: true });
-  const temporary = join(folder, `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  const unique = `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}`;
+  const temporary = join(folder, `${unique}.tmp`);
   try {
     writeFileSync(temporary, options.encoded ?? content, options.encoded === undefined ? "utf8" : undefined);
+    const previous = join(folder, `${unique}.old`);
+    let linked = false;
+    if (options.releaseInBackground === true) {
+      try {
+        linkSync(path, previous);
+        linked = true;
+      } catch {
+        // no file yet, or no hard links here: a plain rename
+      }
+    }
     renameSync(temporary, path);
+    if (linked) unlink(previous, () => {});
   } catch (error) {
     rmSync(temporary, { force: true });
     throw error;

@@ -175,4 +175,23 @@ describe("writeIfChanged", () => {
     expect(await readFile(path, "utf8")).toBe("two\n");
     expect(await readdir(join(dir, "generated"))).toEqual(["registry.ts"]);
   });
+
+  it("replaces a file whose old pages are released in the background, leaving nothing behind", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "spoc-write-"));
+    temporary.push(dir);
+    const path = join(dir, "generated", "registry.data.js");
+    for (const text of ["one\n", "two\n", "three\n"]) {
+      expect(await writeIfChanged(path, text, { releaseInBackground: true })).toBe(true);
+      expect(await readFile(path, "utf8")).toBe(text);
+    }
+    await waitUntil(async () => (await readdir(join(dir, "generated"))).length === 1);
+    expect(await readdir(join(dir, "generated"))).toEqual(["registry.data.js"]);
+  });
 });
+
+async function waitUntil(check: () => Promise<boolean>): Promise<void> {
+  for (let tries = 0; !(await check()); tries++) {
+    if (tries > 200) throw new Error("timed out");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
