@@ -94,7 +94,7 @@ describe("spoc gen", () => {
 
     // The runtime data and its declaration are checked as well.
     const data = join(root, "generated/registry.data.js");
-    await writeFile(data, (await readFile(data, "utf8")).replace('"blog.Post"', '"blog.Article"'));
+    await writeFile(data, (await readFile(data, "utf8")).replace('"blog.models", "Post"', '"blog.models", "Article"'));
     await rm(join(root, "generated/registry.data.d.ts"));
     const staleData = await runSpoc(["gen", "--check", "--root", root]);
     expect(staleData.code).toBe(1);

@@ -72,7 +72,7 @@ describe("watchProject", () => {
     await writeFile(join(root, "apps/shop/services.ts"), "export const nothing = 0;\n");
     const settings = join(root, "config/settings.ts");
     await writeFile(settings, (await readFile(settings, "utf8")).replace('"blog"]', '"blog", "shop"]'));
-    await next("a run that writes shop.Product", (e) => e.type === "generated" && e.generation.written && e.generation.result.registry?.data.includes('"shop.Product"') === true);
+    await next("a run that writes shop.Product", (e) => e.type === "generated" && e.generation.written && e.generation.result.registry?.module.includes('"shop.Product"') === true);
     expect(await registry()).toContain('"shop.Product"');
 
     // A file created later inside the new folder is watched too.
@@ -119,7 +119,7 @@ describe("watchProject", () => {
     await writeFile(join(blog, "services.ts"), saved.services);
     await next("a clean run", (e) => e.type === "generated" && errorsOf(e).length === 0);
     await writeFile(join(blog, "models.ts"), `${saved.models}\n@model\nexport class Tag {}\n`);
-    await next("a run that writes blog.Tag", (e) => e.type === "generated" && e.generation.written && e.generation.result.registry?.data.includes('"blog.Tag"') === true);
+    await next("a run that writes blog.Tag", (e) => e.type === "generated" && e.generation.written && e.generation.result.registry?.module.includes('"blog.Tag"') === true);
     expect(await registry()).toContain('"blog.Tag"');
   });
 

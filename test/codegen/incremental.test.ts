@@ -44,7 +44,7 @@ describe("reruns with one cache", () => {
   it("adding a component", async () => {
     await appendFile(join(root, "apps/users/models.ts"), "\n@model\nexport class Avatar {}\n");
     const result = await expectSameAsCold();
-    expect(result.registry?.data).toContain('"users.Avatar"');
+    expect(result.registry?.module).toContain('"users.Avatar"');
   });
 
   it("editing a function body keeps the module and the registry", async () => {
@@ -111,9 +111,9 @@ describe("reruns with one cache", () => {
     const file = join(root, "apps/blog/views.ts");
     await appendFile(file, "\nexport const archive = view(async function archive() {});\n");
     const trusting = await runPipeline({ root, cache, changed: [] });
-    expect(trusting.registry?.data).not.toContain('"blog.archive"');
+    expect(trusting.registry?.module).not.toContain('"blog.archive"');
     const told = await runPipeline({ root, cache, changed: ["apps/blog/views.ts"] });
-    expect(told.registry?.data).toContain('"blog.archive"');
+    expect(told.registry?.module).toContain('"blog.archive"');
     await expectSameAsCold();
   });
 
@@ -132,7 +132,7 @@ describe("reruns with one cache", () => {
     expect(result.diagnostics.map((d) => d.code)).toEqual(["SPOC007"]);
     expect(result.registry).toBeUndefined();
     await edit("apps/blog/models.ts", (text) => text.replace("export class PostService {}", "export class PostRecord {}"));
-    expect((await expectSameAsCold()).registry?.data).toContain('"blog.PostRecord"');
+    expect((await expectSameAsCold()).registry?.module).toContain('"blog.PostRecord"');
     // The other module of the pair changes instead: the app's keys are checked again.
     await edit("apps/blog/services.ts", (text) => `${text}\n@service\nexport class PostRecord {}\n`);
     expect((await expectSameAsCold()).diagnostics.map((d) => d.code)).toEqual(["SPOC007"]);
@@ -193,10 +193,10 @@ describe("reruns with one cache", () => {
     // Components added and removed in one module, with the load order and nodes unchanged.
     for (const name of ["Extra1", "Extra2"]) {
       await appendFile(join(root, "apps/users/models.ts"), `\n@model\nexport class ${name} {}\n`);
-      expect((await expectSameAsCold()).registry?.data).toContain(`"users.${name}"`);
+      expect((await expectSameAsCold()).registry?.module).toContain(`"users.${name}"`);
     }
     await edit("apps/users/models.ts", (text) => text.replace(/\n@model\nexport class Extra\d \{\}\n/g, ""));
-    expect((await expectSameAsCold()).registry?.data).not.toContain("users.Extra");
+    expect((await expectSameAsCold()).registry?.module).not.toContain("users.Extra");
   });
 });
 

@@ -28,7 +28,7 @@ describe("runPipeline", () => {
       ["warning", "SPOC008", "config/spoc.toml", "apps/users/ is installed in no mode"],
     ]);
     expect(result.diagnostics[0]?.hint).toContain("installedApps");
-    expect(result.registry?.data).toContain('"devtools.DevtoolsService"');
+    expect(result.registry?.module).toContain('"devtools.DevtoolsService"');
     // With a settings file, the warning points at it.
     const withSettings = await copyFixture("clean");
     await writeFile(join(withSettings, "config/settings.ts"), 'export default { installedApps: ["users"] };\n');
@@ -102,7 +102,7 @@ describe("runPipeline", () => {
     await writeFile(join(root, "apps/blog/models.ts"), 'import { model } from "../../framework/components.ts";\n\n@model\nexport class Post {}\n');
     const fixed = await runPipeline({ root, cache });
     expect(fixed.diagnostics).toEqual([]);
-    expect(fixed.registry?.data).toContain('"blog.Post"');
+    expect(fixed.registry?.module).toContain('"blog.Post"');
   });
 });
 
