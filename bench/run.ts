@@ -143,8 +143,10 @@ await section("gen", async () => {
     ] as const) {
       const value = ms(samples[name]);
       const floorValue = ms(samples[base]);
-      const met = n === 1000 ? value <= 1.3 * floorValue : n === 100 ? value < 1000 : undefined;
-      rows.push({ section: "gen", measure: label, size: String(n), median: value, baseline: floorValue, unit: "ms", rssMb: rss(samples[name]), target, met, runs });
+      // The targets are for `spoc gen` as users run it (`npm run spoc`); the others inform.
+      const measured = name === "cli" && target !== "–";
+      const met = !measured ? undefined : n === 1000 ? value <= 1.3 * floorValue : value < 1000;
+      rows.push({ section: "gen", measure: label, size: String(n), median: value, baseline: floorValue, unit: "ms", rssMb: rss(samples[name]), target: measured ? target : "–", met, runs });
     }
     rows.push({
       section: "gen",
