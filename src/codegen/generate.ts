@@ -3,12 +3,12 @@
  * differs from the file on disk. Shared by `spoc gen`, watch mode and the
  * esbuild plugin, so none of them re-implements a step.
  */
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { join } from "node:path";
 import type { PipelineResult } from "./model.ts";
 import { runPipeline, type ScanCache } from "./pipeline.ts";
 import { REGISTRY_DATA_FILE, REGISTRY_FILE, registryFiles, splicedBytes, type Rendered, type RenderMemo } from "./render-registry.ts";
-import { writeIfChanged } from "./write.ts";
+import { readIfExists, writeIfChanged } from "./write.ts";
 
 export interface Generation {
   readonly result: PipelineResult;
@@ -58,16 +58,12 @@ export async function generateRegistry(options: GenerateOptions): Promise<Genera
     if (cache && files === undefined) lastWritten.set(cache, (files = new Map()));
     const memo = cache?.stages.get("render") as RenderMemo | undefined;
     const renders: Record<string, Rendered | undefined> = { [REGISTRY_FILE]: memo?.module, [REGISTRY_DATA_FILE]: memo?.data };
-    let asked = options.beforeWrite === undefined;
-    const mayWrite = async (): Promise<boolean> => {
-      if (!asked) {
-        asked = true;
-        withheld = !(await (options.beforeWrite?.() ?? Promise.resolve(true)));
-      }
-      return !withheld;
-    };
+    // Asked once, so the registry's files are written all or none.
+    let answer: Promise<boolean> | undefined;
+    const mayWrite = (): Promise<boolean> => (answer ??= options.beforeWrite?.() ?? Promise.resolve(true));
     for (const { file, text } of registryFiles(result.registry)) {
       if (await writeFile(join(options.root, file), text, renders[file], files, mayWrite)) written = true;
+      withheld = answer !== undefined && !(await answer);
       if (withheld) break;
     }
   }
@@ -108,15 +104,6 @@ async function writeFile(
   await writeIfChanged(path, text, { differs: true, encoded: bytes, releaseInBackground: files !== undefined });
   remember(bytes);
   return true;
-}
-
-function readIfExists(path: string): string | undefined {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-    return undefined;
-  }
 }
 
 function unchangedSince(path: string, written: WrittenFile): boolean {

@@ -63,7 +63,8 @@ export async function writeIfChanged(path: string, content: string, options: Wri
   return true;
 }
 
-function readIfExists(path: string): string | null {
+/** The text of the file at `path`, or `null` when there is none. */
+export function readIfExists(path: string): string | null {
   try {
     return readFileSync(path, "utf8");
   } catch (error) {
