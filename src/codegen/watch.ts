@@ -53,12 +53,22 @@ export async function watchProject(options: WatchOptions): Promise<ProjectWatche
   /** Changed paths that were inputs, or folders holding one, when their event came: they matter even once gone. */
   const wereInputs = new Set<string>();
   const matters = (path: string): boolean => wereInputs.has(path) || stillMatters(path, root, inputs);
-  let lastEventAt = Number.NEGATIVE_INFINITY;
+  // The start counts as an event: a save landing while the first run works is waited for too.
+  let lastEventAt = performance.now();
   let queued: NodeJS.Immediate | undefined;
   let running: Promise<void> | undefined;
   let closed = false;
-  /** The changes of a run whose result was dropped for a newer edit: the next run must come. */
+  /** The changes of a run whose result was dropped for a newer edit. */
   let superseded: string[] = [];
+  /** A run's result was dropped: the next run must come even when no change it kept still matters. */
+  let rerunNeeded = false;
+  /** Resolved once the first run's result is delivered (or the watcher closes). */
+  let firstDelivered: () => void = () => {};
+  const delivered = new Promise<void>((done) => (firstDelivered = done));
+  const deliver = (event: WatchEvent): void => {
+    emit(event);
+    firstDelivered();
+  };
 
   /**
    * Whether a run's result may be written or reported: no event that matters came since the
@@ -94,27 +104,32 @@ export async function watchProject(options: WatchOptions): Promise<ProjectWatche
       // Superseded by an edit that came in meanwhile: the next run reports instead.
       if (generation.withheld === true || (!generation.written && !(await settled()))) {
         superseded = [...new Set([...superseded, ...changed])];
+        rerunNeeded = true;
         return;
       }
       for (const path of changed) wereInputs.delete(path);
-      emit({ type: "generated", generation, changed });
+      deliver({ type: "generated", generation, changed });
     } catch (error) {
-      emit({ type: "failed", error, changed });
+      deliver({ type: "failed", error, changed });
     }
   };
 
   const flush = (): void => {
     queued = undefined;
-    if (closed || (pending.size === 0 && superseded.length === 0)) return;
+    if (closed || (pending.size === 0 && !rerunNeeded)) return;
     if (running !== undefined) return; // picked up when the current run ends
     const changed = [...new Set([...superseded, ...pending])].filter(matters).sort();
-    const again = superseded.length > 0;
+    const again = rerunNeeded;
     pending = new Set();
     superseded = [];
+    rerunNeeded = false;
     if (changed.length === 0 && !again) return; // only editors' temporary files came and went
+    launch(changed);
+  };
+  const launch = (changed: readonly string[]): void => {
     running = run(changed).finally(() => {
       running = undefined;
-      if ((pending.size > 0 || superseded.length > 0) && !closed) schedule();
+      if ((pending.size > 0 || rerunNeeded) && !closed) schedule();
     });
   };
   // Events of one save arrive together: run once they are all in (the next turn of the loop).
@@ -136,10 +151,13 @@ export async function watchProject(options: WatchOptions): Promise<ProjectWatche
   tree.watchDirectory(root, false);
   for (const top of tops) tree.watchTree(join(root, top));
 
-  await run([]);
+  launch([]);
+  // A first run dropped for an edit during it is followed by one that delivers.
+  await delivered;
   return {
     async close(): Promise<void> {
       closed = true;
+      firstDelivered();
       if (queued !== undefined) clearImmediate(queued);
       tree.close();
       await running;

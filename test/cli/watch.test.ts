@@ -140,6 +140,21 @@ describe("watchProject", () => {
     expect(written).toContain('"users.User"');
   });
 
+  it("resolves with the first run delivered when an edit lands while that run works", async () => {
+    const root = await copyFixture("cli-clean");
+    const events: WatchEvent[] = [];
+    const file = join(root, "apps/blog/models.ts");
+    const original = await readFile(file, "utf8");
+    const started = watchProject({ root, onEvent: (event) => events.push(event), debounceMs: 200 });
+    await writeFile(file, `${original}\n@model\nexport class Tag {}\n`);
+    watcher = await started;
+    expect(events.length).toBeGreaterThan(0);
+    expect(events[0]).toMatchObject({ type: "generated", generation: { written: true } });
+    await waitFor("a registry with blog.Tag", async () =>
+      (await readFile(join(root, "generated/registry.ts"), "utf8")).includes('"blog.Tag"') ? true : undefined,
+    );
+  });
+
   it("ignores its own output", async () => {
     const { root, events } = await watchCopy();
     await writeFile(join(root, "generated/other.ts"), "export {};\n");
