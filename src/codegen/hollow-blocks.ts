@@ -7,7 +7,7 @@
  * the file.
  *
  * Line and column numbers are kept, not offsets: an emptied block keeps its line breaks, and
- * the text between its last line break and its `}` becomes as many spaces, so everything
+ * the text between its last line feed and its `}` becomes as many spaces, so everything
  * after it sits on the same line and column as before. A block without a line break becomes
  * spaces. Brace-level code at the top (class bodies, import and export lists, a function's
  * own statements) is kept.
@@ -24,6 +24,7 @@ const enum Char {
   LineFeed = 10,
   CarriageReturn = 13,
   Space = 32,
+  Exclamation = 33,
   DoubleQuote = 34,
   Hash = 35,
   Dollar = 36,
@@ -37,6 +38,7 @@ const enum Char {
   Slash = 47,
   Digit0 = 48,
   Digit9 = 57,
+  Equals = 61,
   UpperA = 65,
   UpperZ = 90,
   OpenBracket = 91,
@@ -170,6 +172,12 @@ export function hollowInnerBlocks(text: string): string | undefined {
       afterDot = false;
       continue;
     }
+    if (c === Char.Exclamation && afterOperand && text.charCodeAt(i + 1) !== Char.Equals) {
+      // `x! / 2`: a non-null assertion ends an operand too.
+      i++;
+      afterDot = false;
+      continue;
+    }
     afterOperand = false;
     afterDot = c === 0x3f && text.charCodeAt(i + 1) === Char.Dot; // `?.`
     i += afterDot ? 2 : 1;
@@ -187,12 +195,26 @@ export function hollowInnerBlocks(text: string): string | undefined {
   return hollowed + text.slice(kept);
 }
 
-/** `text[start, end)` as its line breaks, then as many spaces as characters after the last one. */
+/**
+ * `text[start, end)` emptied. Positions are counted two ways, both kept: TypeScript's (lines
+ * end at LF, CR, CRLF, U+2028, U+2029) and `createPositions`'s (lines end at LF). So every
+ * line break stays, without a bare CR joining the LF after it into one CRLF, and the text
+ * after the last LF keeps its length, its non-LF line breaks in place.
+ */
 function emptied(text: string, start: number, end: number): string {
   const inside = text.slice(start, end);
-  const lastBreak = Math.max(inside.lastIndexOf("\n"), inside.lastIndexOf("\r"), inside.lastIndexOf("\u2028"), inside.lastIndexOf("\u2029"));
-  if (lastBreak < 0) return " ".repeat(inside.length);
-  return inside.replace(/[^\n\r\u2028\u2029]+/g, "") + " ".repeat(inside.length - lastBreak - 1);
+  const lastLineFeed = inside.lastIndexOf("\n");
+  const tail = inside.slice(lastLineFeed + 1).replace(NOT_A_LINE_BREAK, " ");
+  if (lastLineFeed < 0) return tail;
+  return inside.slice(0, lastLineFeed + 1).replace(NOT_LINE_BREAKS, keepBareCarriageReturn) + tail;
+}
+
+const NOT_A_LINE_BREAK = /[^\n\r\u2028\u2029]/g;
+const NOT_LINE_BREAKS = /[^\n\r\u2028\u2029]+/g;
+
+/** Nothing for a run between line breaks, but a space between a CR and an LF it must not join. */
+function keepBareCarriageReturn(run: string, offset: number, text: string): string {
+  return text.charCodeAt(offset - 1) === Char.CarriageReturn && text.charCodeAt(offset + run.length) === Char.LineFeed ? " " : "";
 }
 
 function isIdentifierPart(c: number): boolean {

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { synthesize } from "../../bench/synth.ts";
-import { parseTopLevel, parseTypeScript } from "../../src/codegen/_ast.ts";
+import { parseTopLevel, parseTypeScript, positionOf } from "../../src/codegen/_ast.ts";
 import { readFileFacts } from "../../src/codegen/file-facts.ts";
 import { hollowInnerBlocks } from "../../src/codegen/hollow-blocks.ts";
 
@@ -41,6 +41,13 @@ function expectSameFacts(text: string, file = "snippet"): void {
   const full = factsOf(text, parseTypeScript);
   expect({ ...hollowed, parseError: undefined }, file).toEqual({ ...full, parseError: undefined });
   if (hollowed.parseError !== undefined) expect(hollowed.parseError, file).toEqual(full.parseError);
+  if (full.parseError === undefined) expect(statementPositions(text, parseTopLevel), file).toEqual(statementPositions(text, parseTypeScript));
+}
+
+/** Where each top-level statement starts by TypeScript's own line map (which also ends lines at CR, U+2028, U+2029). */
+function statementPositions(text: string, parse: typeof parseTypeScript) {
+  const source = parse("file.ts", text);
+  return source.statements.map((statement) => positionOf(source, statement));
 }
 
 describe("hollowInnerBlocks", () => {
@@ -85,6 +92,9 @@ describe("hollowInnerBlocks", () => {
     ["templates nested in templates", "export class A { m(a) { return `x${ `${a}{` + `}` }y${ {a}.a }`; } }\nexport class B {}"],
     ["decorator and call arguments with object literals", "@model({ table: 'a' }) export class A {}\nexport const v = view(async function v() { return { ok: true }; });"],
     ["unicode line separators", "export class A { m() {\u2028 return 1;\u2029 } }\nexport class B {}"],
+    ["a line separator in a nested string, then a class on the same line", 'export class A { m() {\n return "a\u2028b"; } } @model export class B {}'],
+    ["bare CR line ends, one before an LF", "export class A {\r m() {\r return 1;\r x;\n } } @model export class B {}\r@model export class C {}"],
+    ["a non-null assertion before a division", "export class A { m(a) { return a! / 2; } } @model export class B { n(b) { return b / 3; } }"],
     ["a getter, a static block and an arrow body", "export class A { get x() { return 1; } static { init(); } f = () => { return 2; }; }\nexport const B = wrap(() => { return 3; });"],
   ])("reads the same facts with %s", (_, text) => {
     expect(hollowInnerBlocks(text)).toBeDefined();
