@@ -42,10 +42,10 @@ export async function writeIfChanged(path: string, content: string, options: Wri
   mkdirSync(folder, { recursive: true });
   const unique = `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}`;
   const temporary = join(folder, `${unique}.tmp`);
+  const previous = join(folder, `${unique}.old`);
+  let linked = false;
   try {
     writeFileSync(temporary, options.encoded ?? content, options.encoded === undefined ? "utf8" : undefined);
-    const previous = join(folder, `${unique}.old`);
-    let linked = false;
     if (options.releaseInBackground === true) {
       try {
         linkSync(path, previous);
@@ -55,11 +55,12 @@ export async function writeIfChanged(path: string, content: string, options: Wri
       }
     }
     renameSync(temporary, path);
-    if (linked) unlink(previous, () => {});
   } catch (error) {
     rmSync(temporary, { force: true });
+    if (linked) rmSync(previous, { force: true });
     throw error;
   }
+  if (linked) unlink(previous, () => {});
   return true;
 }
 
