@@ -5,7 +5,7 @@
 // is most of a `spoc gen` of 100 apps. When the bundle cannot be built or stored, it runs
 // the sources through tsx as before.
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -13,9 +13,15 @@ const packageRoot = fileURLToPath(new URL("..", import.meta.url));
 const entry = join(packageRoot, "src", "cli.ts");
 const cacheDir = join(packageRoot, "node_modules", ".cache", "spoc");
 
-/** Path, size and mtime of every source file, and the node version: any edit gives a new bundle. */
+/**
+ * Path, size and mtime of every source file, package.json, esbuild's version and node's: any
+ * edit or upgrade gives a new bundle.
+ */
 function sourcesFingerprint() {
   const hash = createHash("sha256").update(`${process.version}\n`);
+  for (const manifest of [join(packageRoot, "package.json"), join(packageRoot, "node_modules", "esbuild", "package.json")]) {
+    hash.update(readFileSync(manifest));
+  }
   const walk = (dir) => {
     for (const item of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const path = join(dir, item.name);
@@ -32,13 +38,14 @@ function sourcesFingerprint() {
 
 /** The bundled CLI, built first when missing; `undefined` when it cannot be. */
 async function bundledCli() {
+  let temporary;
   try {
     const file = join(cacheDir, `cli-${sourcesFingerprint()}.mjs`);
     if (statSync(file, { throwIfNoEntry: false })?.isFile()) return file;
     const { build } = await import("esbuild");
     mkdirSync(cacheDir, { recursive: true });
     // Built beside its final name and renamed, so a concurrent run never imports half a file.
-    const temporary = `${file}.${process.pid}.tmp`;
+    temporary = `${file}.${process.pid}.tmp`;
     await build({
       entryPoints: [entry],
       outfile: temporary,
@@ -52,20 +59,30 @@ async function bundledCli() {
       logLevel: "silent",
     });
     renameSync(temporary, file);
+    temporary = undefined;
     for (const name of readdirSync(cacheDir)) {
       if (name.startsWith("cli-") && name.endsWith(".mjs") && join(cacheDir, name) !== file) rmSync(join(cacheDir, name), { force: true });
     }
     return file;
   } catch {
+    if (temporary !== undefined) rmSync(temporary, { force: true });
     return undefined;
   }
 }
 
-const bundle = process.env.SPOC_CLI_TSX === "1" ? undefined : await bundledCli();
-let runCli;
-if (bundle !== undefined) {
-  ({ runCli } = await import(pathToFileURL(bundle).href));
-} else {
+/** The CLI's entry point from the bundle, or `undefined` when it cannot be built or loaded. */
+async function bundledRunCli() {
+  const bundle = await bundledCli();
+  if (bundle === undefined) return undefined;
+  try {
+    return (await import(pathToFileURL(bundle).href)).runCli;
+  } catch {
+    return undefined; // removed meanwhile by a run of newer sources, or unreadable
+  }
+}
+
+let runCli = process.env.SPOC_CLI_TSX === "1" ? undefined : await bundledRunCli();
+if (runCli === undefined) {
   const { register } = await import("tsx/esm/api");
   register();
   ({ runCli } = await import("../src/cli.ts"));

@@ -83,5 +83,26 @@ describe("bin/spoc.js", () => {
     expect(fallback.code).toBe(0);
     expect(fallback.stdout).toBe(viaTsx.stdout);
     expect(fallback.stderr).toBe("");
+    await rm(join(pkg, "node_modules", ".cache"), { force: true });
+  });
+
+  it("runs the sources through tsx when the bundle cannot be loaded, and rebuilds it after a package.json change", async () => {
+    expect((await spoc(["--version"])).code).toBe(0);
+    const [built] = await bundles();
+    expect(built).toBeDefined();
+    const bundle = join(pkg, "node_modules", ".cache", "spoc", built ?? "");
+    await writeFile(bundle, "this is not JavaScript {\n");
+    const broken = await spoc(["--version"]);
+    expect(broken).toMatchObject({ code: 0, stderr: "" });
+    expect(broken.stdout).toMatch(/^spoc \d+\.\d+\.\d+\n$/);
+
+    const manifest = join(pkg, "package.json");
+    await writeFile(manifest, `${await readFile(manifest, "utf8")}\n`);
+    expect((await spoc(["--version"])).stdout).toBe(broken.stdout);
+    const rebuilt = await bundles();
+    expect(rebuilt).toHaveLength(1);
+    expect(rebuilt).not.toEqual([built]);
+    expect(await readFile(join(pkg, "node_modules", ".cache", "spoc", rebuilt[0] ?? ""), "utf8")).toContain("runCli");
+    expect((await readdir(join(pkg, "node_modules", ".cache", "spoc"))).filter((name) => name.endsWith(".tmp"))).toEqual([]);
   });
 });
