@@ -47,9 +47,9 @@ export interface RegistryOutput {
 /** The registry's files (relative to the root) and their texts, in a fixed order. */
 export function registryFiles(output: RegistryOutput): readonly { readonly file: string; readonly text: string }[] {
   return [
-    { file: REGISTRY_FILE, text: output.module },
     { file: REGISTRY_DATA_FILE, text: output.data },
     { file: REGISTRY_DATA_TYPES_FILE, text: REGISTRY_DATA_TYPES },
+    { file: REGISTRY_FILE, text: output.module },
   ];
 }
 

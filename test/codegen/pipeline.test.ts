@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { createScanCache, runPipeline, writeIfChanged } from "../../src/codegen/index.ts";
+import { createScanCache, registryFiles, runPipeline, writeIfChanged } from "../../src/codegen/index.ts";
 
 const fixtures = fileURLToPath(new URL("../fixtures/", import.meta.url));
 const temporary: string[] = [];
@@ -46,6 +46,13 @@ describe("runPipeline", () => {
     expect(first.registry).toBeDefined();
     expect(second.registry).toEqual(first.registry);
     expect(fresh.registry).toEqual(first.registry);
+  });
+
+  it("lists the registry's files data first, so a reader woken by registry.ts finds its data written", async () => {
+    const result = await runPipeline({ root: join(fixtures, "clean") });
+    const files = registryFiles(result.registry ?? { module: "", data: "" });
+    expect(files.map((f) => f.file)).toEqual(["generated/registry.data.js", "generated/registry.data.d.ts", "generated/registry.ts"]);
+    expect(files[2]?.text).toBe(result.registry?.module);
   });
 
   it("does not depend on where the project lives", async () => {
