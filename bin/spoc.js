@@ -6,6 +6,7 @@
 // the sources through tsx as before.
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -19,9 +20,9 @@ const cacheDir = join(packageRoot, "node_modules", ".cache", "spoc");
  */
 function sourcesFingerprint() {
   const hash = createHash("sha256").update(`${process.version}\n`);
-  for (const manifest of [join(packageRoot, "package.json"), join(packageRoot, "node_modules", "esbuild", "package.json")]) {
-    hash.update(readFileSync(manifest));
-  }
+  // esbuild may be installed beside spoc rather than inside it: resolved as spoc resolves it.
+  const esbuildManifest = createRequire(import.meta.url).resolve("esbuild/package.json");
+  for (const manifest of [join(packageRoot, "package.json"), esbuildManifest]) hash.update(readFileSync(manifest));
   const walk = (dir) => {
     for (const item of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const path = join(dir, item.name);
@@ -65,8 +66,16 @@ async function bundledCli() {
     }
     return file;
   } catch {
-    if (temporary !== undefined) rmSync(temporary, { force: true });
+    if (temporary !== undefined) removeQuietly(temporary);
     return undefined;
+  }
+}
+
+function removeQuietly(path) {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // left for the next build to replace
   }
 }
 
@@ -77,7 +86,9 @@ async function bundledRunCli() {
   try {
     return (await import(pathToFileURL(bundle).href)).runCli;
   } catch {
-    return undefined; // removed meanwhile by a run of newer sources, or unreadable
+    // Removed meanwhile by a run of newer sources, or broken: the next run builds it again.
+    removeQuietly(bundle);
+    return undefined;
   }
 }
 

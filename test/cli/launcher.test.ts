@@ -86,6 +86,26 @@ describe("bin/spoc.js", () => {
     await rm(join(pkg, "node_modules", ".cache"), { force: true });
   });
 
+  it("bundles the CLI when installed as a dependency, its packages beside it rather than inside", async () => {
+    const project = await mkdtemp(join(tmpdir(), "spoc-installed-"));
+    try {
+      const installed = join(project, "node_modules", "spoc");
+      await mkdir(installed, { recursive: true });
+      for (const item of ["bin", "src", "package.json"]) await cp(join(repo, item), join(installed, item), { recursive: true });
+      for (const name of await readdir(join(repo, "node_modules"))) {
+        if (!name.startsWith(".")) await symlink(join(repo, "node_modules", name), join(project, "node_modules", name));
+      }
+      const run = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
+        execFile(process.execPath, [join(installed, "bin", "spoc.js"), "--version"], { timeout: 60_000 }, (error, stdout, stderr) => (error ? reject(error) : resolve({ stdout, stderr })));
+      });
+      expect(run).toEqual({ stdout: expect.stringMatching(/^spoc \d+\.\d+\.\d+\n$/), stderr: "" });
+      const cache = await readdir(join(installed, "node_modules", ".cache", "spoc"));
+      expect(cache.filter((name) => name.endsWith(".mjs"))).toHaveLength(1);
+    } finally {
+      await rm(project, { recursive: true, force: true });
+    }
+  });
+
   it("runs the sources through tsx when the bundle cannot be loaded, and rebuilds it after a package.json change", async () => {
     expect((await spoc(["--version"])).code).toBe(0);
     const [built] = await bundles();
@@ -95,6 +115,9 @@ describe("bin/spoc.js", () => {
     const broken = await spoc(["--version"]);
     expect(broken).toMatchObject({ code: 0, stderr: "" });
     expect(broken.stdout).toMatch(/^spoc \d+\.\d+\.\d+\n$/);
+    expect(await bundles()).toEqual([]); // removed, so the next run builds it again
+    expect((await spoc(["--version"])).stdout).toBe(broken.stdout);
+    expect(await bundles()).toEqual([built]);
 
     const manifest = join(pkg, "package.json");
     await writeFile(manifest, `${await readFile(manifest, "utf8")}\n`);
