@@ -15,7 +15,10 @@ import { join, relative, resolve, sep } from "node:path";
 import { generateRegistry, type Generation } from "./generate.ts";
 import { createScanCache } from "./pipeline.ts";
 
-/** What one regeneration did, or how it failed. `changed` is empty for the first run. */
+/**
+ * What one regeneration did, or how it failed. `changed` lists the paths whose events led to
+ * the run; it is empty for the start-up run, unless an edit during it made it run again.
+ */
 export type WatchEvent =
   | { readonly type: "generated"; readonly generation: Generation; readonly changed: readonly string[] }
   | { readonly type: "failed"; readonly error: unknown; readonly changed: readonly string[] };
@@ -23,7 +26,11 @@ export type WatchEvent =
 export interface WatchOptions {
   /** Project root. */
   readonly root: string;
-  /** Called after every run, the first one included. */
+  /**
+   * Called after every run, the first one included. An exception it throws from the first
+   * rejects `watchProject`; from a later one it is rethrown as an uncaught exception, as an
+   * event listener's would be.
+   */
   readonly onEvent?: (event: WatchEvent) => void;
   /** Quiet time after the last file event before a run's result is written or reported, in ms. @default 10 */
   readonly debounceMs?: number;
@@ -62,11 +69,24 @@ export async function watchProject(options: WatchOptions): Promise<ProjectWatche
   let superseded: string[] = [];
   /** A run's result was dropped: the next run must come even when no change it kept still matters. */
   let rerunNeeded = false;
-  /** Resolved once the first run's result is delivered (or the watcher closes). */
+  /** Settled once the first run's result is delivered, or its delivery throws. */
   let firstDelivered: () => void = () => {};
-  const delivered = new Promise<void>((done) => (firstDelivered = done));
+  let firstFailed: (error: unknown) => void = () => {};
+  let deliveredOnce = false;
+  const delivered = new Promise<void>((resolve, reject) => {
+    firstDelivered = resolve;
+    firstFailed = reject;
+  });
   const deliver = (event: WatchEvent): void => {
-    emit(event);
+    try {
+      emit(event);
+    } catch (error) {
+      if (deliveredOnce) rethrowUncaught(error);
+      else firstFailed(error);
+      return;
+    } finally {
+      deliveredOnce = true;
+    }
     firstDelivered();
   };
 
@@ -84,6 +104,7 @@ export async function watchProject(options: WatchOptions): Promise<ProjectWatche
   };
 
   const run = async (changed: readonly string[]): Promise<void> => {
+    let event: WatchEvent;
     try {
       // Telling the pipeline what changed spares it a stat of every input; only safe when
       // every change is an edit of a file it already read (not a new, removed or folder path).
@@ -108,10 +129,11 @@ export async function watchProject(options: WatchOptions): Promise<ProjectWatche
         return;
       }
       for (const path of changed) wereInputs.delete(path);
-      deliver({ type: "generated", generation, changed });
+      event = { type: "generated", generation, changed };
     } catch (error) {
-      deliver({ type: "failed", error, changed });
+      event = { type: "failed", error, changed };
     }
+    deliver(event);
   };
 
   const flush = (): void => {
@@ -153,7 +175,14 @@ export async function watchProject(options: WatchOptions): Promise<ProjectWatche
 
   launch([]);
   // A first run dropped for an edit during it is followed by one that delivers.
-  await delivered;
+  try {
+    await delivered;
+  } catch (error) {
+    closed = true;
+    tree.close();
+    await running;
+    throw error;
+  }
   return {
     async close(): Promise<void> {
       closed = true;
@@ -163,6 +192,12 @@ export async function watchProject(options: WatchOptions): Promise<ProjectWatche
       await running;
     },
   };
+}
+
+function rethrowUncaught(error: unknown): void {
+  queueMicrotask(() => {
+    throw error;
+  });
 }
 
 /**
