@@ -79,7 +79,7 @@ export function hollowInnerBlocks(text: string): string | undefined {
   let i = 0;
   while (i < length) {
     const c = text.charCodeAt(i);
-    if (c === Char.Space || c === Char.Tab || c === Char.LineFeed || c === Char.CarriageReturn) {
+    if (isWhitespace(c)) {
       i++;
       continue;
     }
@@ -172,8 +172,8 @@ export function hollowInnerBlocks(text: string): string | undefined {
       afterDot = false;
       continue;
     }
-    if (c === Char.Exclamation && afterOperand && text.charCodeAt(i + 1) !== Char.Equals) {
-      // `x! / 2`: a non-null assertion ends an operand too.
+    if (c === Char.Exclamation && afterOperand && text.charCodeAt(i + 1) !== Char.Equals && !isWhitespace(text.charCodeAt(i - 1))) {
+      // `x! / 2`: a non-null assertion ends an operand too; after a line break, `!` is a not.
       i++;
       afterDot = false;
       continue;
@@ -215,6 +215,10 @@ const NOT_LINE_BREAKS = /[^\n\r\u2028\u2029]+/g;
 /** Nothing for a run between line breaks, but a space between a CR and an LF it must not join. */
 function keepBareCarriageReturn(run: string, offset: number, text: string): string {
   return text.charCodeAt(offset - 1) === Char.CarriageReturn && text.charCodeAt(offset + run.length) === Char.LineFeed ? " " : "";
+}
+
+function isWhitespace(c: number): boolean {
+  return c === Char.Space || c === Char.Tab || c === Char.LineFeed || c === Char.CarriageReturn;
 }
 
 function isIdentifierPart(c: number): boolean {

@@ -95,6 +95,7 @@ describe("hollowInnerBlocks", () => {
     ["a line separator in a nested string, then a class on the same line", 'export class A { m() {\n return "a\u2028b"; } } @model export class B {}'],
     ["bare CR line ends, one before an LF", "export class A {\r m() {\r return 1;\r x;\n } } @model export class B {}\r@model export class C {}"],
     ["a non-null assertion before a division", "export class A { m(a) { return a! / 2; } } @model export class B { n(b) { return b / 3; } }"],
+    ["a not before a regular expression on a new line", "export class A { m(a) { const b = a\n!/}'/.test(b) } }\n@model export class B {}"],
     ["a getter, a static block and an arrow body", "export class A { get x() { return 1; } static { init(); } f = () => { return 2; }; }\nexport const B = wrap(() => { return 3; });"],
   ])("reads the same facts with %s", (_, text) => {
     expect(hollowInnerBlocks(text)).toBeDefined();
