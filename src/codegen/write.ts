@@ -56,12 +56,21 @@ export async function writeIfChanged(path: string, content: string, options: Wri
     }
     renameSync(temporary, path);
   } catch (error) {
-    rmSync(temporary, { force: true });
-    if (linked) rmSync(previous, { force: true });
+    removeQuietly(temporary);
+    if (linked) removeQuietly(previous);
     throw error;
   }
   if (linked) unlink(previous, () => {});
   return true;
+}
+
+/** Cleans up after a failed write without hiding why it failed. */
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // a leftover dotfile: the write's own error matters more
+  }
 }
 
 /** The text of the file at `path`, or `null` when there is none. */
