@@ -14,22 +14,27 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 let pkg = "";
 
+/** Copies spoc's package into `dir`, with `modules` a node_modules of links to this repository's packages. */
+async function installSpoc(dir: string, modules: string): Promise<void> {
+  for (const item of ["bin", "src", "package.json"]) await cp(join(repo, item), join(dir, item), { recursive: true });
+  await mkdir(modules, { recursive: true });
+  for (const name of await readdir(join(repo, "node_modules"))) {
+    if (!name.startsWith(".")) await symlink(join(repo, "node_modules", name), join(modules, name));
+  }
+}
+
 beforeAll(async () => {
   pkg = await mkdtemp(join(tmpdir(), "spoc-launcher-"));
-  for (const item of ["bin", "src", "package.json"]) await cp(join(repo, item), join(pkg, item), { recursive: true });
-  await mkdir(join(pkg, "node_modules"));
-  for (const name of await readdir(join(repo, "node_modules"))) {
-    if (!name.startsWith(".")) await symlink(join(repo, "node_modules", name), join(pkg, "node_modules", name));
-  }
+  await installSpoc(pkg, join(pkg, "node_modules"));
 });
 
 afterAll(async () => {
   if (pkg !== "") await rm(pkg, { recursive: true, force: true });
 });
 
-function spoc(args: readonly string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function spoc(args: readonly string[], env: Record<string, string> = {}, packageDir = pkg): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(pkg, "bin", "spoc.js"), ...args], { env: { ...process.env, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [join(packageDir, "bin", "spoc.js"), ...args], { env: { ...process.env, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
     });
   });
@@ -90,15 +95,9 @@ describe("bin/spoc.js", () => {
     const project = await mkdtemp(join(tmpdir(), "spoc-installed-"));
     try {
       const installed = join(project, "node_modules", "spoc");
-      await mkdir(installed, { recursive: true });
-      for (const item of ["bin", "src", "package.json"]) await cp(join(repo, item), join(installed, item), { recursive: true });
-      for (const name of await readdir(join(repo, "node_modules"))) {
-        if (!name.startsWith(".")) await symlink(join(repo, "node_modules", name), join(project, "node_modules", name));
-      }
-      const run = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
-        execFile(process.execPath, [join(installed, "bin", "spoc.js"), "--version"], { timeout: 60_000 }, (error, stdout, stderr) => (error ? reject(error) : resolve({ stdout, stderr })));
-      });
-      expect(run).toEqual({ stdout: expect.stringMatching(/^spoc \d+\.\d+\.\d+\n$/), stderr: "" });
+      await installSpoc(installed, join(project, "node_modules"));
+      const run = await spoc(["--version"], {}, installed);
+      expect(run).toEqual({ code: 0, stdout: expect.stringMatching(/^spoc \d+\.\d+\.\d+\n$/), stderr: "" });
       const cache = await readdir(join(installed, "node_modules", ".cache", "spoc"));
       expect(cache.filter((name) => name.endsWith(".mjs"))).toHaveLength(1);
     } finally {
