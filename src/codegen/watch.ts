@@ -186,7 +186,6 @@ export async function watchProject(options: WatchOptions): Promise<ProjectWatche
   return {
     async close(): Promise<void> {
       closed = true;
-      firstDelivered();
       if (queued !== undefined) clearImmediate(queued);
       tree.close();
       await running;
