@@ -107,7 +107,7 @@ const rss = (samples: readonly Sample[]): number | undefined => max(samples.map(
 
 // ─── gen ──────────────────────────────────────────────────────────────────────
 await section("gen", async () => {
-  const cli = join(REPO_ROOT, "src", "cli.ts");
+  const cli = join(REPO_ROOT, "src", "codegen", "cli.ts");
   // What `npm run spoc` runs: the launcher, which runs the CLI bundled in node_modules/.cache/spoc/.
   const launcher = join(REPO_ROOT, "bin", "spoc.js");
   // The CLI as a published package would ship it: one JavaScript file run by plain node.

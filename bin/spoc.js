@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `spoc` command (`npm run spoc`, `npx spoc`). Runs src/cli.ts bundled by esbuild into one
+// The `spoc` command (`npm run spoc`, `npx spoc`). Runs src/codegen/cli.ts bundled by esbuild into one
 // JavaScript file, kept in node_modules/.cache/spoc/ and rebuilt when a file under src/
 // changes: loading the CLI's TypeScript through tsx costs about 0.3 s on every run, which
 // is most of a `spoc gen` of 100 apps. When the bundle cannot be built or stored, it runs
@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const packageRoot = fileURLToPath(new URL("..", import.meta.url));
-const entry = join(packageRoot, "src", "cli.ts");
+const entry = join(packageRoot, "src", "codegen", "cli.ts");
 const cacheDir = join(packageRoot, "node_modules", ".cache", "spoc");
 
 /**
@@ -96,6 +96,6 @@ let runCli = process.env.SPOC_CLI_TSX === "1" ? undefined : await bundledRunCli(
 if (runCli === undefined) {
   const { register } = await import("tsx/esm/api");
   register();
-  ({ runCli } = await import("../src/cli.ts"));
+  ({ runCli } = await import("../src/codegen/cli.ts"));
 }
 process.exitCode = await runCli(process.argv.slice(2));

@@ -14,8 +14,6 @@ export type {
 } from "./registry.ts";
 export { Framework } from "./framework.ts";
 export type { AnyComponentMap, ComponentsByModule, FrameworkOptions } from "./framework.ts";
-export { topologicalOrder, shutdownOrder, findCycles } from "./graph.ts";
-export type { DependencyEdges } from "./graph.ts";
 export { ConfigError, DependencyCycleError, ErrorCode, SpocError, WorkerError, formatError } from "./errors.ts";
 export type { SourceLocation, SpocErrorOptions } from "./errors.ts";
 export { defineSettings, env } from "./config/index.ts";

@@ -5,7 +5,7 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import type { ts } from "ts-morph";
-import { parseTypeScript } from "./_ast.ts";
+import { parseTypeScript } from "./parse/ast.ts";
 
 /** What one file produced, with the stat it was read at. */
 interface CacheEntry {

@@ -9,7 +9,7 @@ import type { Message, PartialMessage, Plugin } from "esbuild";
 import { generateRegistry } from "./generate.ts";
 import type { Diagnostic, PipelineResult } from "./model.ts";
 import { createScanCache } from "./pipeline.ts";
-import { REGISTRY_FILE } from "./render-registry.ts";
+import { REGISTRY_FILE } from "./render/registry.ts";
 
 export interface SpocPluginOptions {
   /** Project root. @default esbuild's `absWorkingDir`, else the current directory */

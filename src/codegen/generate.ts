@@ -7,8 +7,8 @@ import { statSync } from "node:fs";
 import { join } from "node:path";
 import type { PipelineResult } from "./model.ts";
 import { runPipeline, type ScanCache } from "./pipeline.ts";
-import { REGISTRY_DATA_FILE, REGISTRY_FILE, registryFiles, splicedBytes, type Rendered, type RenderMemo } from "./render-registry.ts";
-import { readIfExists, writeIfChanged } from "./write.ts";
+import { REGISTRY_DATA_FILE, REGISTRY_FILE, registryFiles, splicedBytes, type Rendered, type RenderMemo } from "./render/registry.ts";
+import { readIfExists, writeIfChanged } from "./write/write-if-changed.ts";
 
 export interface Generation {
   readonly result: PipelineResult;

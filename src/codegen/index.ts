@@ -12,20 +12,22 @@ export {
   REGISTRY_DATA_TYPES_FILE,
   REGENERATE_COMMAND,
   type RegistryOutput,
-} from "./render-registry.ts";
-export { writeIfChanged } from "./write.ts";
-export { computeLoadOrder, dependencyClosure, moduleEdges } from "./load-order.ts";
-export { runChecks } from "./checks.ts";
+} from "./render/registry.ts";
+export { writeIfChanged } from "./write/write-if-changed.ts";
+export { computeLoadOrder, dependencyClosure, moduleEdges } from "./check/load-order.ts";
+export { runChecks } from "./check/checks.ts";
+export { topologicalOrder, shutdownOrder, findCycles } from "./check/graph.ts";
+export type { DependencyEdges } from "./check/graph.ts";
 export { generateRegistry } from "./generate.ts";
 export type { GenerateOptions, Generation } from "./generate.ts";
 export { watchProject } from "./watch.ts";
 export type { ProjectWatcher, WatchEvent, WatchOptions } from "./watch.ts";
 export { spocPlugin } from "./esbuild-plugin.ts";
 export type { SpocPluginOptions } from "./esbuild-plugin.ts";
-export { formatText } from "./format-text.ts";
-export { toJsonReport } from "./format-json.ts";
-export { toSarif } from "./sarif.ts";
-export { moduleGraph, formatMermaid, formatDot, toGraphJson } from "./graph-format.ts";
+export { formatText } from "./report/format-text.ts";
+export { toJsonReport } from "./report/format-json.ts";
+export { toSarif } from "./report/sarif.ts";
+export { moduleGraph, formatMermaid, formatDot, toGraphJson } from "./report/format-graph.ts";
 export type {
   AppModule,
   AppRecord,

@@ -3,7 +3,7 @@
  * read project → scan → check → render → write. No stage holds TypeScript nodes here.
  */
 import type { ErrorCode, SourceLocation } from "../errors.ts";
-import type { RegistryOutput } from "./render-registry.ts";
+import type { RegistryOutput } from "./render/registry.ts";
 
 export type Severity = "error" | "warning";
 

@@ -5,14 +5,14 @@
  */
 import { resolve } from "node:path";
 import { beginRun, createScanCache, endRun, type ScanCache } from "./cache.ts";
-import { runChecks, type ChecksMemo } from "./checks.ts";
-import { computeLoadOrder } from "./load-order.ts";
+import { runChecks, type ChecksMemo } from "./check/checks.ts";
+import { computeLoadOrder } from "./check/load-order.ts";
 import type { AppModule, Diagnostic, PipelineResult, ProjectModel } from "./model.ts";
-import { resolvePluginFiles } from "./plugins.ts";
-import { readProject } from "./read-project.ts";
-import { renderRegistry, type RenderMemo } from "./render-registry.ts";
-import { createFileExistence } from "./resolve.ts";
-import { scanApps } from "./scan.ts";
+import { resolvePluginFiles } from "./read/plugin-refs.ts";
+import { readProject } from "./read/project.ts";
+import { renderRegistry, type RenderMemo } from "./render/registry.ts";
+import { createFileExistence } from "./scan/resolve.ts";
+import { scanApps } from "./scan/scan.ts";
 
 export { createScanCache, type ScanCache };
 

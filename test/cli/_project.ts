@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
-const cli = join(repoRoot, "src", "cli.ts");
+const cli = join(repoRoot, "src", "codegen", "cli.ts");
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 
 const created: string[] = [];

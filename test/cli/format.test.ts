@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { codeFrame } from "../../src/codegen/code-frame.ts";
-import { toJsonReport } from "../../src/codegen/format-json.ts";
-import { formatSummary, formatText } from "../../src/codegen/format-text.ts";
-import { formatDot, formatMermaid, moduleGraph, toGraphJson } from "../../src/codegen/graph-format.ts";
-import { unifiedDiff } from "../../src/codegen/line-diff.ts";
+import { codeFrame } from "../../src/codegen/report/code-frame.ts";
+import { toJsonReport } from "../../src/codegen/report/format-json.ts";
+import { formatSummary, formatText } from "../../src/codegen/report/format-text.ts";
+import { formatDot, formatMermaid, moduleGraph, toGraphJson } from "../../src/codegen/report/format-graph.ts";
+import { unifiedDiff } from "../../src/codegen/report/line-diff.ts";
 import { cycleDiagnostic, model, resultOf, warningDiagnostic } from "./_data.ts";
 
 const blogServices = [

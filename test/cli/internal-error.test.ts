@@ -7,7 +7,7 @@ vi.mock("../../src/codegen/pipeline.ts", async (importOriginal) => ({
   },
 }));
 
-const { runCli } = await import("../../src/cli.ts");
+const { runCli } = await import("../../src/codegen/cli.ts");
 
 function capture() {
   let stdout = "";

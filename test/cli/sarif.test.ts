@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { diagnosticRules, toSarif } from "../../src/codegen/sarif.ts";
+import { diagnosticRules, toSarif } from "../../src/codegen/report/sarif.ts";
 import { cycleDiagnostic, warningDiagnostic } from "./_data.ts";
 import { sarifViolations } from "./_sarif.ts";
 

@@ -10,9 +10,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { synthesize } from "../../bench/synth.ts";
-import { parseTopLevel, parseTypeScript, positionOf } from "../../src/codegen/_ast.ts";
-import { readFileFacts } from "../../src/codegen/file-facts.ts";
-import { hollowInnerBlocks } from "../../src/codegen/hollow-blocks.ts";
+import { parseTopLevel, parseTypeScript, positionOf } from "../../src/codegen/parse/ast.ts";
+import { readFileFacts } from "../../src/codegen/scan/file-facts.ts";
+import { hollowInnerBlocks } from "../../src/codegen/parse/hollow-blocks.ts";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 const synthetic = mkdtempSync(join(tmpdir(), "spoc-hollow-"));

@@ -3,7 +3,7 @@
  * must always equal the parts joined (and encoded) from scratch.
  */
 import { describe, expect, it } from "vitest";
-import { splice, splicedBytes, type RenderMemo } from "../../src/codegen/render-registry.ts";
+import { splice, splicedBytes, type RenderMemo } from "../../src/codegen/render/registry.ts";
 
 /** A deterministic pseudo-random generator (xorshift). */
 function random(seed: number): () => number {

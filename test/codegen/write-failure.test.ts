@@ -19,7 +19,7 @@ vi.mock("node:fs", async (importOriginal) => {
   };
 });
 
-const { writeIfChanged } = await import("../../src/codegen/write.ts");
+const { writeIfChanged } = await import("../../src/codegen/write/write-if-changed.ts");
 
 const dirs: string[] = [];
 afterAll(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));

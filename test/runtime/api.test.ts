@@ -20,13 +20,10 @@ it("keeps the public runtime API stable", () => {
       "defineSchema",
       "defineSettings",
       "env",
-      "findCycles",
       "formatError",
       "kindBelongsToModule",
       "pluralOf",
       "schemaFingerprint",
-      "shutdownOrder",
-      "topologicalOrder",
     ]
   `);
 });

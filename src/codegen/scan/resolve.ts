@@ -4,7 +4,7 @@
  * path aliases are not followed: they cannot name a file of this project's apps.
  */
 import { relative as relativePath, resolve as resolvePath, sep } from "node:path";
-import { statFile } from "./cache.ts";
+import { statFile } from "../cache.ts";
 
 /** What one run learnt about the file system: which paths are files, what specifiers resolve to. */
 export interface FileExistence {

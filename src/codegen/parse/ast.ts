@@ -3,7 +3,7 @@
  * what these helpers return is plain data (strings, numbers, locations).
  */
 import { ts } from "ts-morph";
-import type { SourceLocation } from "../errors.ts";
+import type { SourceLocation } from "../../errors.ts";
 import { hollowInnerBlocks } from "./hollow-blocks.ts";
 
 /** A 1-based position inside a file relative to the root. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DependencyCycleError, ErrorCode } from "../../src/errors.ts";
-import { findCycles, shutdownOrder, topologicalOrder } from "../../src/graph.ts";
+import { findCycles, shutdownOrder, topologicalOrder } from "../../src/codegen/check/graph.ts";
 
 const edges = (record: Record<string, string[]>) => new Map(Object.entries(record));
 

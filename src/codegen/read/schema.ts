@@ -3,11 +3,11 @@
  * literals; of `hooks` only the property names are read (their values are functions).
  */
 import type { ts } from "ts-morph";
-import { ErrorCode, type SourceLocation } from "../errors.ts";
-import { positionOf } from "./_ast.ts";
-import { schemaFingerprint } from "../schema.ts";
-import type { Diagnostic, SchemaModel } from "./model.ts";
-import { findExportedObject, invalidConfig, parseErrorDiagnostic, readBoolean, readObject, readStringArray, type StaticContext } from "./static-values.ts";
+import { ErrorCode, type SourceLocation } from "../../errors.ts";
+import { positionOf } from "../parse/ast.ts";
+import { schemaFingerprint } from "../../schema.ts";
+import type { Diagnostic, SchemaModel } from "../model.ts";
+import { findExportedObject, invalidConfig, parseErrorDiagnostic, readBoolean, readObject, readStringArray, type StaticContext } from "../parse/static-values.ts";
 
 /** The schema, or `undefined` when its modules cannot be read; plus what was wrong. */
 export interface SchemaRead {

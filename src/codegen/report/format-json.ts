@@ -2,8 +2,8 @@
  * The machine-readable report of `spoc check --format json`: plain JSON whose shape is
  * fixed by DESIGN.md (`ok`, `loadOrder`, `diagnostics`).
  */
-import type { SourceLocation } from "../errors.ts";
-import type { Diagnostic, PipelineResult, Severity } from "./model.ts";
+import type { SourceLocation } from "../../errors.ts";
+import type { Diagnostic, PipelineResult, Severity } from "../model.ts";
 
 export interface JsonDiagnostic {
   readonly code: string;

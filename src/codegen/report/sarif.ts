@@ -2,8 +2,8 @@
  * SARIF 2.1.0 output of `spoc check --format sarif`, for code-scanning tools: one result
  * per diagnostic, locations relative to `%SRCROOT%`.
  */
-import { ErrorCode } from "../errors.ts";
-import type { Diagnostic } from "./model.ts";
+import { ErrorCode } from "../../errors.ts";
+import type { Diagnostic } from "../model.ts";
 
 /** Short descriptions of the generator's diagnostic codes (DESIGN.md, Diagnostics). */
 export const diagnosticRules: Readonly<Record<string, string>> = {

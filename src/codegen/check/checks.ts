@@ -3,12 +3,12 @@
  * says what is wrong, where, and how to fix it. (SPOC008 comes from reading the project,
  * SPOC011 from resolving plugins: both are found before there is a model to check.)
  */
-import type { SourceLocation } from "../errors.ts";
-import { ErrorCode } from "../errors.ts";
-import { kindBelongsToModule, pluralOf } from "../components.ts";
-import { findCycles } from "../graph.ts";
+import type { SourceLocation } from "../../errors.ts";
+import { ErrorCode } from "../../errors.ts";
+import { kindBelongsToModule, pluralOf } from "../../components.ts";
+import { findCycles } from "./graph.ts";
 import { dependencyClosure } from "./load-order.ts";
-import type { AppModule, ComponentRecord, Diagnostic, ModuleImport, ProjectModel } from "./model.ts";
+import type { AppModule, ComponentRecord, Diagnostic, ModuleImport, ProjectModel } from "../model.ts";
 
 /**
  * What `runChecks` keeps between runs of a watch session (pass the same object each run): the

@@ -4,8 +4,8 @@
  * from the dependent to what it depends on. Rendered as Mermaid, Graphviz DOT or JSON.
  * Ordering is deterministic: nodes in installation then schema order, edges sorted.
  */
-import type { SourceLocation } from "../errors.ts";
-import type { PipelineResult, ProjectModel } from "./model.ts";
+import type { SourceLocation } from "../../errors.ts";
+import type { PipelineResult, ProjectModel } from "../model.ts";
 import { toJsonDiagnostic, type JsonDiagnostic } from "./format-json.ts";
 
 export type ModuleEdgeKind = "schema" | "import";

@@ -3,9 +3,9 @@
  * literal becomes an SPOC008 diagnostic pointing at the offending node.
  */
 import { ts } from "ts-morph";
-import { ErrorCode } from "../errors.ts";
-import { firstParseError, hasModifier, positionOf, propertyName, stringValue, unwrap, type Position } from "./_ast.ts";
-import type { Diagnostic } from "./model.ts";
+import { ErrorCode } from "../../errors.ts";
+import { firstParseError, hasModifier, positionOf, propertyName, stringValue, unwrap, type Position } from "./ast.ts";
+import type { Diagnostic } from "../model.ts";
 
 /** The file being read and the diagnostics found in it. */
 export interface StaticContext {

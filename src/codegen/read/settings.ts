@@ -3,10 +3,10 @@
  * literals. Other settings are the project's business and are not read.
  */
 import { ts } from "ts-morph";
-import { propertyName } from "./_ast.ts";
-import { ErrorCode } from "../errors.ts";
-import type { Diagnostic } from "./model.ts";
-import { describe, findExport, parseErrorDiagnostic, readObject, readStringArray, reportNotStatic, type LocatedString, type StaticContext } from "./static-values.ts";
+import { propertyName } from "../parse/ast.ts";
+import { ErrorCode } from "../../errors.ts";
+import type { Diagnostic } from "../model.ts";
+import { describe, findExport, parseErrorDiagnostic, readObject, readStringArray, reportNotStatic, type LocatedString, type StaticContext } from "../parse/static-values.ts";
 
 /** What the generator knows from `config/settings.ts`. */
 export interface SettingsRead {

@@ -7,17 +7,17 @@ import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { SpocError, formatError } from "./errors.ts";
-import { toJsonReport } from "./codegen/format-json.ts";
-import { formatText } from "./codegen/format-text.ts";
-import { describeModel, generateRegistry, hasErrors } from "./codegen/generate.ts";
-import { formatDot, formatMermaid, moduleGraph, toGraphJson } from "./codegen/graph-format.ts";
-import { unifiedDiff } from "./codegen/line-diff.ts";
-import type { PipelineResult } from "./codegen/model.ts";
-import { runPipeline } from "./codegen/pipeline.ts";
-import { REGENERATE_COMMAND, REGISTRY_FILE as registryFile, registryFiles } from "./codegen/render-registry.ts";
-import { toSarif } from "./codegen/sarif.ts";
-import { watchProject, type WatchEvent } from "./codegen/watch.ts";
+import { SpocError, formatError } from "../errors.ts";
+import { toJsonReport } from "./report/format-json.ts";
+import { formatText } from "./report/format-text.ts";
+import { describeModel, generateRegistry, hasErrors } from "./generate.ts";
+import { formatDot, formatMermaid, moduleGraph, toGraphJson } from "./report/format-graph.ts";
+import { unifiedDiff } from "./report/line-diff.ts";
+import type { PipelineResult } from "./model.ts";
+import { runPipeline } from "./pipeline.ts";
+import { REGENERATE_COMMAND, REGISTRY_FILE as registryFile, registryFiles } from "./render/registry.ts";
+import { toSarif } from "./report/sarif.ts";
+import { watchProject, type WatchEvent } from "./watch.ts";
 
 export const usage = `Usage: spoc <command> [options]
 
@@ -251,7 +251,7 @@ function describeFailure(error: unknown): string {
 
 function version(): string | undefined {
   try {
-    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version?: unknown };
+    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version?: unknown };
     return typeof pkg.version === "string" ? pkg.version : undefined;
   } catch {
     return undefined;

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { codeFrame } from "./code-frame.ts";
-import type { Diagnostic, PipelineResult } from "./model.ts";
+import type { Diagnostic, PipelineResult } from "../model.ts";
 
 export interface TextFormatOptions {
   /** Absolute project root; diagnostic paths are relative to it. */

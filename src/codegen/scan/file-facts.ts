@@ -5,8 +5,8 @@
  * per file; resolving names across files happens later (kinds.ts, scan.ts).
  */
 import { ts } from "ts-morph";
-import { createPositions, decoratorsOf, firstParseError, type ParseError, hasModifier, parseTopLevel, propertyName, stringValue, unwrap, type Position } from "./_ast.ts";
-import { readParsed, type FileStat, type ScanCache } from "./cache.ts";
+import { createPositions, decoratorsOf, firstParseError, type ParseError, hasModifier, parseTopLevel, propertyName, stringValue, unwrap, type Position } from "../parse/ast.ts";
+import { readParsed, type FileStat, type ScanCache } from "../cache.ts";
 
 /** A reference to a binding: `model`, or `c.model` through a namespace import. */
 export interface NameUse {

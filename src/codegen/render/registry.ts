@@ -18,8 +18,8 @@
  * `typeof import("…").Name` members. At 20,000 keys, interfaces are cheap for tsc; mapped or
  * conditional types over the keys are about 20 times slower.
  */
-import { pluralOf } from "../components.ts";
-import type { AppModule, ComponentRecord, ProjectModel } from "./model.ts";
+import { pluralOf } from "../../components.ts";
+import type { AppModule, ComponentRecord, ProjectModel } from "../model.ts";
 
 /** The module apps import the registry from, relative to the project root. */
 export const REGISTRY_FILE = "generated/registry.ts";

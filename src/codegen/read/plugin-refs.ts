@@ -4,15 +4,15 @@
  * extension) and export the name. What does not resolve is an SPOC011 at the reference.
  */
 import { join, relative, sep } from "node:path";
-import { parsePluginRef, type PluginRef } from "../config/index.ts";
-import { ErrorCode, SpocError } from "../errors.ts";
-import type { ScanCache } from "./cache.ts";
-import type { ParseError } from "./_ast.ts";
-import { cachedFacts, type FileFacts } from "./file-facts.ts";
-import { PARSE_HINT } from "./static-values.ts";
-import type { Diagnostic, PluginRecord } from "./model.ts";
-import type { PluginDeclaration } from "./read-project.ts";
-import { fileExists, resolveSpecifier, type FileExistence } from "./resolve.ts";
+import { parsePluginRef, type PluginRef } from "../../config/index.ts";
+import { ErrorCode, SpocError } from "../../errors.ts";
+import type { ScanCache } from "../cache.ts";
+import type { ParseError } from "../parse/ast.ts";
+import { cachedFacts, type FileFacts } from "../scan/file-facts.ts";
+import { PARSE_HINT } from "../parse/static-values.ts";
+import type { Diagnostic, PluginRecord } from "../model.ts";
+import type { PluginDeclaration } from "./project.ts";
+import { fileExists, resolveSpecifier, type FileExistence } from "../scan/resolve.ts";
 
 export interface ResolvedPlugins {
   readonly plugins: readonly PluginRecord[];

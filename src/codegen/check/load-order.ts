@@ -4,9 +4,9 @@
  * a module skipped in loose mode does not lose an ordering) and after the app modules it
  * imports at run time. Ties go to app installation order, then schema module order.
  */
-import { DependencyCycleError } from "../errors.ts";
-import { topologicalOrder } from "../graph.ts";
-import type { ProjectModel, SchemaModel } from "./model.ts";
+import { DependencyCycleError } from "../../errors.ts";
+import { topologicalOrder } from "./graph.ts";
+import type { ProjectModel, SchemaModel } from "../model.ts";
 
 /** For each schema module, every module it depends on, directly or not (itself excluded). */
 export function dependencyClosure(schema: Pick<SchemaModel, "modules" | "dependencies">): Map<string, Set<string>> {

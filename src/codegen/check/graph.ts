@@ -1,4 +1,4 @@
-import { DependencyCycleError, ErrorCode } from "./errors.ts";
+import { DependencyCycleError, ErrorCode } from "../../errors.ts";
 
 /** Edges of a dependency graph: node → the nodes it depends on (which must come first). */
 export type DependencyEdges = ReadonlyMap<string, readonly string[]>;

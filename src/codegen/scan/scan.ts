@@ -19,11 +19,11 @@
  */
 import { statSync } from "node:fs";
 import { join, sep } from "node:path";
-import { statFile, trustedStat, type FileStat, type ScanCache } from "./cache.ts";
+import { statFile, trustedStat, type FileStat, type ScanCache } from "../cache.ts";
 import { cachedFacts, type ComponentCandidate, type FileFacts } from "./file-facts.ts";
 import { createKindResolver, type KindResolver, type Registrar } from "./kinds.ts";
-import type { AppModule, AppRecord, ComponentRecord, Diagnostic, ModuleImport } from "./model.ts";
-import { parseErrorAt } from "./plugins.ts";
+import type { AppModule, AppRecord, ComponentRecord, Diagnostic, ModuleImport } from "../model.ts";
+import { parseErrorAt } from "../read/plugin-refs.ts";
 import { fileExists, relativeTo, resolveSpecifier, type FileExistence } from "./resolve.ts";
 
 /** The conventional home of the project's `Components` declaration; read for its kinds. */

@@ -14,12 +14,12 @@ import {
   locateTomlKey,
   parseProjectConfig,
   type ProjectConfig,
-} from "../config/index.ts";
-import { ErrorCode, SpocError, type SourceLocation } from "../errors.ts";
-import { readCached, readParsed, type ScanCache } from "./cache.ts";
-import type { AppRecord, Diagnostic, SchemaModel } from "./model.ts";
-import { missingSchema, readSchema } from "./read-schema.ts";
-import { NO_SETTINGS, readSettings } from "./read-settings.ts";
+} from "../../config/index.ts";
+import { ErrorCode, SpocError, type SourceLocation } from "../../errors.ts";
+import { readCached, readParsed, type ScanCache } from "../cache.ts";
+import type { AppRecord, Diagnostic, SchemaModel } from "../model.ts";
+import { missingSchema, readSchema } from "./schema.ts";
+import { NO_SETTINGS, readSettings } from "./settings.ts";
 
 /** Where the schema lives, relative to the project root. */
 export const SCHEMA_FILE = "config/schema.ts";
