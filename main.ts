@@ -125,8 +125,16 @@ async function demonstrateAppInteraction(framework: Framework): Promise<void> {
   await posts.publishPost(second.id);
 
   step("Adding Comments");
-  const thanks = await comments.createComment({ postId: first.id, authorId: bob.id, text: "Great article! Very helpful." });
-  const reply = await comments.createComment({ postId: first.id, authorId: alice.id, text: "Thank you for the feedback!" });
+  const thanks = await comments.createComment({
+    postId: first.id,
+    authorId: bob.id,
+    text: "Great article! Very helpful.",
+  });
+  const reply = await comments.createComment({
+    postId: first.id,
+    authorId: alice.id,
+    text: "Thank you for the feedback!",
+  });
 
   step("Approving Comments");
   await comments.approveComment(thanks.id);

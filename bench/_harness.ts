@@ -55,9 +55,19 @@ export function runChild(command: string, args: readonly string[], options: Chil
   const reportLine = stdout.split("\n").findLast((line) => line.startsWith("BENCH "));
   const report = reportLine ? (JSON.parse(reportLine.slice(6)) as Record<string, unknown>) : {};
   const timeLine = stderr.split("\n").findLast((line) => line.startsWith("BENCH_RSS_KB "));
-  const rssKb = timeLine ? Number(timeLine.slice(13)) : typeof report["maxRssKb"] === "number" ? report["maxRssKb"] : undefined;
+  const rssKb = timeLine
+    ? Number(timeLine.slice(13))
+    : typeof report["maxRssKb"] === "number"
+      ? report["maxRssKb"]
+      : undefined;
   const cpuLine = stderr.split("\n").findLast((line) => line.startsWith("BENCH_CPU_S "));
-  const cpuMs = cpuLine ? 1000 * cpuLine.slice(12).split(" ").reduce((sum, part) => sum + Number(part), 0) : undefined;
+  const cpuMs = cpuLine
+    ? 1000 *
+      cpuLine
+        .slice(12)
+        .split(" ")
+        .reduce((sum, part) => sum + Number(part), 0)
+    : undefined;
   return { wallMs, rssMb: rssKb === undefined ? undefined : rssKb / 1024, cpuMs, report, stdout };
 }
 
@@ -75,7 +85,10 @@ export function report(values: Record<string, unknown>): void {
  * Runs each variant `runs` times, interleaved (A B A B …) so drift on a shared machine
  * hits every variant alike. Returns the samples per variant, in the order given.
  */
-export function interleave<K extends string>(runs: number, variants: Readonly<Record<K, () => Sample>>): Record<K, Sample[]> {
+export function interleave<K extends string>(
+  runs: number,
+  variants: Readonly<Record<K, () => Sample>>,
+): Record<K, Sample[]> {
   const names = Object.keys(variants) as K[];
   const samples = Object.fromEntries(names.map((name) => [name, [] as Sample[]])) as Record<K, Sample[]>;
   for (let run = 0; run < runs; run++) {
@@ -88,7 +101,9 @@ export function median(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 /** Median CPU time of samples, when `/usr/bin/time` reported it. */
@@ -141,7 +156,9 @@ export function formatTable(rows: readonly Row[]): string {
     row.met === undefined ? "–" : row.met ? "yes" : "**NO**",
     String(row.runs),
   ]);
-  const widths = header.map((title, column) => Math.max(title.length, ...cells.map((line) => (line[column] ?? "").length)));
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...cells.map((line) => (line[column] ?? "").length)),
+  );
   const line = (values: readonly string[]): string =>
     `| ${values.map((value, column) => value.padEnd(widths[column] ?? 0)).join(" | ")} |`;
   return [line(header), `|${widths.map((width) => "-".repeat(width + 2)).join("|")}|`, ...cells.map(line)].join("\n");

@@ -42,7 +42,10 @@ export async function compileProject(root: string, outRoot = `${root}-js`): Prom
 
   const spocDir = join(outRoot, "node_modules", "spoc");
   mkdirSync(spocDir, { recursive: true });
-  writeFileSync(join(spocDir, "package.json"), `${JSON.stringify({ name: "spoc", type: "module", exports: { ".": "./index.js" } })}\n`);
+  writeFileSync(
+    join(spocDir, "package.json"),
+    `${JSON.stringify({ name: "spoc", type: "module", exports: { ".": "./index.js" } })}\n`,
+  );
   await build({
     entryPoints: [join(REPO_ROOT, "src", "index.ts")],
     outfile: join(spocDir, "index.js"),

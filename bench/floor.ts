@@ -16,7 +16,8 @@ const root = resolve(process.argv[2] ?? ".");
 function tsFiles(dir: string, out: string[]): string[] {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (entry.isDirectory()) {
-      if (entry.name !== "node_modules" && entry.name !== "generated" && !entry.name.startsWith(".")) tsFiles(join(dir, entry.name), out);
+      if (entry.name !== "node_modules" && entry.name !== "generated" && !entry.name.startsWith("."))
+        tsFiles(join(dir, entry.name), out);
     } else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) {
       out.push(join(dir, entry.name));
     }
@@ -34,7 +35,10 @@ for (const file of files) {
     if (ts.isImportDeclaration(statement)) {
       imports++;
       if (statement.importClause?.isTypeOnly) typeImports++;
-    } else if (ts.canHaveModifiers(statement) && ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) {
+    } else if (
+      ts.canHaveModifiers(statement) &&
+      ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)
+    ) {
       exported++;
     }
   }

@@ -52,8 +52,12 @@ const { values } = parseArgs({
   },
 });
 const only = new Set((values.only ?? SECTIONS.join(",")).split(",").map((s) => s.trim()) as Section[]);
-for (const section of only) if (!SECTIONS.includes(section)) throw new Error(`unknown section "${section}"; known: ${SECTIONS.join(", ")}`);
-const sizes = values.sizes.split(",").map(Number).sort((a, b) => a - b);
+for (const section of only)
+  if (!SECTIONS.includes(section)) throw new Error(`unknown section "${section}"; known: ${SECTIONS.join(", ")}`);
+const sizes = values.sizes
+  .split(",")
+  .map(Number)
+  .sort((a, b) => a - b);
 const runs = Number(values.runs);
 const largest = sizes.at(-1) ?? 1000;
 const script = (name: string): string => join(REPO_ROOT, "bench", name);
@@ -71,7 +75,13 @@ const log = (message: string): void => {
   process.stderr.write(`[${((performance.now() - benchStarted) / 1000).toFixed(0).padStart(4)} s] ${message}\n`);
 };
 
-log(`load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}; node ${process.version}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GB; sections ${[...only].join(",")}; sizes ${sizes.join(",")}; ${runs} runs`);
+log(
+  `load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(
+      " ",
+    )}; node ${process.version}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GB; sections ${[...only].join(",")}; sizes ${sizes.join(",")}; ${runs} runs`,
+);
 const needsLargest = ["tsc", "start", "watch"].some((name) => only.has(name as Section));
 for (const n of only.has("gen") ? sizes : needsLargest ? [largest] : []) {
   const project = synthesize(n, projectDir(n));
@@ -84,7 +94,16 @@ function section(name: Section, body: () => void | Promise<void>): Promise<void>
   log(`— ${name}`);
   const fail = (error: unknown): void => {
     log(`${name} FAILED: ${error instanceof Error ? error.message : String(error)}`);
-    rows.push({ section: name, measure: `${name}: FAILED (see log)`, size: "–", median: undefined, unit: "ms", target: "–", met: false, runs: 0 });
+    rows.push({
+      section: name,
+      measure: `${name}: FAILED (see log)`,
+      size: "–",
+      median: undefined,
+      unit: "ms",
+      target: "–",
+      met: false,
+      runs: 0,
+    });
   };
   try {
     const result = body();
@@ -117,7 +136,16 @@ await section("gen", async () => {
     [cli, cliBundle],
     [script("floor.ts"), floorBundle],
   ] as const) {
-    await build({ entryPoints: [entry], outfile, bundle: true, format: "esm", platform: "node", target: "node20", packages: "external", logLevel: "error" });
+    await build({
+      entryPoints: [entry],
+      outfile,
+      bundle: true,
+      format: "esm",
+      platform: "node",
+      target: "node20",
+      packages: "external",
+      logLevel: "error",
+    });
   }
   for (const n of sizes) {
     const root = projectDir(n);
@@ -146,7 +174,18 @@ await section("gen", async () => {
       // The targets are for `spoc gen` as users run it (`npm run spoc`); the others inform.
       const measured = name === "cli" && target !== "–";
       const met = !measured ? undefined : n === 1000 ? value <= 1.3 * floorValue : value < 1000;
-      rows.push({ section: "gen", measure: label, size: String(n), median: value, baseline: floorValue, unit: "ms", rssMb: rss(samples[name]), target: measured ? target : "–", met, runs });
+      rows.push({
+        section: "gen",
+        measure: label,
+        size: String(n),
+        median: value,
+        baseline: floorValue,
+        unit: "ms",
+        rssMb: rss(samples[name]),
+        target: measured ? target : "–",
+        met,
+        runs,
+      });
     }
     rows.push({
       section: "gen",
@@ -183,10 +222,21 @@ await section("gen", async () => {
     });
     if (n === sizes[0]) {
       const startup = interleave(runs, { startup: () => runTs(script("startup-once.ts"), []) }).startup;
-      rows.push({ section: "gen", measure: "node + tsx + import ts-morph, no work", size: "–", median: ms(startup), unit: "ms", rssMb: rss(startup), target: "–", runs });
+      rows.push({
+        section: "gen",
+        measure: "node + tsx + import ts-morph, no work",
+        size: "–",
+        median: ms(startup),
+        unit: "ms",
+        rssMb: rss(startup),
+        target: "–",
+        runs,
+      });
     }
     const report = samples.gen[0]?.report ?? {};
-    log(`gen ${n}: floor ${ms(samples.floor).toFixed(0)} ms (node ${ms(samples.floorNode).toFixed(0)} ms), gen ${ms(samples.gen).toFixed(0)} ms, cli ${ms(samples.cli).toFixed(0)} ms, bundled cli ${ms(samples.bundle).toFixed(0)} ms; ${String(report["modules"])} modules, ${String(report["components"])} components, registry ${String(report["registryBytes"])} bytes`);
+    log(
+      `gen ${n}: floor ${ms(samples.floor).toFixed(0)} ms (node ${ms(samples.floorNode).toFixed(0)} ms), gen ${ms(samples.gen).toFixed(0)} ms, cli ${ms(samples.cli).toFixed(0)} ms, bundled cli ${ms(samples.bundle).toFixed(0)} ms; ${String(report["modules"])} modules, ${String(report["components"])} components, registry ${String(report["registryBytes"])} bytes`,
+    );
   }
 });
 
@@ -212,7 +262,8 @@ await section("tsc", () => {
     direct: [...sources, "generated/registry.ts", "direct.ts"],
     checked: [...sources, "generated/registry-checked.ts"],
   } as const;
-  for (const [name, include] of Object.entries(configs)) writeFileSync(join(root, `tsconfig.${name}.json`), tsconfig(include));
+  for (const [name, include] of Object.entries(configs))
+    writeFileSync(join(root, `tsconfig.${name}.json`), tsconfig(include));
   const tsc = tscExecutable();
   const check = (name: keyof typeof configs) => (): Sample =>
     runChild(tsc, ["-p", join(root, `tsconfig.${name}.json`), "--noEmit", "--extendedDiagnostics"], { cwd: root });
@@ -224,27 +275,158 @@ await section("tsc", () => {
         return match ? Number(match[1]) * (match[2] === "s" ? 1000 : 1) : Number.NaN;
       }),
     );
-  const samples = interleave(runs, { none: check("none"), registry: check("registry"), calls: check("calls"), direct: check("direct"), checked: check("checked") });
+  const samples = interleave(runs, {
+    none: check("none"),
+    registry: check("registry"),
+    calls: check("calls"),
+    direct: check("direct"),
+    checked: check("checked"),
+  });
   const none = ms(samples.none);
   const withRegistry = ms(samples.registry);
   const calls = ms(samples.calls);
   const size = String(n);
   const types = (samples: readonly Sample[]): number => stat(samples, "Types");
-  rows.push({ section: "tsc", measure: "tsc --noEmit, with registry vs without", size, median: withRegistry, baseline: none, unit: "ms", rssMb: rss(samples.registry), target: "≤ 1.10×", met: withRegistry <= 1.1 * none, runs });
+  rows.push({
+    section: "tsc",
+    measure: "tsc --noEmit, with registry vs without",
+    size,
+    median: withRegistry,
+    baseline: none,
+    unit: "ms",
+    rssMb: rss(samples.registry),
+    target: "≤ 1.10×",
+    met: withRegistry <= 1.1 * none,
+    runs,
+  });
   const direct = ms(samples.direct);
-  rows.push({ section: "tsc", measure: "tsc --noEmit, file of 100 getComponent calls vs the same types named directly", size, median: calls, baseline: direct, unit: "ms", rssMb: rss(samples.calls), target: "≤ 1.05×", met: calls <= 1.05 * direct, runs });
-  rows.push({ section: "tsc", measure: "tsc --noEmit, + file of 100 getComponent calls", size, median: calls, baseline: withRegistry, unit: "ms", rssMb: rss(samples.calls), target: "–", runs });
-  rows.push({ section: "tsc", measure: "tsc --noEmit, + file naming the 100 types directly", size, median: direct, baseline: withRegistry, unit: "ms", rssMb: rss(samples.direct), target: "–", runs });
-  rows.push({ section: "tsc", measure: "tsc CPU time, with registry vs without", size, median: cpuMedian(samples.registry), baseline: cpuMedian(samples.none), unit: "ms", target: "–", runs });
-  rows.push({ section: "tsc", measure: "tsc CPU time, + 100 getComponent calls", size, median: cpuMedian(samples.calls), baseline: cpuMedian(samples.registry), unit: "ms", target: "–", runs });
-  rows.push({ section: "tsc", measure: "tsc check time, with registry vs without", size, median: stat(samples.registry, "Check time"), baseline: stat(samples.none, "Check time"), unit: "ms", target: "–", runs });
-  rows.push({ section: "tsc", measure: "tsc check time, + 100 getComponent calls", size, median: stat(samples.calls, "Check time"), baseline: stat(samples.registry, "Check time"), unit: "ms", target: "–", runs });
-  rows.push({ section: "tsc", measure: "tsc types created, with registry vs without", size, median: types(samples.registry), baseline: types(samples.none), unit: "count", target: "–", runs: 1 });
-  rows.push({ section: "tsc", measure: "tsc types, + 100 getComponent calls", size, median: types(samples.calls), baseline: types(samples.registry), unit: "count", target: "–", runs: 1 });
-  rows.push({ section: "tsc", measure: "tsc types, + the 100 types named directly", size, median: types(samples.direct), baseline: types(samples.registry), unit: "count", target: "–", runs: 1 });
-  rows.push({ section: "tsc", measure: "tsc --noEmit, registry.ts type map checked vs without", size, median: ms(samples.checked), baseline: none, unit: "ms", target: "(without @ts-nocheck)", runs });
-  rows.push({ section: "tsc", measure: "tsc types, registry.ts type map checked vs without", size, median: types(samples.checked), baseline: types(samples.none), unit: "count", target: "–", runs: 1 });
-  log(`tsc ${n}: none ${none.toFixed(0)} ms, registry ${withRegistry.toFixed(0)} ms, calls ${calls.toFixed(0)} ms, direct ${direct.toFixed(0)} ms, type map checked ${ms(samples.checked).toFixed(0)} ms`);
+  rows.push({
+    section: "tsc",
+    measure: "tsc --noEmit, file of 100 getComponent calls vs the same types named directly",
+    size,
+    median: calls,
+    baseline: direct,
+    unit: "ms",
+    rssMb: rss(samples.calls),
+    target: "≤ 1.05×",
+    met: calls <= 1.05 * direct,
+    runs,
+  });
+  rows.push({
+    section: "tsc",
+    measure: "tsc --noEmit, + file of 100 getComponent calls",
+    size,
+    median: calls,
+    baseline: withRegistry,
+    unit: "ms",
+    rssMb: rss(samples.calls),
+    target: "–",
+    runs,
+  });
+  rows.push({
+    section: "tsc",
+    measure: "tsc --noEmit, + file naming the 100 types directly",
+    size,
+    median: direct,
+    baseline: withRegistry,
+    unit: "ms",
+    rssMb: rss(samples.direct),
+    target: "–",
+    runs,
+  });
+  rows.push({
+    section: "tsc",
+    measure: "tsc CPU time, with registry vs without",
+    size,
+    median: cpuMedian(samples.registry),
+    baseline: cpuMedian(samples.none),
+    unit: "ms",
+    target: "–",
+    runs,
+  });
+  rows.push({
+    section: "tsc",
+    measure: "tsc CPU time, + 100 getComponent calls",
+    size,
+    median: cpuMedian(samples.calls),
+    baseline: cpuMedian(samples.registry),
+    unit: "ms",
+    target: "–",
+    runs,
+  });
+  rows.push({
+    section: "tsc",
+    measure: "tsc check time, with registry vs without",
+    size,
+    median: stat(samples.registry, "Check time"),
+    baseline: stat(samples.none, "Check time"),
+    unit: "ms",
+    target: "–",
+    runs,
+  });
+  rows.push({
+    section: "tsc",
+    measure: "tsc check time, + 100 getComponent calls",
+    size,
+    median: stat(samples.calls, "Check time"),
+    baseline: stat(samples.registry, "Check time"),
+    unit: "ms",
+    target: "–",
+    runs,
+  });
+  rows.push({
+    section: "tsc",
+    measure: "tsc types created, with registry vs without",
+    size,
+    median: types(samples.registry),
+    baseline: types(samples.none),
+    unit: "count",
+    target: "–",
+    runs: 1,
+  });
+  rows.push({
+    section: "tsc",
+    measure: "tsc types, + 100 getComponent calls",
+    size,
+    median: types(samples.calls),
+    baseline: types(samples.registry),
+    unit: "count",
+    target: "–",
+    runs: 1,
+  });
+  rows.push({
+    section: "tsc",
+    measure: "tsc types, + the 100 types named directly",
+    size,
+    median: types(samples.direct),
+    baseline: types(samples.registry),
+    unit: "count",
+    target: "–",
+    runs: 1,
+  });
+  rows.push({
+    section: "tsc",
+    measure: "tsc --noEmit, registry.ts type map checked vs without",
+    size,
+    median: ms(samples.checked),
+    baseline: none,
+    unit: "ms",
+    target: "(without @ts-nocheck)",
+    runs,
+  });
+  rows.push({
+    section: "tsc",
+    measure: "tsc types, registry.ts type map checked vs without",
+    size,
+    median: types(samples.checked),
+    baseline: types(samples.none),
+    unit: "count",
+    target: "–",
+    runs: 1,
+  });
+  log(
+    `tsc ${n}: none ${none.toFixed(0)} ms, registry ${withRegistry.toFixed(0)} ms, calls ${calls.toFixed(0)} ms, direct ${direct.toFixed(0)} ms, type map checked ${ms(samples.checked).toFixed(0)} ms`,
+  );
 });
 
 // ─── start ────────────────────────────────────────────────────────────────────
@@ -262,10 +444,47 @@ await section("start", async () => {
     const loop = median(field(samples.loop, "ms"));
     const framework = median(field(samples.framework, "ms"));
     const size = String(n);
-    rows.push({ section: "start", measure: `Framework.start vs plain import loop, ${label}`, size, median: framework, baseline: loop, unit: "ms", rssMb: rss(samples.framework), target: n >= 1000 ? "≤ 1.10×" : "–", met: n >= 1000 ? framework <= 1.1 * loop : undefined, runs });
-    rows.push({ section: "start", measure: `start process, framework vs loop, ${label}`, size, median: ms(samples.framework), baseline: ms(samples.loop), unit: "ms", rssMb: rss(samples.framework), target: "–", runs });
-    rows.push({ section: "start", measure: `import registry + schema (before either), ${label}`, size, median: median(field(samples.framework, "registryMs")), unit: "ms", target: "–", runs });
-    rows.push({ section: "start", measure: `Framework shutdown (hooks of every module), ${label}`, size, median: median(field(samples.framework, "shutdownMs")), unit: "ms", target: "–", runs });
+    rows.push({
+      section: "start",
+      measure: `Framework.start vs plain import loop, ${label}`,
+      size,
+      median: framework,
+      baseline: loop,
+      unit: "ms",
+      rssMb: rss(samples.framework),
+      target: n >= 1000 ? "≤ 1.10×" : "–",
+      met: n >= 1000 ? framework <= 1.1 * loop : undefined,
+      runs,
+    });
+    rows.push({
+      section: "start",
+      measure: `start process, framework vs loop, ${label}`,
+      size,
+      median: ms(samples.framework),
+      baseline: ms(samples.loop),
+      unit: "ms",
+      rssMb: rss(samples.framework),
+      target: "–",
+      runs,
+    });
+    rows.push({
+      section: "start",
+      measure: `import registry + schema (before either), ${label}`,
+      size,
+      median: median(field(samples.framework, "registryMs")),
+      unit: "ms",
+      target: "–",
+      runs,
+    });
+    rows.push({
+      section: "start",
+      measure: `Framework shutdown (hooks of every module), ${label}`,
+      size,
+      median: median(field(samples.framework, "shutdownMs")),
+      unit: "ms",
+      target: "–",
+      runs,
+    });
   };
   measure("node, compiled JS", (mode) => runChild(process.execPath, [compiled.startScript, compiled.root, mode]));
   if (values["start-tsx"]) measure("tsx", (mode) => runTs(script("start-once.ts"), [root, mode]));
@@ -290,12 +509,51 @@ await section("watch", () => {
   const allWritten = component.every((r) => r.written && r.registryTouched);
   const noneWritten = body.every((r) => !r.written && !r.registryTouched);
   const eventMs = median(component.map((r) => r.fromEventMs));
-  log(`watch ${n}: add a component, event → written per edit: ${component.map((r) => r.fromEventMs.toFixed(0)).join(" ")} ms; runs ${component.map((r) => r.runMs.toFixed(0)).join(" ")} ms`);
+  log(
+    `watch ${n}: add a component, event → written per edit: ${component.map((r) => r.fromEventMs.toFixed(0)).join(" ")} ms; runs ${component.map((r) => r.runMs.toFixed(0)).join(" ")} ms`,
+  );
   log(`watch ${n}: edit a body, event → done per edit: ${body.map((r) => r.fromEventMs.toFixed(0)).join(" ")} ms`);
-  rows.push({ section: "watch", measure: "watch: add a component, fs event → registry written", size: String(n), median: eventMs, baseline: firstRunMs, unit: "ms", rssMb: sample.rssMb, target: "≤ 50 ms, written", met: eventMs <= 50 && allWritten, runs: component.length });
-  rows.push({ section: "watch", measure: "watch: add a component, write call → written", size: String(n), median: median(component.map((r) => r.fromWriteMs)), unit: "ms", target: "–", runs: component.length });
-  rows.push({ section: "watch", measure: "watch: add a component, run (pipeline + write)", size: String(n), median: median(component.map((r) => r.runMs)), baseline: firstRunMs, unit: "ms", target: "–", runs: component.length });
-  rows.push({ section: "watch", measure: "watch: edit a body, fs event → run done, not written", size: String(n), median: median(body.map((r) => r.fromEventMs)), unit: "ms", target: "registry untouched", met: noneWritten, runs: body.length });
+  rows.push({
+    section: "watch",
+    measure: "watch: add a component, fs event → registry written",
+    size: String(n),
+    median: eventMs,
+    baseline: firstRunMs,
+    unit: "ms",
+    rssMb: sample.rssMb,
+    target: "≤ 50 ms, written",
+    met: eventMs <= 50 && allWritten,
+    runs: component.length,
+  });
+  rows.push({
+    section: "watch",
+    measure: "watch: add a component, write call → written",
+    size: String(n),
+    median: median(component.map((r) => r.fromWriteMs)),
+    unit: "ms",
+    target: "–",
+    runs: component.length,
+  });
+  rows.push({
+    section: "watch",
+    measure: "watch: add a component, run (pipeline + write)",
+    size: String(n),
+    median: median(component.map((r) => r.runMs)),
+    baseline: firstRunMs,
+    unit: "ms",
+    target: "–",
+    runs: component.length,
+  });
+  rows.push({
+    section: "watch",
+    measure: "watch: edit a body, fs event → run done, not written",
+    size: String(n),
+    median: median(body.map((r) => r.fromEventMs)),
+    unit: "ms",
+    target: "registry untouched",
+    met: noneWritten,
+    runs: body.length,
+  });
   // Watch edited files and the registry; regenerate cold so later runs see the synthetic project as written.
   runTs(script("gen-once.ts"), [root]);
 });
@@ -312,14 +570,34 @@ await section("workers", () => {
   ] as const) {
     const stop = median(field(samples[kind], "stopMs"));
     const terminated = samples[kind].some((s) => s.report["terminated"] === true);
-    rows.push({ section: "workers", measure: `${label}: stop() → join(), sleeping 60 s`, size: "–", median: stop, unit: "ms", rssMb: rss(samples[kind]), target: "< 100 ms", met: stop < 100 && !terminated, runs });
-    rows.push({ section: "workers", measure: `${label}: spawn → startup`, size: "–", median: median(field(samples[kind], "startupMs")), unit: "ms", target: "–", runs });
+    rows.push({
+      section: "workers",
+      measure: `${label}: stop() → join(), sleeping 60 s`,
+      size: "–",
+      median: stop,
+      unit: "ms",
+      rssMb: rss(samples[kind]),
+      target: "< 100 ms",
+      met: stop < 100 && !terminated,
+      runs,
+    });
+    rows.push({
+      section: "workers",
+      measure: `${label}: spawn → startup`,
+      size: "–",
+      median: median(field(samples[kind], "startupMs")),
+      unit: "ms",
+      target: "–",
+      runs,
+    });
   }
 });
 
 const table = formatTable(rows);
 const totalS = (performance.now() - benchStarted) / 1000;
-const footer = `Total ${totalS.toFixed(0)} s on ${cpus().length} cores, node ${process.version}; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(" ")}.`;
+const footer = `Total ${totalS.toFixed(0)} s on ${cpus().length} cores, node ${process.version}; load average at the end ${loadavg()
+  .map((l) => l.toFixed(1))
+  .join(" ")}.`;
 process.stdout.write(`\n${table}\n\n${footer}\n`);
 writeFileSync(join(PROJECTS_DIR, "last-run.md"), `${table}\n\n${footer}\n`);
 
@@ -344,7 +622,9 @@ function componentUses(n: number): { calls: string; direct: string } {
     const entity = entities[Math.floor(k / MODULES.length) % entities.length] as string;
     const app = appName(1 + ((k * 37) % n));
     const name = names[module](entity);
-    calls.push(`export const c${k} = framework.getComponent(${JSON.stringify(module)}, ${JSON.stringify(`${app}.${name}`)});`);
+    calls.push(
+      `export const c${k} = framework.getComponent(${JSON.stringify(module)}, ${JSON.stringify(`${app}.${name}`)});`,
+    );
     direct.push(`export declare const c${k}: typeof import(${JSON.stringify(`./apps/${app}/${module}.ts`)}).${name};`);
   }
   return { calls: `${calls.join("\n")}\n`, direct: `${direct.join("\n")}\n` };
@@ -352,6 +632,13 @@ function componentUses(n: number): { calls: string; direct: string } {
 
 /** The native TypeScript 7 compiler, without the node launcher in front of it. */
 function tscExecutable(): string {
-  const native = join(REPO_ROOT, "node_modules", "@typescript", `typescript-${process.platform}-${process.arch}`, "lib", "tsc");
+  const native = join(
+    REPO_ROOT,
+    "node_modules",
+    "@typescript",
+    `typescript-${process.platform}-${process.arch}`,
+    "lib",
+    "tsc",
+  );
   return existsSync(native) ? native : join(REPO_ROOT, "node_modules", ".bin", "tsc");
 }

@@ -243,9 +243,11 @@ function servicesFile(i: number): string {
     `import { service } from "../../framework/components.ts";`,
     `import { Account, Invoice, Product, Review, Shipment, type RecordId } from "./models.ts";`,
   ];
-  if (upService !== undefined) out.push(`import { AccountService as UpstreamAccountService } from "../${appName(upService)}/services.ts";`);
+  if (upService !== undefined)
+    out.push(`import { AccountService as UpstreamAccountService } from "../${appName(upService)}/services.ts";`);
   if (upModel !== undefined) out.push(`import { Review as UpstreamReview } from "../${appName(upModel)}/models.ts";`);
-  if (upType !== undefined) out.push(`import type { InvoiceService as UpstreamInvoiceService } from "../${appName(upType)}/services.ts";`);
+  if (upType !== undefined)
+    out.push(`import type { InvoiceService as UpstreamInvoiceService } from "../${appName(upType)}/services.ts";`);
   out.push("");
   for (const entity of ENTITIES) {
     const Model = entity;
@@ -289,15 +291,9 @@ function workersFile(i: number): string {
     `import { Shipment, type RecordId } from "./models.ts";`,
     `import { AccountService, InvoiceService, ShipmentService } from "./services.ts";`,
   ];
-  if (upType !== undefined) out.push(`import type { ShipmentWorker as UpstreamShipmentWorker } from "../${appName(upType)}/workers.ts";`);
-  out.push(
-    "",
-    `export interface Tick {`,
-    `  readonly at: number;`,
-    `  readonly processed: number;`,
-    `}`,
-    "",
-  );
+  if (upType !== undefined)
+    out.push(`import type { ShipmentWorker as UpstreamShipmentWorker } from "../${appName(upType)}/workers.ts";`);
+  out.push("", `export interface Tick {`, `  readonly at: number;`, `  readonly processed: number;`, `}`, "");
   for (const entity of ENTITIES) {
     out.push(
       `/** Periodically reconciles app${i}'s ${entity.toLowerCase()}s. */`,

@@ -74,7 +74,10 @@ const body: Round[] = [];
 try {
   for (let round = 0; round < edits; round++) {
     component.push(
-      await edit(modelsFile, (text) => `${text}\n@model\nexport class BenchExtra${round} {\n  readonly round = ${round};\n}\n`),
+      await edit(
+        modelsFile,
+        (text) => `${text}\n@model\nexport class BenchExtra${round} {\n  readonly round = ${round};\n}\n`,
+      ),
     );
     body.push(await edit(servicesFile, (text) => text.replace(/let sum = \d+;/, `let sum = ${round + 1};`)));
   }

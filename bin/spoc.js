@@ -24,7 +24,9 @@ function sourcesFingerprint() {
   const esbuildManifest = createRequire(import.meta.url).resolve("esbuild/package.json");
   for (const manifest of [join(packageRoot, "package.json"), esbuildManifest]) hash.update(readFileSync(manifest));
   const walk = (dir) => {
-    for (const item of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    for (const item of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    )) {
       const path = join(dir, item.name);
       if (item.isDirectory()) walk(path);
       else if (item.isFile()) {
@@ -62,7 +64,8 @@ async function bundledCli() {
     renameSync(temporary, file);
     temporary = undefined;
     for (const name of readdirSync(cacheDir)) {
-      if (name.startsWith("cli-") && name.endsWith(".mjs") && join(cacheDir, name) !== file) rmSync(join(cacheDir, name), { force: true });
+      if (name.startsWith("cli-") && name.endsWith(".mjs") && join(cacheDir, name) !== file)
+        rmSync(join(cacheDir, name), { force: true });
     }
     return file;
   } catch {

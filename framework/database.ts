@@ -18,7 +18,7 @@ import { ConfigError, ErrorCode } from "spoc";
  * The application's tables. Empty here: `apps/<app>/models.ts` adds its own with
  * `declare module "../../framework/database.ts" { interface Tables { users: UserTable } }`.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
+// biome-ignore lint/suspicious/noEmptyInterface: filled in by declaration merging
 export interface Tables {}
 
 /** A connection (or a transaction, which is one too) with every app's tables typed. */
@@ -53,6 +53,7 @@ export interface Migration {
   /** Unique within its app, e.g. `"0001_create_users"`; recorded in `schema_migrations`. */
   readonly name: string;
   // Migrations see the database as it was when they were written, not today's `Tables`.
+  // biome-ignore lint/suspicious/noExplicitAny: a migration's database has no fixed table types
   readonly up: (db: Kysely<any>) => Promise<void>;
 }
 

@@ -88,7 +88,11 @@ export interface WaitOptions {
  * Waits until the worker has completed `passes` passes.
  * @returns its heartbeat, or `undefined` when the time ran out or `until` settled first.
  */
-export async function waitForHeartbeat(db: Database, name: string, options: WaitOptions = {}): Promise<Heartbeat | undefined> {
+export async function waitForHeartbeat(
+  db: Database,
+  name: string,
+  options: WaitOptions = {},
+): Promise<Heartbeat | undefined> {
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   let ended = false;
   void options.until?.then(

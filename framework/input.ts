@@ -36,7 +36,11 @@ export function requiredString(input: Input, field: string, options: StringOptio
 }
 
 /** A string field that may be left out; `undefined` when it is. */
-export function optionalString(input: Input, field: string, options: Omit<StringOptions, "allowEmpty"> = {}): string | undefined {
+export function optionalString(
+  input: Input,
+  field: string,
+  options: Omit<StringOptions, "allowEmpty"> = {},
+): string | undefined {
   if (input[field] === undefined || input[field] === null) return undefined;
   return requiredString(input, field, { allowEmpty: true, ...options });
 }

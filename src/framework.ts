@@ -57,7 +57,11 @@ export class Framework<Map extends object = ComponentMap> {
     this.mode = init.config.mode;
     this.debug = init.config.debug;
     this.installedApps = init.config.installedApps;
-    this.config = { project: init.config.project, settings: init.config.settings, environment: init.config.environment };
+    this.config = {
+      project: init.config.project,
+      settings: init.config.settings,
+      environment: init.config.environment,
+    };
     this.plugins = init.plugins;
     this.components = init.components as unknown as ComponentsByModule<Map>;
     this.modules = init.modules;
@@ -131,7 +135,11 @@ function assertFreshRegistry(schema: Schema, registry: Registry): void {
 }
 
 /** The registry's modules of installed apps, in the baked load order. */
-function modulesToLoad(schema: Schema, registry: Registry, installedApps: readonly string[]): [string, RegistryModule][] {
+function modulesToLoad(
+  schema: Schema,
+  registry: Registry,
+  installedApps: readonly string[],
+): [string, RegistryModule][] {
   const known = new Set(registry.apps.map((app) => app.name));
   const unknown = installedApps.filter((app) => !known.has(app));
   if (unknown.length > 0) {
@@ -146,10 +154,14 @@ function modulesToLoad(schema: Schema, registry: Registry, installedApps: readon
     for (const app of installedApps) {
       for (const module of schema.modules) {
         if (!registry.modules[`${app}.${module}`]) {
-          throw new SpocError(ErrorCode.MissingModule, `app "${app}" has no ${module} module: expected apps/${app}/${module}.ts`, {
-            hint: `Create apps/${app}/${module}.ts, or set strict: false in config/schema.ts to skip missing modules.`,
-            location: { file: `apps/${app}/${module}.ts` },
-          });
+          throw new SpocError(
+            ErrorCode.MissingModule,
+            `app "${app}" has no ${module} module: expected apps/${app}/${module}.ts`,
+            {
+              hint: `Create apps/${app}/${module}.ts, or set strict: false in config/schema.ts to skip missing modules.`,
+              location: { file: `apps/${app}/${module}.ts` },
+            },
+          );
         }
       }
     }
@@ -190,10 +202,14 @@ async function importModule(
   try {
     exports = await entry.load();
   } catch (cause) {
-    throw new SpocError(ErrorCode.ModuleLoadFailed, `module ${name} (${entry.file}) failed to load: ${messageOf(cause)}`, {
-      cause,
-      location: { file: entry.file },
-    });
+    throw new SpocError(
+      ErrorCode.ModuleLoadFailed,
+      `module ${name} (${entry.file}) failed to load: ${messageOf(cause)}`,
+      {
+        cause,
+        location: { file: entry.file },
+      },
+    );
   }
   const own: Record<string, unknown> = {};
   for (const component of declared) {
@@ -202,26 +218,43 @@ async function importModule(
       throw new SpocError(
         ErrorCode.StaleRegistry,
         `${entry.file} no longer exports ${component.exportName} (component ${component.key})`,
-        { hint: "Run `npm run spoc -- gen` to regenerate generated/registry.ts.", location: { file: component.file, line: component.line } },
+        {
+          hint: "Run `npm run spoc -- gen` to regenerate generated/registry.ts.",
+          location: { file: component.file, line: component.line },
+        },
       );
     }
     own[component.key] = value;
     (components[entry.module] ??= {})[component.key] = value;
     if (typeof value === "function" && registryUrl) {
-      setWorkerLocation(value as abstract new (...args: never[]) => unknown, { registryUrl, module: name, exportName: component.exportName });
+      setWorkerLocation(value as abstract new (...args: never[]) => unknown, {
+        registryUrl,
+        module: name,
+        exportName: component.exportName,
+      });
     }
   }
   return Object.freeze({ name, app: entry.app, module: entry.module, exports, components: Object.freeze(own) });
 }
 
-async function runHook(hook: ModuleHook | undefined, side: "startup" | "shutdown", module: LoadedModule): Promise<void> {
+async function runHook(
+  hook: ModuleHook | undefined,
+  side: "startup" | "shutdown",
+  module: LoadedModule,
+): Promise<void> {
   if (!hook) return;
   try {
     await hook(module);
   } catch (cause) {
     // A spoc error from inside the hook (bad configuration, say) knows its own fix best.
-    const hint = cause instanceof SpocError && cause.hint ? cause.hint : `Fix the ${module.module} ${side} hook in config/schema.ts; the error it threw is the cause.`;
-    throw new SpocError(ErrorCode.HookFailed, `${side} hook of ${module.name} failed: ${messageOf(cause)}`, { cause, hint });
+    const hint =
+      cause instanceof SpocError && cause.hint
+        ? cause.hint
+        : `Fix the ${module.module} ${side} hook in config/schema.ts; the error it threw is the cause.`;
+    throw new SpocError(ErrorCode.HookFailed, `${side} hook of ${module.name} failed: ${messageOf(cause)}`, {
+      cause,
+      hint,
+    });
   }
 }
 
@@ -237,9 +270,13 @@ async function shutdownModules(schema: Schema, started: readonly LoadedModule[])
   }
   if (failures.length === 1) throw failures[0];
   if (failures.length > 1) {
-    throw new SpocError(ErrorCode.HookFailed, `${failures.length} shutdown hooks failed: ${failures.map((f) => f.message).join("; ")}`, {
-      cause: new AggregateError(failures),
-    });
+    throw new SpocError(
+      ErrorCode.HookFailed,
+      `${failures.length} shutdown hooks failed: ${failures.map((f) => f.message).join("; ")}`,
+      {
+        cause: new AggregateError(failures),
+      },
+    );
   }
 }
 

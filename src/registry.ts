@@ -65,7 +65,7 @@ export interface Registry {
  * `generated/registry.ts`:
  * `declare module "spoc" { interface ComponentMap { services: { "users.UserService": … } } }`.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
+// biome-ignore lint/suspicious/noEmptyInterface: filled in by declaration merging
 export interface ComponentMap {}
 
 /** Identity helper for registries written by hand (tests) or by the generator. */

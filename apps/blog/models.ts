@@ -141,7 +141,9 @@ export const migrations: readonly Migration[] = [
   {
     name: "0002_create_post_search",
     async up(db) {
-      await sql`create virtual table post_search using fts5(title, content, tokenize = 'unicode61 remove_diacritics 2')`.execute(db);
+      await sql`create virtual table post_search using fts5(title, content, tokenize = 'unicode61 remove_diacritics 2')`.execute(
+        db,
+      );
       await db.schema
         .createTable("post_search_state")
         .addColumn("post_id", "integer", (col) => col.primaryKey())

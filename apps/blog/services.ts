@@ -147,7 +147,12 @@ export class CommentService {
 
   /** Approves a comment for display; approving twice changes nothing. @throws NotFoundError */
   async approveComment(id: number): Promise<Comment> {
-    const row = await this.db.updateTable("comments").set({ approved: 1 }).where("id", "=", id).returningAll().executeTakeFirst();
+    const row = await this.db
+      .updateTable("comments")
+      .set({ approved: 1 })
+      .where("id", "=", id)
+      .returningAll()
+      .executeTakeFirst();
     if (!row) throw new NotFoundError("comment", id, "commentId");
     this.log(`[CommentService] Approved comment ID: ${id}`);
     return Comment.fromRow(row);
@@ -202,7 +207,9 @@ export class SearchService {
         .execute();
       for (const post of changed) {
         await sql`delete from post_search where rowid = ${post.id}`.execute(trx);
-        await sql`insert into post_search (rowid, title, content) values (${post.id}, ${post.title}, ${post.content})`.execute(trx);
+        await sql`insert into post_search (rowid, title, content) values (${post.id}, ${post.title}, ${post.content})`.execute(
+          trx,
+        );
         await trx
           .insertInto("post_search_state")
           .values({ post_id: post.id, indexed_version: post.updated_at })

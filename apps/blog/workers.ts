@@ -65,7 +65,10 @@ export class ContentIndexerWorker extends ProcessWorker<IndexerContext> {
       } catch (error) {
         this.context.failedPasses += 1;
         // A failed pass is rolled back as a whole and retried at the next interval.
-        this.#say(`Pass failed, retrying in the next one: ${error instanceof Error ? error.message : String(error)}`, true);
+        this.#say(
+          `Pass failed, retrying in the next one: ${error instanceof Error ? error.message : String(error)}`,
+          true,
+        );
       }
       await this.sleep(this.options.intervalMs ?? 300_000);
     }
@@ -98,5 +101,4 @@ export class ContentIndexerWorker extends ProcessWorker<IndexerContext> {
     if (this.#db === undefined) throw new Error(`${this.name}: setup() must run first`);
     return this.#db;
   }
-
 }

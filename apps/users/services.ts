@@ -113,7 +113,11 @@ export class UserService {
    * with one message for all three.
    */
   async authenticate(username: string, password: string): Promise<User> {
-    const row = await this.db.selectFrom("users").selectAll().where("username", "=", username.trim()).executeTakeFirst();
+    const row = await this.db
+      .selectFrom("users")
+      .selectAll()
+      .where("username", "=", username.trim())
+      .executeTakeFirst();
     const valid = row !== undefined && (await verifyPassword(password, row.password_hash));
     if (!row || !valid || row.is_active !== 1) {
       throw new AuthenticationError("invalid username or password, or the account is inactive");
@@ -123,7 +127,12 @@ export class UserService {
 
   /** Deactivates an account: it can no longer authenticate. */
   async deactivateUser(id: number): Promise<User> {
-    const row = await this.db.updateTable("users").set({ is_active: 0 }).where("id", "=", id).returningAll().executeTakeFirst();
+    const row = await this.db
+      .updateTable("users")
+      .set({ is_active: 0 })
+      .where("id", "=", id)
+      .returningAll()
+      .executeTakeFirst();
     if (!row) throw new NotFoundError("user", id, "userId");
     this.log(`[UserService] Deactivated user: ${row.username} (ID: ${row.id})`);
     return User.fromRow(row);
@@ -252,7 +261,11 @@ export class NotificationService {
       const delay = retryDelayMs(attempts, policy);
       await trx
         .updateTable("email_outbox")
-        .set({ attempts, last_error: error.slice(0, 1000), next_attempt_at: new Date(Date.now() + delay).toISOString() })
+        .set({
+          attempts,
+          last_error: error.slice(0, 1000),
+          next_attempt_at: new Date(Date.now() + delay).toISOString(),
+        })
         .where("id", "=", id)
         .execute();
       return delay;
@@ -301,7 +314,8 @@ function checkUrl(field: string, value: string): string {
   } catch {
     throw new ValidationError(field, `${field} must be an http(s) URL`);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new ValidationError(field, `${field} must be an http(s) URL`);
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new ValidationError(field, `${field} must be an http(s) URL`);
   return url.href;
 }
 
@@ -321,7 +335,11 @@ async function verifyPassword(password: string, stored: string): Promise<boolean
 
 /** For SQLite's "UNIQUE constraint failed: users.email", the column; otherwise `undefined`. */
 function uniqueViolation(error: unknown): string | undefined {
-  if (typeof error !== "object" || error === null || (error as { code?: unknown }).code !== "SQLITE_CONSTRAINT_UNIQUE") {
+  if (
+    typeof error !== "object" ||
+    error === null ||
+    (error as { code?: unknown }).code !== "SQLITE_CONSTRAINT_UNIQUE"
+  ) {
     return undefined;
   }
   return /users\.(\w+)/.exec((error as Error).message)?.[1] ?? "username";

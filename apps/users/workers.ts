@@ -92,7 +92,9 @@ export class EmailNotificationWorker extends ThreadWorker<EmailWorkerContext> {
     const email = this.options.email;
     if (email.host === "") {
       this.#deliver = writeToFolder(email);
-      this.#say(`Delivering to the mail folder ${relative(process.cwd(), email.mailDir) || "."} (EMAIL_HOST is not set)`);
+      this.#say(
+        `Delivering to the mail folder ${relative(process.cwd(), email.mailDir) || "."} (EMAIL_HOST is not set)`,
+      );
     } else {
       const smtp = sendWithSmtp(email);
       this.#deliver = smtp.deliver;
@@ -113,7 +115,10 @@ export class EmailNotificationWorker extends ThreadWorker<EmailWorkerContext> {
         this.context.failedPasses += 1;
         // A pass that failed as a whole (the database was locked too long, say) is retried
         // at the next interval; the worker keeps running.
-        this.#say(`Pass failed, retrying in the next one: ${error instanceof Error ? error.message : String(error)}`, true);
+        this.#say(
+          `Pass failed, retrying in the next one: ${error instanceof Error ? error.message : String(error)}`,
+          true,
+        );
       }
       await this.sleep(this.options.intervalMs ?? 60_000);
     }
@@ -165,7 +170,6 @@ export class EmailNotificationWorker extends ThreadWorker<EmailWorkerContext> {
     if (this.#db === undefined) throw new Error(`${this.name}: setup() must run first`);
     return this.#db;
   }
-
 }
 
 /** The Message-ID of an outbox message: the same on every attempt, so receivers can drop duplicates. */
@@ -179,7 +183,13 @@ export function mailFileName(message: EmailMessage): string {
 }
 
 function mailOf(settings: EmailSettings, message: EmailMessage) {
-  return { from: settings.from, to: message.recipient, subject: message.subject, text: message.body, messageId: messageIdOf(message) };
+  return {
+    from: settings.from,
+    to: message.recipient,
+    subject: message.subject,
+    text: message.body,
+    messageId: messageIdOf(message),
+  };
 }
 
 /** Writes each message as an RFC 822 `.eml` file, atomically (temporary file, then rename). */

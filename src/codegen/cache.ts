@@ -56,7 +56,13 @@ export function statFile(path: string): FileStat | undefined {
  * Each file is checked against the file system once per run; pass `stat` when the caller has
  * just taken it.
  */
-export function readCached<T>(cache: ScanCache, reader: string, path: string, read: (text: string) => T, stat?: FileStat): T | undefined {
+export function readCached<T>(
+  cache: ScanCache,
+  reader: string,
+  path: string,
+  read: (text: string) => T,
+  stat?: FileStat,
+): T | undefined {
   let entries = cache.entries.get(reader);
   if (entries === undefined) cache.entries.set(reader, (entries = new Map()));
   const entry = entries.get(path);

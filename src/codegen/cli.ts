@@ -87,7 +87,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     const root = projectRoot(values.root);
     switch (command) {
       case "gen":
-        if (values.watch === true && values.check === true) throw new UsageError("--watch and --check cannot be combined");
+        if (values.watch === true && values.check === true)
+          throw new UsageError("--watch and --check cannot be combined");
         if (values.check === true) return await genCheck(root, io);
         if (values.watch === true) return await genWatch(root, io);
         return await gen(root, io);
@@ -101,9 +102,16 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
   }
 }
 
-function parse(command: Command, args: readonly string[]): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+function parse(
+  command: Command,
+  args: readonly string[],
+): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
-    const options: ParseArgsConfig["options"] = { ...commands[command], root: { type: "string" }, help: { type: "boolean", short: "h" } };
+    const options: ParseArgsConfig["options"] = {
+      ...commands[command],
+      root: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    };
     const { values, positionals } = parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
     return { values: values as Record<string, string | boolean | undefined>, positionals };
   } catch (error) {
@@ -147,7 +155,9 @@ async function gen(root: string, io: CliIo): Promise<number> {
     io.stderr(`spoc gen: ${registryFile} not written\n`);
     return 1;
   }
-  io.stdout(`spoc gen: ${registryFile} ${generation.written ? "updated" : "unchanged"} ${describeModel(result)} in ${Math.round(generation.durationMs)} ms\n`);
+  io.stdout(
+    `spoc gen: ${registryFile} ${generation.written ? "updated" : "unchanged"} ${describeModel(result)} in ${Math.round(generation.durationMs)} ms\n`,
+  );
   return 0;
 }
 
@@ -188,7 +198,10 @@ async function genWatch(root: string, io: CliIo): Promise<number> {
 }
 
 function printWatchEvent(event: WatchEvent, root: string, io: CliIo): void {
-  const cause = event.changed.length === 0 ? "" : ` after ${event.changed[0]}${event.changed.length > 1 ? ` (+${event.changed.length - 1})` : ""} changed`;
+  const cause =
+    event.changed.length === 0
+      ? ""
+      : ` after ${event.changed[0]}${event.changed.length > 1 ? ` (+${event.changed.length - 1})` : ""} changed`;
   if (event.type === "failed") {
     io.stderr(`${describeFailure(event.error)}\nspoc gen: still watching\n`);
     return;
@@ -201,14 +214,17 @@ function printWatchEvent(event: WatchEvent, root: string, io: CliIo): void {
     io.stderr(`${diagnostics}spoc gen: ${registryFile} not written${cause} in ${ms} ms; still watching\n`);
   } else {
     if (diagnostics !== "") io.stderr(diagnostics);
-    io.stdout(`spoc gen: ${registryFile} ${written ? "updated" : "unchanged"} ${describeModel(result)}${cause} in ${ms} ms\n`);
+    io.stdout(
+      `spoc gen: ${registryFile} ${written ? "updated" : "unchanged"} ${describeModel(result)}${cause} in ${ms} ms\n`,
+    );
   }
 }
 
 async function check(root: string, format: string, io: CliIo): Promise<number> {
   const result = await runPipeline({ root });
   if (format === "json") io.stdout(`${JSON.stringify(toJsonReport(result), null, 2)}\n`);
-  else if (format === "sarif") io.stdout(`${JSON.stringify(toSarif(result.diagnostics, { toolVersion: version() }), null, 2)}\n`);
+  else if (format === "sarif")
+    io.stdout(`${JSON.stringify(toSarif(result.diagnostics, { toolVersion: version() }), null, 2)}\n`);
   else io.stdout(formatText(result, { root, color: io.color }));
   return hasErrors(result) ? 1 : 0;
 }
@@ -216,7 +232,8 @@ async function check(root: string, format: string, io: CliIo): Promise<number> {
 async function graph(root: string, format: string, io: CliIo): Promise<number> {
   const result: PipelineResult = await runPipeline({ root });
   const model = result.model;
-  const moduleGraphOf = model === undefined ? { nodes: [], edges: [], loadOrder: [] } : moduleGraph(model, result.loadOrder ?? []);
+  const moduleGraphOf =
+    model === undefined ? { nodes: [], edges: [], loadOrder: [] } : moduleGraph(model, result.loadOrder ?? []);
   if (format === "json") {
     io.stdout(`${JSON.stringify(toGraphJson(moduleGraphOf, result), null, 2)}\n`);
   } else {
@@ -251,7 +268,9 @@ function describeFailure(error: unknown): string {
 
 function version(): string | undefined {
   try {
-    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version?: unknown };
+    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+      version?: unknown;
+    };
     return typeof pkg.version === "string" ? pkg.version : undefined;
   } catch {
     return undefined;

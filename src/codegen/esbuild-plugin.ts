@@ -17,7 +17,8 @@ export interface SpocPluginOptions {
 }
 
 /** What the build bundles in place of the registry when the generator reported errors (the build fails anyway). */
-const FAILED_REGISTRY = "// spoc reported errors: no registry was generated.\nexport const registry = undefined as never;\n";
+const FAILED_REGISTRY =
+  "// spoc reported errors: no registry was generated.\nexport const registry = undefined as never;\n";
 
 /** `esbuild.build({ plugins: [spocPlugin()] })`. */
 export function spocPlugin(options: SpocPluginOptions = {}): Plugin {
@@ -72,7 +73,8 @@ async function toMessage(diagnostic: Diagnostic, root: string, cwd: string): Pro
   for (const related of diagnostic.related ?? []) {
     notes.push({
       text: related.message,
-      location: related.file === "" ? null : await location(related.file, related.line ?? 1, related.column ?? 1, root, cwd),
+      location:
+        related.file === "" ? null : await location(related.file, related.line ?? 1, related.column ?? 1, root, cwd),
     });
   }
   if (diagnostic.hint !== undefined) notes.push({ text: `hint: ${diagnostic.hint}` });
@@ -80,12 +82,19 @@ async function toMessage(diagnostic: Diagnostic, root: string, cwd: string): Pro
     id: diagnostic.code,
     pluginName: "spoc",
     text: `${diagnostic.code}: ${diagnostic.message}`,
-    location: diagnostic.file === "" ? null : await location(diagnostic.file, diagnostic.line, diagnostic.column, root, cwd),
+    location:
+      diagnostic.file === "" ? null : await location(diagnostic.file, diagnostic.line, diagnostic.column, root, cwd),
     notes,
   };
 }
 
-async function location(file: string, line: number, column: number, root: string, cwd: string): Promise<Message["location"]> {
+async function location(
+  file: string,
+  line: number,
+  column: number,
+  root: string,
+  cwd: string,
+): Promise<Message["location"]> {
   const absolute = isAbsolute(file) ? file : join(root, file);
   let lineText = "";
   try {

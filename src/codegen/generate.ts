@@ -7,7 +7,14 @@ import { statSync } from "node:fs";
 import { join } from "node:path";
 import type { PipelineResult } from "./model.ts";
 import { runPipeline, type ScanCache } from "./pipeline.ts";
-import { REGISTRY_DATA_FILE, REGISTRY_FILE, registryFiles, splicedBytes, type Rendered, type RenderMemo } from "./render/registry.ts";
+import {
+  REGISTRY_DATA_FILE,
+  REGISTRY_FILE,
+  registryFiles,
+  splicedBytes,
+  type Rendered,
+  type RenderMemo,
+} from "./render/registry.ts";
 import { readIfExists, writeIfChanged } from "./write/write-if-changed.ts";
 
 export interface Generation {
@@ -57,7 +64,10 @@ export async function generateRegistry(options: GenerateOptions): Promise<Genera
     let files = cache && lastWritten.get(cache);
     if (cache && files === undefined) lastWritten.set(cache, (files = new Map()));
     const memo = cache?.stages.get("render") as RenderMemo | undefined;
-    const renders: Record<string, Rendered | undefined> = { [REGISTRY_FILE]: memo?.module, [REGISTRY_DATA_FILE]: memo?.data };
+    const renders: Record<string, Rendered | undefined> = {
+      [REGISTRY_FILE]: memo?.module,
+      [REGISTRY_DATA_FILE]: memo?.data,
+    };
     // Asked once, so the registry's files are written all or none.
     let answer: Promise<boolean> | undefined;
     const mayWrite = (): Promise<boolean> => (answer ??= options.beforeWrite?.() ?? Promise.resolve(true));
@@ -87,13 +97,25 @@ async function writeFile(
   const previous = files?.get(path);
   const known = previous !== undefined && unchangedSince(path, previous) ? previous.content : undefined;
   const fromLast = last !== undefined && known !== undefined && last.text === text; // the same string: no comparison
-  const spliced = fromLast && previous?.rendered !== undefined ? splicedBytes(last, previous.rendered, previous.bytes) : undefined;
-  const same = fromLast && previous?.rendered === last ? true : spliced !== undefined && previous !== undefined ? spliced.equals(previous.bytes) : known === text;
+  const spliced =
+    fromLast && previous?.rendered !== undefined ? splicedBytes(last, previous.rendered, previous.bytes) : undefined;
+  const same =
+    fromLast && previous?.rendered === last
+      ? true
+      : spliced !== undefined && previous !== undefined
+        ? spliced.equals(previous.bytes)
+        : known === text;
   if (same) return false;
   const remember = (bytes: Buffer): void => {
     if (files === undefined) return;
     const { mtimeMs, size } = statSync(path);
-    files.set(path, { content: text, mtimeMs, size, bytes, rendered: last !== undefined && last.text === text ? last : undefined });
+    files.set(path, {
+      content: text,
+      mtimeMs,
+      size,
+      bytes,
+      rendered: last !== undefined && last.text === text ? last : undefined,
+    });
   };
   if (known === undefined && readIfExists(path) === text) {
     if (files !== undefined) remember(Buffer.from(text, "utf8"));

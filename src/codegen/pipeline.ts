@@ -41,7 +41,10 @@ export interface PipelineOptions {
 export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
   const root = resolve(options.root);
   const cache = options.cache ?? createScanCache();
-  beginRun(cache, options.changed?.map((file) => resolve(root, file)));
+  beginRun(
+    cache,
+    options.changed?.map((file) => resolve(root, file)),
+  );
   try {
     const declarations = readProject(root, cache);
     const diagnostics: Diagnostic[] = [...declarations.diagnostics];
@@ -66,24 +69,45 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     };
     // A plugin file may be an app's file too: report its syntax error once.
     const parseErrors = new Set(scan.diagnostics.map((d) => `${d.file}\0${d.message}`));
-    diagnostics.push(...scan.diagnostics, ...plugins.diagnostics.filter((d) => !parseErrors.has(`${d.file}\0${d.message}`)));
+    diagnostics.push(
+      ...scan.diagnostics,
+      ...plugins.diagnostics.filter((d) => !parseErrors.has(`${d.file}\0${d.message}`)),
+    );
 
     // A watch session's rerun usually changes one module, or none that matters: reuse what
     // only depends on unchanged inputs (scan keeps unchanged module objects).
     const previous = cache.stages.get("pipeline") as PipelineMemo | undefined;
-    const context = JSON.stringify([model.root, model.modes, model.apps, model.schema, model.kinds, model.plugins, model.appFolders, model.settings, model.ignoredCodes, diagnostics]);
+    const context = JSON.stringify([
+      model.root,
+      model.modes,
+      model.apps,
+      model.schema,
+      model.kinds,
+      model.plugins,
+      model.appFolders,
+      model.settings,
+      model.ignoredCodes,
+      diagnostics,
+    ]);
     if (previous !== undefined && previous.context === context && sameElements(previous.modules, model.modules)) {
       return { ...previous.result, model };
     }
     const loadOrder =
-      previous !== undefined && previous.schemaKey === schemaKey(model) && sameEdges(previous.modules, model.modules) ? previous.result.loadOrder : computeLoadOrder(model);
+      previous !== undefined && previous.schemaKey === schemaKey(model) && sameEdges(previous.modules, model.modules)
+        ? previous.result.loadOrder
+        : computeLoadOrder(model);
     let checks = cache.stages.get("checks") as ChecksMemo | undefined;
     if (checks === undefined) cache.stages.set("checks", (checks = {}));
     diagnostics.push(...runChecks(model, loadOrder, checks));
     let render = cache.stages.get("render") as RenderMemo | undefined;
     if (render === undefined) cache.stages.set("render", (render = {}));
     const result = finish(model, diagnostics, ignored, loadOrder, render);
-    cache.stages.set("pipeline", { context, schemaKey: schemaKey(model), modules: model.modules, result } satisfies PipelineMemo);
+    cache.stages.set("pipeline", {
+      context,
+      schemaKey: schemaKey(model),
+      modules: model.modules,
+      result,
+    } satisfies PipelineMemo);
     return result;
   } finally {
     endRun(cache);
@@ -110,7 +134,10 @@ function sameElements<T>(a: readonly T[], b: readonly T[]): boolean {
 
 /** Same module nodes, with the same files and the same imports (the edges of the load order). */
 function sameEdges(a: readonly AppModule[], b: readonly AppModule[]): boolean {
-  return a.length === b.length && a.every((module, i) => module.name === b[i]?.name && module.file === b[i]?.file && module.imports === b[i]?.imports);
+  return (
+    a.length === b.length &&
+    a.every((module, i) => module.name === b[i]?.name && module.file === b[i]?.file && module.imports === b[i]?.imports)
+  );
 }
 
 function finish(
@@ -127,13 +154,20 @@ function finish(
     diagnostics,
     silenced: found.length - diagnostics.length,
     loadOrder,
-    registry: ok && model !== undefined && loadOrder !== undefined ? renderRegistry(model, loadOrder, render) : undefined,
+    registry:
+      ok && model !== undefined && loadOrder !== undefined ? renderRegistry(model, loadOrder, render) : undefined,
   };
 }
 
 /** By file, line, column, code, then message. */
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
-  return compare(a.file, b.file) || a.line - b.line || a.column - b.column || compare(a.code, b.code) || compare(a.message, b.message);
+  return (
+    compare(a.file, b.file) ||
+    a.line - b.line ||
+    a.column - b.column ||
+    compare(a.code, b.code) ||
+    compare(a.message, b.message)
+  );
 }
 
 function compare(a: string, b: string): number {

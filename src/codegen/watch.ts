@@ -10,7 +10,7 @@
  * lands while a run works drops that run's result and runs again: a half-written file never
  * reaches the registry.
  */
-import { existsSync, readdirSync, statSync, watch, type FSWatcher } from "node:fs";
+import { type Dirent, existsSync, type FSWatcher, readdirSync, statSync, watch } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import { generateRegistry, type Generation } from "./generate.ts";
 import { createScanCache } from "./pipeline.ts";
@@ -252,7 +252,7 @@ class TreeWatcher {
     watcher.on("error", () => this.unwatch(dir));
     this.watchers.set(dir, watcher);
     if (!recursive) return;
-    let entries;
+    let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch {

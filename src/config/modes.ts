@@ -16,9 +16,13 @@ export function modeCascade(config: ProjectConfig, mode: string, source?: string
   const cascade = Object.hasOwn(config.modes, mode) ? config.modes[mode] : undefined;
   if (cascade === undefined) {
     const from = source === undefined ? "" : ` (from ${source})`;
-    throw new ConfigError(ErrorCode.UnknownMode, `unknown mode "${mode}"${from}; known modes: ${knownModes(config).join(", ")}`, {
-      hint: "use one of the known modes, or declare it under [spoc.modes] in config/spoc.toml",
-    });
+    throw new ConfigError(
+      ErrorCode.UnknownMode,
+      `unknown mode "${mode}"${from}; known modes: ${knownModes(config).join(", ")}`,
+      {
+        hint: "use one of the known modes, or declare it under [spoc.modes] in config/spoc.toml",
+      },
+    );
   }
   return cascade;
 }

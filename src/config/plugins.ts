@@ -72,10 +72,14 @@ export async function resolvePlugins(
         value = await load(ref);
       } catch (error) {
         if (error instanceof SpocError) throw error;
-        throw new ConfigError(ErrorCode.UnresolvedPlugin, `plugin "${ref}" (group "${group}") failed to load: ${(error as Error).message}`, {
-          hint: "fix the plugin module or the reference",
-          cause: error,
-        });
+        throw new ConfigError(
+          ErrorCode.UnresolvedPlugin,
+          `plugin "${ref}" (group "${group}") failed to load: ${(error as Error).message}`,
+          {
+            hint: "fix the plugin module or the reference",
+            cause: error,
+          },
+        );
       }
       if (value === undefined) {
         throw new ConfigError(ErrorCode.UnresolvedPlugin, `plugin "${ref}" (group "${group}") resolved to nothing`, {
@@ -96,29 +100,43 @@ export async function resolvePlugins(
 export function importPluginFromDisk(baseDir: string): PluginLoader {
   return async (written) => {
     const ref = parsePluginRef(written);
-    const candidates = /\.[cm]?[jt]s$/.test(ref.path) ? [ref.path] : [`${ref.path}.ts`, `${ref.path}/index.ts`, `${ref.path}.js`];
+    const candidates = /\.[cm]?[jt]s$/.test(ref.path)
+      ? [ref.path]
+      : [`${ref.path}.ts`, `${ref.path}/index.ts`, `${ref.path}.js`];
     const file = candidates.find((candidate) => isFile(join(baseDir, candidate)));
     if (file === undefined) {
-      throw new ConfigError(ErrorCode.UnresolvedPlugin, `plugin "${ref.ref}" not found: none of ${candidates.join(", ")} exists`, {
-        hint: `create the file or fix the reference (${FORMAT})`,
-      });
+      throw new ConfigError(
+        ErrorCode.UnresolvedPlugin,
+        `plugin "${ref.ref}" not found: none of ${candidates.join(", ")} exists`,
+        {
+          hint: `create the file or fix the reference (${FORMAT})`,
+        },
+      );
     }
     let module: Record<string, unknown>;
     try {
       module = (await import(pathToFileURL(join(baseDir, file)).href)) as Record<string, unknown>;
     } catch (error) {
-      throw new ConfigError(ErrorCode.UnresolvedPlugin, `plugin "${ref.ref}": importing ${file} failed: ${(error as Error).message}`, {
-        location: { file },
-        hint: "fix the error in the plugin module",
-        cause: error,
-      });
+      throw new ConfigError(
+        ErrorCode.UnresolvedPlugin,
+        `plugin "${ref.ref}": importing ${file} failed: ${(error as Error).message}`,
+        {
+          location: { file },
+          hint: "fix the error in the plugin module",
+          cause: error,
+        },
+      );
     }
     if (!Object.hasOwn(module, ref.exportName) || module[ref.exportName] === undefined) {
       const names = Object.keys(module).sort();
-      throw new ConfigError(ErrorCode.UnresolvedPlugin, `plugin "${ref.ref}": ${file} has no export "${ref.exportName}" (it exports: ${names.join(", ") || "nothing"})`, {
-        location: { file },
-        hint: `export "${ref.exportName}" from ${file} or fix the reference`,
-      });
+      throw new ConfigError(
+        ErrorCode.UnresolvedPlugin,
+        `plugin "${ref.ref}": ${file} has no export "${ref.exportName}" (it exports: ${names.join(", ") || "nothing"})`,
+        {
+          location: { file },
+          hint: `export "${ref.exportName}" from ${file} or fix the reference`,
+        },
+      );
     }
     return module[ref.exportName];
   };

@@ -65,7 +65,11 @@ export function parseProjectConfig(text: string, file: string): ProjectConfig {
   const spoc = document["spoc"];
   if (spoc === undefined) return defaultProjectConfig();
   if (!isTable(spoc)) {
-    throw invalid(`"spoc" must be a table ([spoc]), got ${describeValue(spoc)}`, at("", "spoc"), "start the file with a [spoc] section");
+    throw invalid(
+      `"spoc" must be a table ([spoc]), got ${describeValue(spoc)}`,
+      at("", "spoc"),
+      "start the file with a [spoc] section",
+    );
   }
   rejectUnknownKeys(spoc, SPOC_KEYS, "spoc", at);
 
@@ -74,7 +78,11 @@ export function parseProjectConfig(text: string, file: string): ProjectConfig {
   const mode = readMode(spoc["mode"], known, at);
   const debug = spoc["debug"] ?? false;
   if (typeof debug !== "boolean") {
-    throw invalid(`[spoc] debug must be true or false, got ${describeValue(debug)}`, at("spoc", "debug"), "write debug = false");
+    throw invalid(
+      `[spoc] debug must be true or false, got ${describeValue(debug)}`,
+      at("spoc", "debug"),
+      "write debug = false",
+    );
   }
   return {
     mode,
@@ -98,7 +106,9 @@ export async function readProjectConfig(baseDir: string): Promise<{ config: Proj
     if ((error as NodeJS.ErrnoException).code === "ENOENT") {
       return {
         config: defaultProjectConfig(),
-        warnings: [`${PROJECT_CONFIG_FILE} not found in ${baseDir}; using defaults (mode "${DEFAULT_MODE}", no apps from spoc.toml)`],
+        warnings: [
+          `${PROJECT_CONFIG_FILE} not found in ${baseDir}; using defaults (mode "${DEFAULT_MODE}", no apps from spoc.toml)`,
+        ],
       };
     }
     throw new ConfigError(ErrorCode.InvalidConfig, `cannot read ${PROJECT_CONFIG_FILE}: ${(error as Error).message}`, {
@@ -132,7 +142,11 @@ function invalid(message: string, location: SourceLocation, hint: string): Confi
 function rejectUnknownKeys(table: Record<string, unknown>, known: readonly string[], name: string, at: Locate): void {
   for (const key of Object.keys(table)) {
     if (known.includes(key)) continue;
-    throw invalid(`unknown key "${key}" in [${name}]; known keys: ${known.join(", ")}`, at(name, key), `rename or remove "${key}"`);
+    throw invalid(
+      `unknown key "${key}" in [${name}]; known keys: ${known.join(", ")}`,
+      at(name, key),
+      `rename or remove "${key}"`,
+    );
   }
 }
 
@@ -143,14 +157,26 @@ function readModes(value: unknown, at: Locate): Record<string, readonly string[]
   for (const [mode, cascade] of Object.entries(declared)) {
     const where = at("spoc.modes", mode);
     if (!MODE_NAME.test(mode)) {
-      throw invalid(`[spoc.modes] "${mode}" is not a valid mode name`, where, "use letters, digits, '-' and '_' only (it names the file config/.env.<mode>)");
+      throw invalid(
+        `[spoc.modes] "${mode}" is not a valid mode name`,
+        where,
+        "use letters, digits, '-' and '_' only (it names the file config/.env.<mode>)",
+      );
     }
     if (cascade[0] !== mode) {
-      throw invalid(`[spoc.modes] ${mode} must start with "${mode}" itself, got [${cascade.map((m) => `"${m}"`).join(", ")}]`, where, `write ${mode} = ["${mode}", ...base modes]`);
+      throw invalid(
+        `[spoc.modes] ${mode} must start with "${mode}" itself, got [${cascade.map((m) => `"${m}"`).join(", ")}]`,
+        where,
+        `write ${mode} = ["${mode}", ...base modes]`,
+      );
     }
     for (const name of cascade) {
       if (!Object.hasOwn(modes, name)) {
-        throw invalid(`[spoc.modes] ${mode} names unknown mode "${name}"; known modes: ${known.join(", ")}`, where, `declare "${name}" under [spoc.modes] or use a known mode`);
+        throw invalid(
+          `[spoc.modes] ${mode} names unknown mode "${name}"; known modes: ${known.join(", ")}`,
+          where,
+          `declare "${name}" under [spoc.modes] or use a known mode`,
+        );
       }
     }
     if (new Set(cascade).size !== cascade.length) {
@@ -163,13 +189,21 @@ function readModes(value: unknown, at: Locate): Record<string, readonly string[]
 function readMode(value: unknown, known: readonly string[], at: Locate): string {
   if (value === undefined) return DEFAULT_MODE;
   if (typeof value !== "string") {
-    throw invalid(`[spoc] mode must be a string, got ${describeValue(value)}`, at("spoc", "mode"), `write mode = "${DEFAULT_MODE}"`);
+    throw invalid(
+      `[spoc] mode must be a string, got ${describeValue(value)}`,
+      at("spoc", "mode"),
+      `write mode = "${DEFAULT_MODE}"`,
+    );
   }
   if (!known.includes(value)) {
-    throw new ConfigError(ErrorCode.UnknownMode, `[spoc] mode "${value}" is not a known mode; known modes: ${known.join(", ")}`, {
-      location: at("spoc", "mode"),
-      hint: "use one of the known modes or declare it under [spoc.modes]",
-    });
+    throw new ConfigError(
+      ErrorCode.UnknownMode,
+      `[spoc] mode "${value}" is not a known mode; known modes: ${known.join(", ")}`,
+      {
+        location: at("spoc", "mode"),
+        hint: "use one of the known modes or declare it under [spoc.modes]",
+      },
+    );
   }
   return value;
 }
@@ -178,7 +212,11 @@ function readApps(value: unknown, known: readonly string[], at: Locate): Record<
   const declared = readStringLists(value, "apps", "app names", at);
   for (const mode of Object.keys(declared)) {
     if (!known.includes(mode)) {
-      throw invalid(`[spoc.apps] ${mode} is not a known mode; known modes: ${known.join(", ")}`, at("spoc.apps", mode), `use one of the known modes or declare "${mode}" under [spoc.modes]`);
+      throw invalid(
+        `[spoc.apps] ${mode} is not a known mode; known modes: ${known.join(", ")}`,
+        at("spoc.apps", mode),
+        `use one of the known modes or declare "${mode}" under [spoc.modes]`,
+      );
     }
   }
   return Object.fromEntries(known.map((mode) => [mode, declared[mode] ?? []]));
@@ -187,7 +225,11 @@ function readApps(value: unknown, known: readonly string[], at: Locate): Record<
 function readCheck(value: unknown, at: Locate): string[] {
   if (value === undefined) return [];
   if (!isTable(value)) {
-    throw invalid(`[spoc] check must be a table, got ${describeValue(value)}`, at("spoc", "check"), 'write [spoc.check] ignore = ["SPOC003"]');
+    throw invalid(
+      `[spoc] check must be a table, got ${describeValue(value)}`,
+      at("spoc", "check"),
+      'write [spoc.check] ignore = ["SPOC003"]',
+    );
   }
   rejectUnknownKeys(value, CHECK_KEYS, "spoc.check", at);
   const ignore = value["ignore"] ?? [];
@@ -208,7 +250,11 @@ function readCheck(value: unknown, at: Locate): string[] {
 function readStringLists(value: unknown, name: string, what: string, at: Locate): Record<string, readonly string[]> {
   if (value === undefined) return {};
   if (!isTable(value)) {
-    throw invalid(`[spoc] ${name} must be a table, got ${describeValue(value)}`, at("spoc", name), `write it as a [spoc.${name}] section`);
+    throw invalid(
+      `[spoc] ${name} must be a table, got ${describeValue(value)}`,
+      at("spoc", name),
+      `write it as a [spoc.${name}] section`,
+    );
   }
   const lists: Record<string, readonly string[]> = {};
   for (const [key, list] of Object.entries(value)) {
@@ -220,11 +266,19 @@ function readStringLists(value: unknown, name: string, what: string, at: Locate)
 function stringList(value: unknown, label: string, what: string, location: SourceLocation): string[] {
   if (!Array.isArray(value)) {
     const example = typeof value === "string" ? `[${JSON.stringify(value)}]` : "[]";
-    throw invalid(`${label} must be an array of ${what}, got ${describeValue(value)}`, location, `write it as an array, e.g. ${example}`);
+    throw invalid(
+      `${label} must be an array of ${what}, got ${describeValue(value)}`,
+      location,
+      `write it as an array, e.g. ${example}`,
+    );
   }
   for (const [index, item] of value.entries()) {
     if (typeof item !== "string") {
-      throw invalid(`${label}[${index}] must be a string, got ${describeValue(item)}`, location, `quote it: ${label.split(" ").pop()} = [..., "name"]`);
+      throw invalid(
+        `${label}[${index}] must be a string, got ${describeValue(item)}`,
+        location,
+        `quote it: ${label.split(" ").pop()} = [..., "name"]`,
+      );
     }
   }
   return [...(value as string[])];

@@ -268,7 +268,7 @@ export abstract class AbstractWorker<Context extends WorkerContext = WorkerConte
   }
 
   static {
-    Object.defineProperty(this.prototype, IS_WORKER, { value: true });
+    Object.defineProperty(AbstractWorker.prototype, IS_WORKER, { value: true });
   }
 }
 
@@ -289,11 +289,7 @@ function reportUnhandled(name: string, error: unknown): void {
 }
 
 function notSerializable(name: string, what: string, where = "to its thread or process"): WorkerError {
-  return new WorkerError(
-    ErrorCode.WorkerNotSerializable,
-    `worker "${name}": ${what} cannot be sent ${where}`,
-    {
-      hint: "worker options and context must be structured-clone-able: plain objects, arrays, strings, numbers, Dates, Maps, Sets; no functions, class instances with methods, sockets or connections. Create those in setup() instead",
-    },
-  );
+  return new WorkerError(ErrorCode.WorkerNotSerializable, `worker "${name}": ${what} cannot be sent ${where}`, {
+    hint: "worker options and context must be structured-clone-able: plain objects, arrays, strings, numbers, Dates, Maps, Sets; no functions, class instances with methods, sockets or connections. Create those in setup() instead",
+  });
 }

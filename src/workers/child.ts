@@ -82,7 +82,9 @@ async function importWorkerClass(location: WorkerLocation): Promise<new (options
       hint: `export a class extending ThreadWorker or ProcessWorker as "${location.exportName}"`,
     });
   }
-  return value as new (options: object) => RunnableWorker;
+  return value as new (
+    options: object,
+  ) => RunnableWorker;
 }
 
 /**

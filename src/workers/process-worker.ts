@@ -2,7 +2,15 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { childEntry } from "./_entry.ts";
 import type { ChildCallbacks, ChildHandle } from "./_host.ts";
-import { PROCESS_FLAG, isEnvelope, type ChildInit, type ChildMessage, type Envelope, type ParentMessage, type ProcessInit } from "./_protocol.ts";
+import {
+  PROCESS_FLAG,
+  isEnvelope,
+  type ChildInit,
+  type ChildMessage,
+  type Envelope,
+  type ParentMessage,
+  type ProcessInit,
+} from "./_protocol.ts";
 import { AbstractWorker, type WorkerContext } from "./abstract-worker.ts";
 
 /** How long a process has to exit after SIGTERM before it gets SIGKILL. */

@@ -1,7 +1,14 @@
 import { Worker } from "node:worker_threads";
 import { childEntry } from "./_entry.ts";
 import type { ChildCallbacks, ChildHandle } from "./_host.ts";
-import { isEnvelope, type ChildInit, type ChildMessage, type Envelope, type ParentMessage, type ThreadData } from "./_protocol.ts";
+import {
+  isEnvelope,
+  type ChildInit,
+  type ChildMessage,
+  type Envelope,
+  type ParentMessage,
+  type ThreadData,
+} from "./_protocol.ts";
 import { AbstractWorker, type WorkerContext } from "./abstract-worker.ts";
 
 // Evaluated as CommonJS in the new thread: registers tsx when TypeScript must load, then

@@ -29,8 +29,18 @@ export const model: ProjectModel = {
   root: "/project",
   modes: ["development", "production"],
   apps: [
-    { name: "users", modes: ["development", "production"], exists: true, declaredAt: { file: "config/settings.ts", line: 3, column: 3 } },
-    { name: "blog", modes: ["development", "production"], exists: true, declaredAt: { file: "config/settings.ts", line: 3, column: 12 } },
+    {
+      name: "users",
+      modes: ["development", "production"],
+      exists: true,
+      declaredAt: { file: "config/settings.ts", line: 3, column: 3 },
+    },
+    {
+      name: "blog",
+      modes: ["development", "production"],
+      exists: true,
+      declaredAt: { file: "config/settings.ts", line: 3, column: 12 },
+    },
   ],
   schema: {
     file: "config/schema.ts",
@@ -44,7 +54,14 @@ export const model: ProjectModel = {
   kinds: ["model", "service"],
   modules: [
     { name: "users.models", app: "users", module: "models", file: "apps/users/models.ts", components: [], imports: [] },
-    { name: "users.services", app: "users", module: "services", file: "apps/users/services.ts", components: [], imports: [] },
+    {
+      name: "users.services",
+      app: "users",
+      module: "services",
+      file: "apps/users/services.ts",
+      components: [],
+      imports: [],
+    },
     { name: "blog.models", app: "blog", module: "models", file: undefined, components: [], imports: [] },
     {
       name: "blog.services",
@@ -52,7 +69,15 @@ export const model: ProjectModel = {
       module: "services",
       file: "apps/blog/services.ts",
       components: [
-        { kind: "service", key: "blog.PostService", module: "blog.services", exportName: "PostService", file: "apps/blog/services.ts", line: 4, column: 1 },
+        {
+          kind: "service",
+          key: "blog.PostService",
+          module: "blog.services",
+          exportName: "PostService",
+          file: "apps/blog/services.ts",
+          line: 4,
+          column: 1,
+        },
       ],
       imports: [
         { target: "users.services", file: "apps/blog/services.ts", line: 3, column: 1, typeOnly: false },

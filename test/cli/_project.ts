@@ -32,7 +32,10 @@ export interface CliRun {
 }
 
 /** Runs `spoc <args>` in a child process, as a user would. */
-export function runSpoc(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
+export function runSpoc(
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliRun> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
@@ -47,7 +50,11 @@ export function runSpoc(args: readonly string[], options: { cwd?: string; env?: 
 }
 
 /** Polls `check` until it returns a value other than `undefined`, or fails after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -58,7 +65,11 @@ export async function waitFor<T>(what: string, check: () => T | undefined | Prom
 }
 
 /** Starts `spoc <args>` as a long-running child; its output accumulates in `output()`. */
-export function startSpoc(args: readonly string[]): { child: ChildProcess; output: () => { stdout: string; stderr: string }; exited: Promise<number | null> } {
+export function startSpoc(args: readonly string[]): {
+  child: ChildProcess;
+  output: () => { stdout: string; stderr: string };
+  exited: Promise<number | null>;
+} {
   const child = spawn(process.execPath, ["--import", tsx, cli, ...args], {
     cwd: repoRoot,
     env: { ...process.env, NO_COLOR: "1" },

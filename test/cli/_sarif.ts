@@ -7,7 +7,8 @@ export function sarifViolations(log: unknown): string[] {
   const need = (ok: boolean, what: string): void => {
     if (!ok) problems.push(what);
   };
-  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === "object" && v !== null && !Array.isArray(v);
   const isPositiveInteger = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 1;
   if (!isObject(log)) return ["log is not an object"];
   need(log.version === "2.1.0", 'version is "2.1.0"');
@@ -25,7 +26,10 @@ export function sarifViolations(log: unknown): string[] {
     for (const [i, rule] of rules.entries()) {
       need(isObject(rule) && typeof rule.id === "string", `rules[${i}].id is a string`);
       if (isObject(rule) && rule.shortDescription !== undefined) {
-        need(isObject(rule.shortDescription) && typeof rule.shortDescription.text === "string", `rules[${i}].shortDescription.text is a string`);
+        need(
+          isObject(rule.shortDescription) && typeof rule.shortDescription.text === "string",
+          `rules[${i}].shortDescription.text is a string`,
+        );
       }
     }
     if (run.results === undefined) continue;
@@ -38,24 +42,37 @@ export function sarifViolations(log: unknown): string[] {
       }
       need(isObject(result.message) && typeof result.message.text === "string", `${at}.message.text is a string`);
       need(typeof result.ruleId === "string", `${at}.ruleId is a string`);
-      need(["error", "warning", "note", "none"].includes(result.level as string), `${at}.level is error|warning|note|none`);
+      need(
+        ["error", "warning", "note", "none"].includes(result.level as string),
+        `${at}.level is error|warning|note|none`,
+      );
       if (result.ruleIndex !== undefined) {
-        need(Number.isInteger(result.ruleIndex) && (rules[result.ruleIndex as number] as { id?: unknown } | undefined)?.id === result.ruleId, `${at}.ruleIndex points at its rule`);
+        need(
+          Number.isInteger(result.ruleIndex) &&
+            (rules[result.ruleIndex as number] as { id?: unknown } | undefined)?.id === result.ruleId,
+          `${at}.ruleIndex points at its rule`,
+        );
       }
       const locations = [
         ...(Array.isArray(result.locations) ? result.locations : []),
         ...(Array.isArray(result.relatedLocations) ? result.relatedLocations : []),
       ];
       for (const [j, location] of locations.entries()) {
-        const physical = isObject(location) && isObject(location.physicalLocation) ? location.physicalLocation : undefined;
+        const physical =
+          isObject(location) && isObject(location.physicalLocation) ? location.physicalLocation : undefined;
         need(physical !== undefined, `${at} location ${j} has a physicalLocation`);
         const artifact = isObject(physical?.artifactLocation) ? physical.artifactLocation : undefined;
-        need(typeof artifact?.uri === "string" && !artifact.uri.startsWith("/") && !artifact.uri.includes("\\"), `${at} location ${j} has a relative uri`);
+        need(
+          typeof artifact?.uri === "string" && !artifact.uri.startsWith("/") && !artifact.uri.includes("\\"),
+          `${at} location ${j} has a relative uri`,
+        );
         if (isObject(physical?.region)) {
           need(isPositiveInteger(physical.region.startLine), `${at} location ${j} region.startLine >= 1`);
-          if (physical.region.startColumn !== undefined) need(isPositiveInteger(physical.region.startColumn), `${at} location ${j} region.startColumn >= 1`);
+          if (physical.region.startColumn !== undefined)
+            need(isPositiveInteger(physical.region.startColumn), `${at} location ${j} region.startColumn >= 1`);
         }
-        if (isObject(location) && location.id !== undefined) need(Number.isInteger(location.id) && (location.id as number) >= 0, `${at} location ${j} id >= 0`);
+        if (isObject(location) && location.id !== undefined)
+          need(Number.isInteger(location.id) && (location.id as number) >= 0, `${at} location ${j} id >= 0`);
       }
     }
   }

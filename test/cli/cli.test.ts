@@ -86,7 +86,9 @@ describe("spoc gen", () => {
     const stale = await runSpoc(["gen", "--check", "--root", root]);
     expect(stale.code).toBe(1);
     expect(stale.stderr).toContain("generated/registry.ts is stale");
-    expect(stale.stdout).toMatch(/^--- generated\/registry\.ts \(on disk\)\n\+\+\+ generated\/registry\.ts \(generated\)\n@@ -\d+/);
+    expect(stale.stdout).toMatch(
+      /^--- generated\/registry\.ts \(on disk\)\n\+\+\+ generated\/registry\.ts \(generated\)\n@@ -\d+/,
+    );
     expect(stale.stdout).toMatch(/^-.*"blog\.Article"/m);
     expect(stale.stdout).toMatch(/^\+.*"blog\.Post"/m);
     expect(await readFile(file, "utf8")).toBe(edited);
@@ -109,16 +111,27 @@ describe("spoc gen --watch", () => {
     const root = await copyFixture("cli-clean");
     const watch = startSpoc(["gen", "--watch", "--root", root]);
     try {
-      await waitFor("the first run", () => (watch.output().stdout.includes("updated (4 modules, 4 components)") ? true : undefined));
+      await waitFor("the first run", () =>
+        watch.output().stdout.includes("updated (4 modules, 4 components)") ? true : undefined,
+      );
       await waitFor("the watching notice", () => (watch.output().stderr.includes("watching") ? true : undefined));
       const file = join(root, "apps/users/services.ts");
       const original = await readFile(file, "utf8");
-      await writeFile(file, `import { PostService } from "../blog/services.ts";\n${original}\nexport const p = () => new PostService();\n`);
+      await writeFile(
+        file,
+        `import { PostService } from "../blog/services.ts";\n${original}\nexport const p = () => new PostService();\n`,
+      );
       await waitFor("the broken state", () => (watch.output().stderr.includes("still watching") ? true : undefined));
       expect(watch.output().stderr).toContain("error SPOC002");
-      expect(watch.output().stderr).toMatch(/not written after apps\/users\/services\.ts changed in \d+ ms; still watching/);
+      expect(watch.output().stderr).toMatch(
+        /not written after apps\/users\/services\.ts changed in \d+ ms; still watching/,
+      );
       await writeFile(file, `${original}\n@service\nexport class AuditService {}\n`);
-      await waitFor("the second write", () => (watch.output().stdout.includes("updated (4 modules, 5 components) after apps/users/services.ts changed") ? true : undefined));
+      await waitFor("the second write", () =>
+        watch.output().stdout.includes("updated (4 modules, 5 components) after apps/users/services.ts changed")
+          ? true
+          : undefined,
+      );
       expect(watch.output().stdout.trim().split("\n")).toHaveLength(2);
       watch.child.kill("SIGINT");
       expect(await watch.exited).toBe(0);
@@ -176,7 +189,9 @@ describe("spoc check", () => {
       cycle: ["blog.services", "users.services", "blog.services"],
       hint: expect.any(String),
     });
-    const clean = JSON.parse((await runSpoc(["check", "--root", await copyFixture("cli-clean"), "--format", "json"])).stdout);
+    const clean = JSON.parse(
+      (await runSpoc(["check", "--root", await copyFixture("cli-clean"), "--format", "json"])).stdout,
+    );
     expect(clean).toMatchObject({ ok: true, diagnostics: [] });
     expect(clean.loadOrder).toEqual(["users.models", "users.services", "blog.models", "blog.services"]);
   });
@@ -188,7 +203,9 @@ describe("spoc check", () => {
     const log = JSON.parse(run.stdout);
     expect(sarifViolations(log)).toEqual([]);
     expect(log.runs[0].results).toHaveLength(1);
-    expect(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toMatch(/^apps\/(blog|users)\/services\.ts$/);
+    expect(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toMatch(
+      /^apps\/(blog|users)\/services\.ts$/,
+    );
   });
 });
 
@@ -210,7 +227,12 @@ describe("spoc graph", () => {
     expect(dot.stdout).toContain('  "blog.services" -> "users.services";\n');
     const json = await runSpoc(["graph", "--root", root, "--format", "json"]);
     const graph = JSON.parse(json.stdout);
-    expect(graph.nodes.map((n: { id: string }) => n.id)).toEqual(["users.models", "users.services", "blog.models", "blog.services"]);
+    expect(graph.nodes.map((n: { id: string }) => n.id)).toEqual([
+      "users.models",
+      "users.services",
+      "blog.models",
+      "blog.services",
+    ]);
     expect(graph.edges).toContainEqual({
       from: "blog.services",
       to: "users.services",

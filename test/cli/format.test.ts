@@ -63,11 +63,15 @@ describe("text output", () => {
 
   it("skips the code frame when the file cannot be read", () => {
     const text = formatText(resultOf([warningDiagnostic]), { root: "/nowhere" });
-    expect(text).toBe(`config/settings.ts:4:18 - warning SPOC005: app "users" has no workers module\n\n0 errors, 1 warning\n`);
+    expect(text).toBe(
+      `config/settings.ts:4:18 - warning SPOC005: app "users" has no workers module\n\n0 errors, 1 warning\n`,
+    );
   });
 
   it("summarises counts", () => {
-    expect(formatSummary({ diagnostics: [cycleDiagnostic, cycleDiagnostic], silenced: 0 })).toBe("2 errors, 0 warnings");
+    expect(formatSummary({ diagnostics: [cycleDiagnostic, cycleDiagnostic], silenced: 0 })).toBe(
+      "2 errors, 0 warnings",
+    );
   });
 });
 
@@ -100,9 +104,24 @@ describe("graph output", () => {
 
   it("has schema edges per app and runtime import edges at their first import, sorted", () => {
     expect(graph.edges).toEqual([
-      { from: "blog.services", to: "blog.models", kind: "schema", location: { file: "config/schema.ts", line: 5, column: 15 } },
-      { from: "blog.services", to: "users.services", kind: "import", location: { file: "apps/blog/services.ts", line: 2, column: 1 } },
-      { from: "users.services", to: "users.models", kind: "schema", location: { file: "config/schema.ts", line: 5, column: 15 } },
+      {
+        from: "blog.services",
+        to: "blog.models",
+        kind: "schema",
+        location: { file: "config/schema.ts", line: 5, column: 15 },
+      },
+      {
+        from: "blog.services",
+        to: "users.services",
+        kind: "import",
+        location: { file: "apps/blog/services.ts", line: 2, column: 1 },
+      },
+      {
+        from: "users.services",
+        to: "users.models",
+        kind: "schema",
+        location: { file: "config/schema.ts", line: 5, column: 15 },
+      },
     ]);
     expect(graph.nodes.map((n) => n.id)).toEqual(["users.models", "users.services", "blog.models", "blog.services"]);
     expect(graph.nodes[2]).toMatchObject({ file: null });
@@ -151,10 +170,12 @@ describe("unifiedDiff", () => {
   });
 
   it("shows changed lines with context in hunks", () => {
-    const before = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"].join("\n") + "\n";
-    const after = ["1", "2", "three", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13"].join("\n") + "\n";
+    const before = `${["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"].join("\n")}\n`;
+    const after = `${["1", "2", "three", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13"].join("\n")}\n`;
     expect(unifiedDiff(before, after, { from: "old", to: "new", context: 1 })).toBe(
-      ["--- old", "+++ new", "@@ -2,3 +2,3 @@", " 2", "-3", "+three", " 4", "@@ -12 +12,2 @@", " 12", "+13", ""].join("\n"),
+      ["--- old", "+++ new", "@@ -2,3 +2,3 @@", " 2", "-3", "+three", " 4", "@@ -12 +12,2 @@", " 12", "+13", ""].join(
+        "\n",
+      ),
     );
   });
 

@@ -32,15 +32,25 @@ afterAll(async () => {
   if (pkg !== "") await rm(pkg, { recursive: true, force: true });
 });
 
-function spoc(args: readonly string[], env: Record<string, string> = {}, packageDir = pkg): Promise<{ code: number; stdout: string; stderr: string }> {
+function spoc(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  packageDir = pkg,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(packageDir, "bin", "spoc.js"), ...args], { env: { ...process.env, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [join(packageDir, "bin", "spoc.js"), ...args],
+      { env: { ...process.env, ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
-const bundles = async (): Promise<string[]> => (await readdir(join(pkg, "node_modules", ".cache", "spoc")).catch(() => [])).filter((name) => name.endsWith(".mjs"));
+const bundles = async (): Promise<string[]> =>
+  (await readdir(join(pkg, "node_modules", ".cache", "spoc")).catch(() => [])).filter((name) => name.endsWith(".mjs"));
 
 describe("bin/spoc.js", () => {
   it("bundles the CLI once, reuses the bundle, and rebuilds it after a source edit", async () => {
@@ -68,7 +78,11 @@ describe("bin/spoc.js", () => {
     const gen = await spoc(["gen", "--root", project]);
     expect(gen.stdout).toMatch(/^spoc gen: generated\/registry\.ts updated \(\d+ modules, \d+ components\)/);
     expect(gen.code).toBe(0);
-    expect(await readdir(join(project, "generated"))).toEqual(["registry.data.d.ts", "registry.data.js", "registry.ts"]);
+    expect(await readdir(join(project, "generated"))).toEqual([
+      "registry.data.d.ts",
+      "registry.data.js",
+      "registry.ts",
+    ]);
     const usage = await spoc(["nope"]);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain("Usage: spoc");
@@ -125,6 +139,8 @@ describe("bin/spoc.js", () => {
     expect(rebuilt).toHaveLength(1);
     expect(rebuilt).not.toEqual([built]);
     expect(await readFile(join(pkg, "node_modules", ".cache", "spoc", rebuilt[0] ?? ""), "utf8")).toContain("runCli");
-    expect((await readdir(join(pkg, "node_modules", ".cache", "spoc"))).filter((name) => name.endsWith(".tmp"))).toEqual([]);
+    expect(
+      (await readdir(join(pkg, "node_modules", ".cache", "spoc"))).filter((name) => name.endsWith(".tmp")),
+    ).toEqual([]);
   });
 });

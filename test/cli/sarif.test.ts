@@ -36,7 +36,21 @@ describe("SARIF output", () => {
   });
 
   it("catches what the schema forbids", () => {
-    const broken = { version: "2.1.0", $schema: "x", runs: [{ tool: { driver: {} }, results: [{ level: "fatal", locations: [{ physicalLocation: { artifactLocation: { uri: "/abs" }, region: { startLine: 0 } } }] }] }] };
+    const broken = {
+      version: "2.1.0",
+      $schema: "x",
+      runs: [
+        {
+          tool: { driver: {} },
+          results: [
+            {
+              level: "fatal",
+              locations: [{ physicalLocation: { artifactLocation: { uri: "/abs" }, region: { startLine: 0 } } }],
+            },
+          ],
+        },
+      ],
+    };
     expect(sarifViolations(broken)).toEqual([
       "$schema names SARIF 2.1.0",
       "runs[0].tool.driver.name is a string",

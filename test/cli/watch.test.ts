@@ -17,7 +17,11 @@ afterEach(async () => {
 async function watchCopy(debounceMs?: number) {
   const root = await copyFixture("cli-clean");
   const events: WatchEvent[] = [];
-  watcher = await watchProject({ root, onEvent: (event) => events.push(event), ...(debounceMs !== undefined && { debounceMs }) });
+  watcher = await watchProject({
+    root,
+    onEvent: (event) => events.push(event),
+    ...(debounceMs !== undefined && { debounceMs }),
+  });
   let seen = events.length;
   const registry = (): Promise<string> => readFile(join(root, "generated/registry.ts"), "utf8");
   /** The first event after the previous `next` (or the start) that satisfies `accept`. */
@@ -72,11 +76,20 @@ describe("watchProject", () => {
     await writeFile(join(root, "apps/shop/services.ts"), "export const nothing = 0;\n");
     const settings = join(root, "config/settings.ts");
     await writeFile(settings, (await readFile(settings, "utf8")).replace('"blog"]', '"blog", "shop"]'));
-    await next("a run that writes shop.Product", (e) => e.type === "generated" && e.generation.written && e.generation.result.registry?.module.includes('"shop.Product"') === true);
+    await next(
+      "a run that writes shop.Product",
+      (e) =>
+        e.type === "generated" &&
+        e.generation.written &&
+        e.generation.result.registry?.module.includes('"shop.Product"') === true,
+    );
     expect(await registry()).toContain('"shop.Product"');
 
     // A file created later inside the new folder is watched too.
-    await writeFile(join(root, "apps/shop/services.ts"), 'import { service } from "../../framework/components.ts";\n\n@service\nexport class CartService {}\n');
+    await writeFile(
+      join(root, "apps/shop/services.ts"),
+      'import { service } from "../../framework/components.ts";\n\n@service\nexport class CartService {}\n',
+    );
     await next("a run that writes shop.CartService", (e) => e.type === "generated" && e.generation.written);
     expect(await registry()).toContain('"shop.CartService"');
   });
@@ -86,14 +99,20 @@ describe("watchProject", () => {
     const file = join(root, "apps/users/services.ts");
     const original = await readFile(file, "utf8");
     const before = await registry();
-    await writeFile(file, `import { PostService } from "../blog/services.ts";\n${original}\nexport const posts = () => new PostService();\n`);
+    await writeFile(
+      file,
+      `import { PostService } from "../blog/services.ts";\n${original}\nexport const posts = () => new PostService();\n`,
+    );
     const broken = await next("a run with errors", (e) => errorsOf(e).length > 0);
     expect(errorsOf(broken).map((d) => d.code)).toContain("SPOC002");
     expect(broken).toMatchObject({ generation: { written: false } });
     expect(await registry()).toBe(before);
 
     await writeFile(file, `${original}\n@service\nexport class AuditService {}\n`);
-    await next("a clean run that writes", (e) => e.type === "generated" && errorsOf(e).length === 0 && e.generation.written);
+    await next(
+      "a clean run that writes",
+      (e) => e.type === "generated" && errorsOf(e).length === 0 && e.generation.written,
+    );
     expect(await registry()).toContain('"users.AuditService"');
   });
 
@@ -102,8 +121,14 @@ describe("watchProject", () => {
     const registryPath = join(root, "generated/registry.ts");
     const { mtimeMs } = await stat(registryPath);
     const file = join(root, "apps/users/services.ts");
-    await writeFile(file, (await readFile(file, "utf8")).replace("return new User(name);", "return new User(name.trim());"));
-    const event = await next("a run after the edit", (e) => e.type === "generated" && e.changed.includes("apps/users/services.ts"));
+    await writeFile(
+      file,
+      (await readFile(file, "utf8")).replace("return new User(name);", "return new User(name.trim());"),
+    );
+    const event = await next(
+      "a run after the edit",
+      (e) => e.type === "generated" && e.changed.includes("apps/users/services.ts"),
+    );
     expect(event).toMatchObject({ generation: { written: false } });
     expect((await stat(registryPath)).mtimeMs).toBe(mtimeMs);
   });
@@ -111,7 +136,10 @@ describe("watchProject", () => {
   it("follows a folder that is removed and created again", async () => {
     const { root, registry, next } = await watchCopy();
     const blog = join(root, "apps/blog");
-    const saved = { models: await readFile(join(blog, "models.ts"), "utf8"), services: await readFile(join(blog, "services.ts"), "utf8") };
+    const saved = {
+      models: await readFile(join(blog, "models.ts"), "utf8"),
+      services: await readFile(join(blog, "services.ts"), "utf8"),
+    };
     await rm(blog, { recursive: true });
     await next("a run with the blog app missing", (e) => errorsOf(e).some((d) => d.code === "SPOC004"));
     await mkdir(blog);
@@ -119,7 +147,13 @@ describe("watchProject", () => {
     await writeFile(join(blog, "services.ts"), saved.services);
     await next("a clean run", (e) => e.type === "generated" && errorsOf(e).length === 0);
     await writeFile(join(blog, "models.ts"), `${saved.models}\n@model\nexport class Tag {}\n`);
-    await next("a run that writes blog.Tag", (e) => e.type === "generated" && e.generation.written && e.generation.result.registry?.module.includes('"blog.Tag"') === true);
+    await next(
+      "a run that writes blog.Tag",
+      (e) =>
+        e.type === "generated" &&
+        e.generation.written &&
+        e.generation.result.registry?.module.includes('"blog.Tag"') === true,
+    );
     expect(await registry()).toContain('"blog.Tag"');
   });
 
@@ -151,7 +185,11 @@ describe("watchProject", () => {
     // The start-up run read the file before or during the save: its result was dropped, and
     // the run that followed is the first delivered.
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ type: "generated", changed: ["apps/blog/models.ts"], generation: { written: true } });
+    expect(events[0]).toMatchObject({
+      type: "generated",
+      changed: ["apps/blog/models.ts"],
+      generation: { written: true },
+    });
     expect(await readFile(join(root, "generated/registry.ts"), "utf8")).toContain('"blog.Tag"');
   });
 
@@ -174,6 +212,7 @@ describe("watchProject", () => {
     await writeFile(file, `${await readFile(file, "utf8")}// touched\n`);
     await waitFor("a run after the app edit", () => (events.length > 1 ? true : undefined));
     await new Promise((resolve) => setTimeout(resolve, 200));
-    for (const event of events.slice(1)) expect(event.changed.some((path) => path.startsWith("generated/"))).toBe(false);
+    for (const event of events.slice(1))
+      expect(event.changed.some((path) => path.startsWith("generated/"))).toBe(false);
   });
 });

@@ -33,7 +33,10 @@ function summarize(result: PipelineResult): unknown {
     silenced: result.silenced,
     loadOrder: result.loadOrder ?? null,
     kinds: result.model?.kinds ?? null,
-    components: result.model?.modules.flatMap((m) => m.components.map((c) => `${c.key} (${c.kind}) ${c.file}:${c.line}:${c.column}`)) ?? null,
+    components:
+      result.model?.modules.flatMap((m) =>
+        m.components.map((c) => `${c.key} (${c.kind}) ${c.file}:${c.line}:${c.column}`),
+      ) ?? null,
     registry: result.registry !== undefined,
   };
 }

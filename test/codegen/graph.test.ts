@@ -23,7 +23,10 @@ describe("topologicalOrder", () => {
   });
 
   it("reverses the load order for shutdown", () => {
-    const order = topologicalOrder(["models", "services", "views"], edges({ services: ["models"], views: ["services"] }));
+    const order = topologicalOrder(
+      ["models", "services", "views"],
+      edges({ services: ["models"], views: ["services"] }),
+    );
     expect(shutdownOrder(order)).toEqual(["views", "services", "models"]);
   });
 

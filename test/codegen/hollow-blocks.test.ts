@@ -41,7 +41,8 @@ function expectSameFacts(text: string, file = "snippet"): void {
   const full = factsOf(text, parseTypeScript);
   expect({ ...hollowed, parseError: undefined }, file).toEqual({ ...full, parseError: undefined });
   if (hollowed.parseError !== undefined) expect(hollowed.parseError, file).toEqual(full.parseError);
-  if (full.parseError === undefined) expect(statementPositions(text, parseTopLevel), file).toEqual(statementPositions(text, parseTypeScript));
+  if (full.parseError === undefined)
+    expect(statementPositions(text, parseTopLevel), file).toEqual(statementPositions(text, parseTypeScript));
 }
 
 /** Where each top-level statement starts by TypeScript's own line map (which also ends lines at CR, U+2028, U+2029). */
@@ -52,7 +53,10 @@ function statementPositions(text: string, parse: typeof parseTypeScript) {
 
 describe("hollowInnerBlocks", () => {
   const groups: [string, string[]][] = [
-    ...["apps", "framework", "config", "src", "test/fixtures"].map((dir): [string, string[]] => [dir, tsFiles(join(repo, dir))]),
+    ...["apps", "framework", "config", "src", "test/fixtures"].map((dir): [string, string[]] => [
+      dir,
+      tsFiles(join(repo, dir)),
+    ]),
     ["a synthetic project of 3 apps", tsFiles(synthetic)],
   ];
 
@@ -85,18 +89,51 @@ describe("hollowInnerBlocks", () => {
   });
 
   it.each([
-    ["a regular expression holding braces and quotes", "export class A { m() { return /[}'\"`]{2}\\//g; } }\nexport class B {}"],
-    ["a division after a name, a call and a keyword used as a name", "export class A { m(a) { return a / 2 + f() / 3 + a.default / 4 + this.type / 5; } }\nexport class B {}"],
-    ["a regular expression after return, typeof and an operator", "export class A { m(a) { if (a) return /{/.test(a); return typeof /}/ + (a = /[(]/); } }\nexport class B {}"],
-    ["strings and comments holding braces", "export class A { m() { const s = '{' + \"}\"; /* { */ // }\n return s; } }\nexport class B {}"],
-    ["templates nested in templates", "export class A { m(a) { return `x${ `${a}{` + `}` }y${ {a}.a }`; } }\nexport class B {}"],
-    ["decorator and call arguments with object literals", "@model({ table: 'a' }) export class A {}\nexport const v = view(async function v() { return { ok: true }; });"],
+    [
+      "a regular expression holding braces and quotes",
+      "export class A { m() { return /[}'\"`]{2}\\//g; } }\nexport class B {}",
+    ],
+    [
+      "a division after a name, a call and a keyword used as a name",
+      "export class A { m(a) { return a / 2 + f() / 3 + a.default / 4 + this.type / 5; } }\nexport class B {}",
+    ],
+    [
+      "a regular expression after return, typeof and an operator",
+      "export class A { m(a) { if (a) return /{/.test(a); return typeof /}/ + (a = /[(]/); } }\nexport class B {}",
+    ],
+    [
+      "strings and comments holding braces",
+      "export class A { m() { const s = '{' + \"}\"; /* { */ // }\n return s; } }\nexport class B {}",
+    ],
+    [
+      "templates nested in templates",
+      "export class A { m(a) { return `x${ `${a}{` + `}` }y${ {a}.a }`; } }\nexport class B {}",
+    ],
+    [
+      "decorator and call arguments with object literals",
+      "@model({ table: 'a' }) export class A {}\nexport const v = view(async function v() { return { ok: true }; });",
+    ],
     ["unicode line separators", "export class A { m() {\u2028 return 1;\u2029 } }\nexport class B {}"],
-    ["a line separator in a nested string, then a class on the same line", 'export class A { m() {\n return "a\u2028b"; } } @model export class B {}'],
-    ["bare CR line ends, one before an LF", "export class A {\r m() {\r return 1;\r x;\n } } @model export class B {}\r@model export class C {}"],
-    ["a non-null assertion before a division", "export class A { m(a) { return a! / 2; } } @model export class B { n(b) { return b / 3; } }"],
-    ["a not before a regular expression on a new line", "export class A { m(a) { const b = a\n!/}'/.test(b) } }\n@model export class B {}"],
-    ["a getter, a static block and an arrow body", "export class A { get x() { return 1; } static { init(); } f = () => { return 2; }; }\nexport const B = wrap(() => { return 3; });"],
+    [
+      "a line separator in a nested string, then a class on the same line",
+      'export class A { m() {\n return "a\u2028b"; } } @model export class B {}',
+    ],
+    [
+      "bare CR line ends, one before an LF",
+      "export class A {\r m() {\r return 1;\r x;\n } } @model export class B {}\r@model export class C {}",
+    ],
+    [
+      "a non-null assertion before a division",
+      "export class A { m(a) { return a! / 2; } } @model export class B { n(b) { return b / 3; } }",
+    ],
+    [
+      "a not before a regular expression on a new line",
+      "export class A { m(a) { const b = a\n!/}'/.test(b) } }\n@model export class B {}",
+    ],
+    [
+      "a getter, a static block and an arrow body",
+      "export class A { get x() { return 1; } static { init(); } f = () => { return 2; }; }\nexport const B = wrap(() => { return 3; });",
+    ],
   ])("reads the same facts with %s", (_, text) => {
     expect(hollowInnerBlocks(text)).toBeDefined();
     expectSameFacts(text);

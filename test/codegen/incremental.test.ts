@@ -7,7 +7,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createScanCache, generateRegistry, runPipeline, type PipelineResult, type ScanCache } from "../../src/codegen/index.ts";
+import {
+  createScanCache,
+  generateRegistry,
+  runPipeline,
+  type PipelineResult,
+  type ScanCache,
+} from "../../src/codegen/index.ts";
 
 const fixtures = fileURLToPath(new URL("../fixtures/", import.meta.url));
 let root: string;
@@ -25,7 +31,13 @@ afterAll(async () => {
 });
 
 function comparable(result: PipelineResult): unknown {
-  return { diagnostics: result.diagnostics, silenced: result.silenced, loadOrder: result.loadOrder, registry: result.registry, model: result.model };
+  return {
+    diagnostics: result.diagnostics,
+    silenced: result.silenced,
+    loadOrder: result.loadOrder,
+    registry: result.registry,
+    model: result.model,
+  };
 }
 
 async function expectSameAsCold(): Promise<PipelineResult> {
@@ -52,19 +64,26 @@ describe("reruns with one cache", () => {
     await edit("apps/blog/services.ts", (text) => text.replace("return post;", "return post; // edited"));
     const after = await expectSameAsCold();
     expect(after.registry).toEqual(before.registry);
-    expect(after.model?.modules.find((m) => m.name === "blog.services")).toBe(before.model?.modules.find((m) => m.name === "blog.services"));
+    expect(after.model?.modules.find((m) => m.name === "blog.services")).toBe(
+      before.model?.modules.find((m) => m.name === "blog.services"),
+    );
   });
 
   it("changing a registrar in the shared components file", async () => {
     await edit("framework/components.ts", (text) => text.replace('register("service")', 'register("view")'));
     const result = await expectSameAsCold();
     expect(result.diagnostics.map((d) => d.code)).toContain("SPOC006");
-    await edit("framework/components.ts", (text) => text.replace('service = components.register("view")', 'service = components.register("service")'));
+    await edit("framework/components.ts", (text) =>
+      text.replace('service = components.register("view")', 'service = components.register("service")'),
+    );
     expect((await expectSameAsCold()).diagnostics).toEqual([]);
   });
 
   it("an import that closes a cycle, then removing it", async () => {
-    await edit("apps/users/models.ts", (text) => `import { Post } from "../blog/models.ts";\n${text}\nexport const posts: Post[] = [];\n`);
+    await edit(
+      "apps/users/models.ts",
+      (text) => `import { Post } from "../blog/models.ts";\n${text}\nexport const posts: Post[] = [];\n`,
+    );
     await edit("apps/blog/models.ts", (text) => text.replace("import type { User }", "import { User }"));
     const result = await expectSameAsCold();
     expect(result.diagnostics.map((d) => d.code)).toEqual(["SPOC002"]);
@@ -83,9 +102,13 @@ describe("reruns with one cache", () => {
   });
 
   it("changing the schema and the settings", async () => {
-    await edit("config/schema.ts", (text) => text.replace('services: ["models"],', 'services: ["models"],\n    models: [],'));
+    await edit("config/schema.ts", (text) =>
+      text.replace('services: ["models"],', 'services: ["models"],\n    models: [],'),
+    );
     await expectSameAsCold();
-    await edit("config/settings.ts", (text) => text.replace('installedApps: ["users", "blog"]', 'installedApps: ["blog", "users"]'));
+    await edit("config/settings.ts", (text) =>
+      text.replace('installedApps: ["users", "blog"]', 'installedApps: ["blog", "users"]'),
+    );
     const result = await expectSameAsCold();
     // blog is now installed first, and blog.models only imports users.models as a type.
     expect(result.loadOrder?.slice(0, 2)).toEqual(["blog.models", "users.models"]);
@@ -120,9 +143,15 @@ describe("reruns with one cache", () => {
   // The checks keep each module's diagnostics (kinds, layers, mode leaks) and each app's
   // duplicate keys: introducing a problem in one module and fixing it must match cold runs.
   it("a kind mismatch in one module, then fixing it", async () => {
-    await edit("apps/blog/models.ts", (text) => `import { service } from "../../framework/components.ts";\n${text}\n@service\nexport class Misplaced {}\n`);
+    await edit(
+      "apps/blog/models.ts",
+      (text) =>
+        `import { service } from "../../framework/components.ts";\n${text}\n@service\nexport class Misplaced {}\n`,
+    );
     expect((await expectSameAsCold()).diagnostics.map((d) => d.code)).toEqual(["SPOC006"]);
-    await edit("apps/blog/models.ts", (text) => text.replace("@service\nexport class Misplaced", "@model\nexport class Misplaced"));
+    await edit("apps/blog/models.ts", (text) =>
+      text.replace("@service\nexport class Misplaced", "@model\nexport class Misplaced"),
+    );
     expect((await expectSameAsCold()).diagnostics).toEqual([]);
   });
 
@@ -131,18 +160,26 @@ describe("reruns with one cache", () => {
     const result = await expectSameAsCold();
     expect(result.diagnostics.map((d) => d.code)).toEqual(["SPOC007"]);
     expect(result.registry).toBeUndefined();
-    await edit("apps/blog/models.ts", (text) => text.replace("export class PostService {}", "export class PostRecord {}"));
+    await edit("apps/blog/models.ts", (text) =>
+      text.replace("export class PostService {}", "export class PostRecord {}"),
+    );
     expect((await expectSameAsCold()).registry?.module).toContain('"blog.PostRecord"');
     // The other module of the pair changes instead: the app's keys are checked again.
     await edit("apps/blog/services.ts", (text) => `${text}\n@service\nexport class PostRecord {}\n`);
     expect((await expectSameAsCold()).diagnostics.map((d) => d.code)).toEqual(["SPOC007"]);
-    await edit("apps/blog/services.ts", (text) => text.replace("export class PostRecord {}", "export class PostRecords {}"));
+    await edit("apps/blog/services.ts", (text) =>
+      text.replace("export class PostRecord {}", "export class PostRecords {}"),
+    );
     expect((await expectSameAsCold()).diagnostics).toEqual([]);
   });
 
   it("a layer violation in one module, then removing it", async () => {
     const before = await readFile(join(root, "apps/blog/models.ts"), "utf8");
-    await edit("apps/blog/models.ts", (text) => `import { UserService } from "../users/services.ts";\n${text}\nexport const services = [UserService];\n`);
+    await edit(
+      "apps/blog/models.ts",
+      (text) =>
+        `import { UserService } from "../users/services.ts";\n${text}\nexport const services = [UserService];\n`,
+    );
     // (users.models imports blog.models since the cycle test: this closes a cycle too.)
     expect((await expectSameAsCold()).diagnostics.map((d) => d.code)).toContain("SPOC003");
     await writeFile(join(root, "apps/blog/models.ts"), before);
@@ -157,8 +194,12 @@ describe("reruns with one cache", () => {
     const fixed = await expectSameAsCold();
     await writeFile(path, text.replace("export const", "const oops = `;\nexport const"));
     const broken = await expectSameAsCold();
-    expect(broken.diagnostics.map((d) => [d.code, d.severity, d.file])).toEqual([["SPOC008", "error", "apps/blog/views.ts"]]);
-    expect(broken.diagnostics[0]?.message).toMatch(/^apps\/blog\/views\.ts does not parse: Unterminated template literal/);
+    expect(broken.diagnostics.map((d) => [d.code, d.severity, d.file])).toEqual([
+      ["SPOC008", "error", "apps/blog/views.ts"],
+    ]);
+    expect(broken.diagnostics[0]?.message).toMatch(
+      /^apps\/blog\/views\.ts does not parse: Unterminated template literal/,
+    );
     expect(broken.registry).toBeUndefined();
     // A rerun served from the cache still reports it, with or without `changed`.
     const parses = cache.parses;

@@ -33,7 +33,9 @@ describe("runPipeline", () => {
     const withSettings = await copyFixture("clean");
     await writeFile(join(withSettings, "config/settings.ts"), 'export default { installedApps: ["users"] };\n');
     const warned = await runPipeline({ root: withSettings });
-    expect(warned.diagnostics.map((d) => [d.severity, d.file, d.message])).toEqual([["warning", "config/settings.ts", "apps/blog/ is installed in no mode"]]);
+    expect(warned.diagnostics.map((d) => [d.severity, d.file, d.message])).toEqual([
+      ["warning", "config/settings.ts", "apps/blog/ is installed in no mode"],
+    ]);
     expect(warned.registry).toBeDefined();
   });
 
@@ -51,15 +53,23 @@ describe("runPipeline", () => {
   it("lists the registry's files data first, so a reader woken by registry.ts finds its data written", async () => {
     const result = await runPipeline({ root: join(fixtures, "clean") });
     const files = registryFiles(result.registry ?? { module: "", data: "" });
-    expect(files.map((f) => f.file)).toEqual(["generated/registry.data.js", "generated/registry.data.d.ts", "generated/registry.ts"]);
+    expect(files.map((f) => f.file)).toEqual([
+      "generated/registry.data.js",
+      "generated/registry.data.d.ts",
+      "generated/registry.ts",
+    ]);
     expect(files[2]?.text).toBe(result.registry?.module);
   });
 
   it("does not depend on where the project lives", async () => {
     const copy = await copyFixture("aliased-components");
     const result = await runPipeline({ root: copy });
-    expect(result.registry?.module).toBe(await readFile(join(fixtures, "aliased-components", "expected-registry.ts"), "utf8"));
-    expect(result.registry?.data).toBe(await readFile(join(fixtures, "aliased-components", "expected-registry.data.js"), "utf8"));
+    expect(result.registry?.module).toBe(
+      await readFile(join(fixtures, "aliased-components", "expected-registry.ts"), "utf8"),
+    );
+    expect(result.registry?.data).toBe(
+      await readFile(join(fixtures, "aliased-components", "expected-registry.data.js"), "utf8"),
+    );
     expect(result.model?.root).toBe(copy);
   });
 
@@ -76,7 +86,9 @@ describe("runPipeline", () => {
     await appendFile(join(root, "apps/users/models.ts"), "\n@model\nexport class Avatar {}\n");
     const changed = await runPipeline({ root, cache });
     expect(cache.parses).toBe(afterFirst + 1);
-    expect(changed.model?.modules.find((m) => m.name === "users.models")?.components.map((c) => c.key)).toContain("users.Avatar");
+    expect(changed.model?.modules.find((m) => m.name === "users.models")?.components.map((c) => c.key)).toContain(
+      "users.Avatar",
+    );
     expect(changed.registry?.module).toContain('"users.Avatar": typeof import("../apps/users/models.ts").Avatar;');
   });
 
@@ -106,7 +118,10 @@ describe("runPipeline", () => {
     const broken = await runPipeline({ root, cache });
     expect(broken.diagnostics.map((d) => d.code)).toEqual(["SPOC003"]);
     expect(broken.registry).toBeUndefined();
-    await writeFile(join(root, "apps/blog/models.ts"), 'import { model } from "../../framework/components.ts";\n\n@model\nexport class Post {}\n');
+    await writeFile(
+      join(root, "apps/blog/models.ts"),
+      'import { model } from "../../framework/components.ts";\n\n@model\nexport class Post {}\n',
+    );
     const fixed = await runPipeline({ root, cache });
     expect(fixed.diagnostics).toEqual([]);
     expect(fixed.registry?.module).toContain('"blog.Post"');
@@ -139,7 +154,9 @@ export const listPosts = view(async function listPosts(service?: UserService) {
       { target: "users.models", file: "apps/blog/views.ts", line: 4, column: 27, typeOnly: true },
     ]);
     // A re-exported component belongs to the module that declares it, not to the one re-exporting it.
-    expect(result.model?.modules.find((m) => m.name === "blog.views")?.components.map((c) => c.key)).toEqual(["blog.listPosts"]);
+    expect(result.model?.modules.find((m) => m.name === "blog.views")?.components.map((c) => c.key)).toEqual([
+      "blog.listPosts",
+    ]);
   });
 
   it("resolves kinds through a namespace import of spoc and a re-exporting barrel", async () => {
@@ -155,11 +172,22 @@ export const view = components.register("view");
 `,
     );
     await writeFile(join(root, "framework/index.ts"), `export { model as entity } from "./components.ts";\n`);
-    await writeFile(join(root, "apps/users/models.ts"), `import { entity } from "../../framework/index.ts";\n\n@entity\nexport class User {}\n`);
+    await writeFile(
+      join(root, "apps/users/models.ts"),
+      `import { entity } from "../../framework/index.ts";\n\n@entity\nexport class User {}\n`,
+    );
     const result = await runPipeline({ root });
     expect(result.diagnostics).toEqual([]);
     expect(result.model?.modules.find((m) => m.name === "users.models")?.components).toEqual([
-      { kind: "model", key: "users.User", module: "users.models", exportName: "User", file: "apps/users/models.ts", line: 4, column: 14 },
+      {
+        kind: "model",
+        key: "users.User",
+        module: "users.models",
+        exportName: "User",
+        file: "apps/users/models.ts",
+        line: 4,
+        column: 14,
+      },
     ]);
   });
 });

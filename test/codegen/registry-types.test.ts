@@ -22,9 +22,14 @@ afterAll(async () => {
 
 function tsc(project: string): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    execFile(join(repo, "node_modules", ".bin", "tsc"), ["-p", project], { timeout: 120_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, output: `${stdout}${stderr}` });
-    });
+    execFile(
+      join(repo, "node_modules", ".bin", "tsc"),
+      ["-p", project],
+      { timeout: 120_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, output: `${stdout}${stderr}` });
+      },
+    );
   });
 }
 
@@ -36,7 +41,8 @@ it("renders a registry that type-checks and types getComponent by module and key
   const result = await runPipeline({ root: dir });
   expect(result.registry).toBeDefined();
   await mkdir(join(dir, "generated"));
-  for (const { file, text } of registryFiles(result.registry ?? { module: "", data: "" })) await writeFile(join(dir, file), text);
+  for (const { file, text } of registryFiles(result.registry ?? { module: "", data: "" }))
+    await writeFile(join(dir, file), text);
   await writeFile(join(dir, "package.json"), '{ "type": "module" }\n');
   await writeFile(
     join(dir, "tsconfig.json"),
@@ -88,7 +94,10 @@ framework.getComponent("models", "users.Ignored");
   const generated = await readFile(module, "utf8");
   expect(generated).toMatch(/^\/\/ @ts-nocheck/m);
   await writeFile(module, generated.replace(/^\/\/ @ts-nocheck.*\n/m, ""));
-  const config = JSON.parse(await readFile(join(dir, "tsconfig.json"), "utf8")) as { compilerOptions: Record<string, unknown>; include: string[] };
+  const config = JSON.parse(await readFile(join(dir, "tsconfig.json"), "utf8")) as {
+    compilerOptions: Record<string, unknown>;
+    include: string[];
+  };
   config.compilerOptions["allowJs"] = true;
   config.compilerOptions["checkJs"] = true;
   config.include.push("generated/registry.data.js");

@@ -13,7 +13,10 @@ vi.mock("node:fs", async (importOriginal) => {
   return {
     ...fs,
     renameSync: (from: string, to: string) => {
-      if (failing.rename) throw Object.assign(new Error(`EXDEV: cross-device link not permitted, rename '${from}' -> '${to}'`), { code: "EXDEV" });
+      if (failing.rename)
+        throw Object.assign(new Error(`EXDEV: cross-device link not permitted, rename '${from}' -> '${to}'`), {
+          code: "EXDEV",
+        });
       fs.renameSync(from, to);
     },
   };
@@ -25,18 +28,21 @@ const dirs: string[] = [];
 afterAll(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
 
 describe("writeIfChanged when the rename fails", () => {
-  it.each([false, true])("keeps the old file and removes its own temporary files (release in background: %s)", async (releaseInBackground) => {
-    const dir = await mkdtemp(join(tmpdir(), "spoc-write-fail-"));
-    dirs.push(dir);
-    const path = join(dir, "registry.data.js");
-    expect(await writeIfChanged(path, "old\n")).toBe(true);
-    failing.rename = true;
-    try {
-      await expect(writeIfChanged(path, "new\n", { releaseInBackground })).rejects.toThrow(/EXDEV/);
-    } finally {
-      failing.rename = false;
-    }
-    expect(await readFile(path, "utf8")).toBe("old\n");
-    expect(await readdir(dir)).toEqual(["registry.data.js"]);
-  });
+  it.each([false, true])(
+    "keeps the old file and removes its own temporary files (release in background: %s)",
+    async (releaseInBackground) => {
+      const dir = await mkdtemp(join(tmpdir(), "spoc-write-fail-"));
+      dirs.push(dir);
+      const path = join(dir, "registry.data.js");
+      expect(await writeIfChanged(path, "old\n")).toBe(true);
+      failing.rename = true;
+      try {
+        await expect(writeIfChanged(path, "new\n", { releaseInBackground })).rejects.toThrow(/EXDEV/);
+      } finally {
+        failing.rename = false;
+      }
+      expect(await readFile(path, "utf8")).toBe("old\n");
+      expect(await readdir(dir)).toEqual(["registry.data.js"]);
+    },
+  );
 });

@@ -101,7 +101,7 @@ describe("env.bool", () => {
     set("FEATURE", "maybe");
     const error = catchConfigError(() => env.bool("FEATURE"));
     expect(error.code).toBe(ErrorCode.InvalidEnvironment);
-    expect(error.message).toContain('FEATURE must be a boolean');
+    expect(error.message).toContain("FEATURE must be a boolean");
     expect(error.message).toContain('got "maybe"');
   });
 });

@@ -21,7 +21,10 @@ describe("loadEnvironment", () => {
   });
 
   it("never overrides a variable already set in the target", () => {
-    const root = makeProject({ "config/.env": "A=from-env\nB=from-env\n", "config/.env.production": "A=from-mode\nC=from-mode\n" });
+    const root = makeProject({
+      "config/.env": "A=from-env\nB=from-env\n",
+      "config/.env.production": "A=from-mode\nC=from-mode\n",
+    });
     const target: Record<string, string | undefined> = { A: "from-process" };
     const loaded = loadEnvironment({ baseDir: root, mode: "production", target });
     expect(target).toEqual({ A: "from-process", B: "from-env", C: "from-mode" });
@@ -37,7 +40,11 @@ describe("loadEnvironment", () => {
 
   it("reads nothing when there are no files", () => {
     const target: Record<string, string | undefined> = {};
-    expect(loadEnvironment({ baseDir: makeProject(), mode: "staging", target })).toEqual({ mode: "staging", files: [], variables: {} });
+    expect(loadEnvironment({ baseDir: makeProject(), mode: "staging", target })).toEqual({
+      mode: "staging",
+      files: [],
+      variables: {},
+    });
     expect(target).toEqual({});
   });
 
@@ -61,12 +68,18 @@ describe("resolveMode", () => {
 
   it("prefers an explicit mode over everything", () => {
     const root = makeProject({ "config/.env": "SPOC_MODE=production\n" });
-    expect(resolveMode({ baseDir: root, project, explicit: "development", env: { SPOC_MODE: "test" } })).toEqual({ mode: "development", source: "option" });
+    expect(resolveMode({ baseDir: root, project, explicit: "development", env: { SPOC_MODE: "test" } })).toEqual({
+      mode: "development",
+      source: "option",
+    });
   });
 
   it("then SPOC_MODE from the process environment", () => {
     const root = makeProject({ "config/.env": "SPOC_MODE=production\n" });
-    expect(resolveMode({ baseDir: root, project, env: { SPOC_MODE: "development" } })).toEqual({ mode: "development", source: "SPOC_MODE" });
+    expect(resolveMode({ baseDir: root, project, env: { SPOC_MODE: "development" } })).toEqual({
+      mode: "development",
+      source: "SPOC_MODE",
+    });
   });
 
   it("then SPOC_MODE from config/.env", () => {
@@ -75,7 +88,10 @@ describe("resolveMode", () => {
   });
 
   it("then spoc.toml's mode", () => {
-    expect(resolveMode({ baseDir: makeProject(), project, env: {} })).toEqual({ mode: "staging", source: "config/spoc.toml" });
+    expect(resolveMode({ baseDir: makeProject(), project, env: {} })).toEqual({
+      mode: "staging",
+      source: "config/spoc.toml",
+    });
   });
 
   it("then development", () => {

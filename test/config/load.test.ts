@@ -64,7 +64,8 @@ describe("loadConfig", () => {
     });
     const loaded = await loadConfig({
       baseDir: root,
-      loadSettings: async () => ((await import(pathToFileURL(join(root, "config/settings.ts")).href)) as { default: Settings }).default,
+      loadSettings: async () =>
+        ((await import(pathToFileURL(join(root, "config/settings.ts")).href)) as { default: Settings }).default,
     });
     expect(loaded.settings["database"]).toEqual({ engine: "postgres" });
   });
@@ -72,7 +73,11 @@ describe("loadConfig", () => {
   it("lets the explicit mode win over SPOC_MODE, config/.env and spoc.toml", async () => {
     clearModeVariables();
     process.env["SPOC_MODE"] = "staging";
-    const root = makeProject({ "config/spoc.toml": TOML, "config/.env": "SPOC_MODE=staging\n", "config/.env.production": "ONLY_PROD=yes\n" });
+    const root = makeProject({
+      "config/spoc.toml": TOML,
+      "config/.env": "SPOC_MODE=staging\n",
+      "config/.env.production": "ONLY_PROD=yes\n",
+    });
     const loaded = await loadConfig({ baseDir: root, mode: "production", loadSettings: async () => ({}) });
     expect(loaded.mode).toBe("production");
     expect(loaded.installedApps).toEqual(["users"]);
@@ -91,7 +96,11 @@ describe("loadConfig", () => {
   it("keeps a process variable over both .env files", async () => {
     clearModeVariables();
     process.env["DB_PORT"] = "1111";
-    const root = makeProject({ "config/spoc.toml": TOML, "config/.env": "DB_PORT=2222\n", "config/.env.staging": "DB_PORT=3333\n" });
+    const root = makeProject({
+      "config/spoc.toml": TOML,
+      "config/.env": "DB_PORT=2222\n",
+      "config/.env.staging": "DB_PORT=3333\n",
+    });
     const loaded = await loadConfig({ baseDir: root, loadSettings: async () => ({ port: env.int("DB_PORT") }) });
     expect(loaded.settings["port"]).toBe(1111);
     expect(loaded.environment.variables).toEqual({});
@@ -142,7 +151,9 @@ describe("loadConfig", () => {
   it("passes a missing variable's error through from settings", async () => {
     clearModeVariables();
     const root = makeProject({ "config/spoc.toml": TOML });
-    const error = await catchConfigErrorAsync(() => loadConfig({ baseDir: root, loadSettings: async () => ({ port: env.int("DB_PORT") }) }));
+    const error = await catchConfigErrorAsync(() =>
+      loadConfig({ baseDir: root, loadSettings: async () => ({ port: env.int("DB_PORT") }) }),
+    );
     expect(error.code).toBe(ErrorCode.InvalidEnvironment);
     expect(error.message).toContain("DB_PORT");
   });

@@ -46,7 +46,14 @@ describe("modeCascade", () => {
 
 describe("installedApps", () => {
   it("puts settings apps first, then the cascade from its base to the mode", () => {
-    expect(installedApps(["core"], config, "development")).toEqual(["core", "users", "billing", "metrics", "blog", "debugbar"]);
+    expect(installedApps(["core"], config, "development")).toEqual([
+      "core",
+      "users",
+      "billing",
+      "metrics",
+      "blog",
+      "debugbar",
+    ]);
   });
 
   it("only installs the cascade's apps", () => {
@@ -56,7 +63,14 @@ describe("installedApps", () => {
   });
 
   it("keeps the first occurrence of a duplicate", () => {
-    expect(installedApps(["blog", "core"], config, "development")).toEqual(["blog", "core", "users", "billing", "metrics", "debugbar"]);
+    expect(installedApps(["blog", "core"], config, "development")).toEqual([
+      "blog",
+      "core",
+      "users",
+      "billing",
+      "metrics",
+      "debugbar",
+    ]);
   });
 
   it("rejects an unknown mode", () => {

@@ -43,12 +43,15 @@ describe("parsePluginRef", () => {
     expect(parsePluginRef("framework/plugins.ts:default").path).toBe("framework/plugins.ts");
   });
 
-  it.each(["framework/plugins", "framework/plugins:", ":x", "a:b:c", "a:1x", "a b:c"])("rejects %j, naming it", (ref) => {
-    const error = catchConfigError(() => parsePluginRef(ref));
-    expect(error.code).toBe(ErrorCode.UnresolvedPlugin);
-    expect(error.message).toContain(`"${ref}"`);
-    expect(error.message).toContain("path/from/root[.ts]:exportName");
-  });
+  it.each(["framework/plugins", "framework/plugins:", ":x", "a:b:c", "a:1x", "a b:c"])(
+    "rejects %j, naming it",
+    (ref) => {
+      const error = catchConfigError(() => parsePluginRef(ref));
+      expect(error.code).toBe(ErrorCode.UnresolvedPlugin);
+      expect(error.message).toContain(`"${ref}"`);
+      expect(error.message).toContain("path/from/root[.ts]:exportName");
+    },
+  );
 
   it.each(["/etc/passwd:x", "../outside:x", "a/../../b:x"])("rejects %j, outside the project", (ref) => {
     expect(catchConfigError(() => parsePluginRef(ref)).message).toContain("inside the project");
@@ -107,7 +110,14 @@ describe("importPluginFromDisk", () => {
   it("imports path.ts, path/index.ts and path.js", async () => {
     const root = makeProject(files);
     const resolved = await resolvePlugins(
-      { middleware: ["framework/plugins:requestTiming", "framework/auth:auth", "framework/legacy:legacy", "framework/plugins.ts:other"] },
+      {
+        middleware: [
+          "framework/plugins:requestTiming",
+          "framework/auth:auth",
+          "framework/legacy:legacy",
+          "framework/plugins.ts:other",
+        ],
+      },
       importPluginFromDisk(root),
     );
     expect(resolved).toEqual({ middleware: [{ name: "timing" }, "auth", "js", 1] });

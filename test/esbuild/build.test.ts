@@ -47,7 +47,10 @@ describe.skipIf(!hasExample)("build.ts", () => {
     expect(mainJs).toMatch(/from "\.\/registry\.js"/);
     expect(mainJs).not.toMatch(/from "spoc"/);
 
-    const { stdout } = await run(process.execPath, ["dist/main.js"], { cwd: copy, env: { ...process.env, SPOC_MODE: "development" } });
+    const { stdout } = await run(process.execPath, ["dist/main.js"], {
+      cwd: copy,
+      env: { ...process.env, SPOC_MODE: "development" },
+    });
     const report = JSON.parse(stdout.split("\n").find((line) => line.startsWith("{")) ?? "{}");
     expect(report.url).toBe(`file://${join(copy, "dist/registry.js")}`);
     expect(report.apps.length).toBeGreaterThan(0);

@@ -44,7 +44,11 @@ describe("spocPlugin", () => {
     // With no registry written, esbuild may also report the entry point missing.
     const error = failure?.errors.find((e) => e.text.startsWith("SPOC002"));
     expect(error?.text).toContain("SPOC002");
-    expect(error?.location).toMatchObject({ file: diagnostic?.file, line: diagnostic?.line, column: (diagnostic?.column ?? 1) - 1 });
+    expect(error?.location).toMatchObject({
+      file: diagnostic?.file,
+      line: diagnostic?.line,
+      column: (diagnostic?.column ?? 1) - 1,
+    });
     expect(error?.location?.lineText).toMatch(/^import /);
   });
 
@@ -58,7 +62,9 @@ describe("spocPlugin", () => {
       () => undefined,
       (error: esbuild.BuildFailure) => error,
     );
-    expect(failure?.errors.map((e) => e.text)).toEqual([expect.stringMatching(/^SPOC008: apps\/blog\/services\.ts does not parse: /)]);
+    expect(failure?.errors.map((e) => e.text)).toEqual([
+      expect.stringMatching(/^SPOC008: apps\/blog\/services\.ts does not parse: /),
+    ]);
     expect(failure?.errors[0]?.location).toMatchObject({ file: "apps/blog/services.ts" });
     // Nothing was written: the registry on disk is the last good one.
     expect(await readFile(join(root, "generated/registry.ts"), "utf8")).toBe(stale);
@@ -79,7 +85,8 @@ describe("spocPlugin", () => {
       await writeFile(file, `${await readFile(file, "utf8")}\n@model\nexport class Comment {}\n`);
       await waitFor(
         "a rebuild with blog.Comment",
-        async () => ((await readFile(join(root, "generated/registry.ts"), "utf8")).includes('"blog.Comment"') ? true : undefined),
+        async () =>
+          (await readFile(join(root, "generated/registry.ts"), "utf8")).includes('"blog.Comment"') ? true : undefined,
         20_000,
       );
     } finally {

@@ -10,7 +10,14 @@ import { migrations as blogMigrations } from "../../apps/blog/models.ts";
 import { CommentService, PostService, SearchService } from "../../apps/blog/services.ts";
 import { migrations as userMigrations } from "../../apps/users/models.ts";
 import { NotificationService, UserService } from "../../apps/users/services.ts";
-import { closeDatabase, migrate, openDatabase, useDatabase, type Database, type DatabaseSettings } from "../../framework/database.ts";
+import {
+  closeDatabase,
+  migrate,
+  openDatabase,
+  useDatabase,
+  type Database,
+  type DatabaseSettings,
+} from "../../framework/database.ts";
 import { frameworkMigrations } from "../../framework/heartbeat.ts";
 import { provideServices, withdrawServices } from "../../framework/services.ts";
 

@@ -18,7 +18,12 @@ it("refuses DB_ENGINE=postgres at startup with a clear error", async () => {
   vi.stubEnv("DB_ENGINE", "postgres");
   const spy = vi.spyOn(console, "log").mockImplementation(() => {});
   try {
-    const start = Framework.start({ baseDir: fileURLToPath(new URL("../../", import.meta.url)), schema, registry, mode: "development" });
+    const start = Framework.start({
+      baseDir: fileURLToPath(new URL("../../", import.meta.url)),
+      schema,
+      registry,
+      mode: "development",
+    });
     await expect(start).rejects.toThrow(
       'startup hook of users.models failed: database engine "postgres" (DB_ENGINE) is not supported yet; supported: sqlite',
     );

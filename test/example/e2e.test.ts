@@ -168,8 +168,11 @@ beforeAll(async () => {
   // what it ignores (dist/, var/, config/.env, node_modules, which is linked back).
   project = await mkdtemp(join(tmpdir(), "spoc-blog-e2e-"));
   const files = await new Promise<string[]>((resolve, reject) => {
-    execFile("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: repoRoot, maxBuffer: 64 << 20 }, (error, stdout) =>
-      error ? reject(error) : resolve(stdout.split("\0").filter((file) => file !== "")),
+    execFile(
+      "git",
+      ["ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+      { cwd: repoRoot, maxBuffer: 64 << 20 },
+      (error, stdout) => (error ? reject(error) : resolve(stdout.split("\0").filter((file) => file !== ""))),
     );
   });
   for (const file of files) {
@@ -205,11 +208,15 @@ describe("npm start", () => {
   it.each([
     ["halfway through the demonstration", "[CommentService] Created comment on post 1 (ID: 1)"],
     ["while the workers run", "Workers are running"],
-  ])("is not affected by a previous run killed %s", async (_, marker) => {
-    const killed = await runAndKillAt(project, marker);
-    expect(killed).toContain(marker);
-    const next = await run(process.execPath, ["dist/main.js"], project);
-    expect(next.code).toBe(0);
-    expect(next.stdout).toBe(EXPECTED);
-  }, 120_000);
+  ])(
+    "is not affected by a previous run killed %s",
+    async (_, marker) => {
+      const killed = await runAndKillAt(project, marker);
+      expect(killed).toContain(marker);
+      const next = await run(process.execPath, ["dist/main.js"], project);
+      expect(next.code).toBe(0);
+      expect(next.stdout).toBe(EXPECTED);
+    },
+    120_000,
+  );
 });

@@ -66,7 +66,12 @@ function headerOf(raw: string, name: string): string {
     .replace(/=\?utf-8\?([qb])\?([^?]*)\?=/gi, (_, encoding: string, text: string) =>
       encoding.toLowerCase() === "b"
         ? Buffer.from(text, "base64").toString("utf8")
-        : Buffer.from(text.replace(/_/g, " ").replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))), "latin1").toString("utf8"),
+        : Buffer.from(
+            text
+              .replace(/_/g, " ")
+              .replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+            "latin1",
+          ).toString("utf8"),
     );
 }
 
@@ -100,14 +105,22 @@ async function commentOnAlicesPost(text = "Great article!"): Promise<void> {
   const reader = (await users.listUsers())[1] ?? (await users.createUser(bob));
   const post =
     (await new PostService({ db: t.db }).listPosts())[0] ??
-    (await new PostService({ db: t.db }).createPost({ title: "Getting Started with SPOC", content: "…", authorId: author.id }));
+    (await new PostService({ db: t.db }).createPost({
+      title: "Getting Started with SPOC",
+      content: "…",
+      authorId: author.id,
+    }));
   await new CommentService({ db: t.db }).createComment({ postId: post.id, authorId: reader.id, text });
 }
 
 describe("EmailNotificationWorker over SMTP", () => {
   it("delivers the notification to the post's author with the right subject, and marks it sent", async () => {
     const smtp = await startSmtp();
-    const worker = new EmailNotificationWorker({ database: t.settings, email: emailSettings({ port: smtp.port }), quiet: true });
+    const worker = new EmailNotificationWorker({
+      database: t.settings,
+      email: emailSettings({ port: smtp.port }),
+      quiet: true,
+    });
     try {
       await worker.setup();
       await commentOnAlicesPost();
@@ -172,7 +185,11 @@ describe("EmailNotificationWorker over SMTP", () => {
       exportName: "EmailNotificationWorker",
     });
     await commentOnAlicesPost();
-    const worker = new EmailNotificationWorker({ database: t.settings, email: emailSettings({ port: smtp.port }), quiet: true });
+    const worker = new EmailNotificationWorker({
+      database: t.settings,
+      email: emailSettings({ port: smtp.port }),
+      quiet: true,
+    });
     try {
       worker.start();
       expect(await waitForHeartbeat(t.db, worker.name, { until: worker.join(), timeoutMs: 20_000 })).toEqual({
@@ -195,7 +212,11 @@ describe("EmailNotificationWorker over SMTP", () => {
 describe("EmailNotificationWorker without EMAIL_HOST", () => {
   it("writes each message as an .eml file in the mail folder, named after its outbox id", async () => {
     const mailDir = join(t.dir, "mail");
-    const worker = new EmailNotificationWorker({ database: t.settings, email: emailSettings({ host: "", mailDir }), quiet: true });
+    const worker = new EmailNotificationWorker({
+      database: t.settings,
+      email: emailSettings({ host: "", mailDir }),
+      quiet: true,
+    });
     try {
       await worker.setup();
       await commentOnAlicesPost();

@@ -25,7 +25,11 @@ afterEach(async () => {
 it("indexes published posts from its process, so search finds them and never drafts", async () => {
   const author = await new UserService({ db: t.db }).createUser(alice);
   const posts = new PostService({ db: t.db });
-  const live = await posts.createPost({ title: "Getting Started with SPOC", content: "Modular monoliths, explained.", authorId: author.id });
+  const live = await posts.createPost({
+    title: "Getting Started with SPOC",
+    content: "Modular monoliths, explained.",
+    authorId: author.id,
+  });
   await posts.createPost({ title: "Secret draft", content: "Unannounced zeppelin plans.", authorId: author.id });
   await posts.publishPost(live.id);
   expect(await searchPosts({ q: "monoliths" })).toEqual({ status: 200, data: [] });
@@ -50,7 +54,10 @@ it("indexes published posts from its process, so search finds them and never dra
   expect(worker.context).toEqual({ indexedPosts: 1, removedPosts: 0, passes: 1, failedPasses: 0 });
 
   const found = await searchPosts({ q: "monoliths" });
-  expect(found).toMatchObject({ status: 200, data: [{ id: live.id, title: "Getting Started with SPOC", published: true }] });
+  expect(found).toMatchObject({
+    status: 200,
+    data: [{ id: live.id, title: "Getting Started with SPOC", published: true }],
+  });
   expect(await searchPosts({ q: "zeppelin" })).toEqual({ status: 200, data: [] });
   expect(await searchPosts({ q: "draft" })).toEqual({ status: 200, data: [] });
 });
@@ -67,7 +74,11 @@ it("keeps indexing while the app writes to the same file from another process", 
     worker.start();
     await waitForHeartbeat(t.db, worker.name, { until: worker.join(), timeoutMs: 30_000 });
     for (let n = 1; n <= 40; n++) {
-      const post = await posts.createPost({ title: `Concurrent post ${n}`, content: `word${n} appears here`, authorId: author.id });
+      const post = await posts.createPost({
+        title: `Concurrent post ${n}`,
+        content: `word${n} appears here`,
+        authorId: author.id,
+      });
       await posts.publishPost(post.id);
       await new Promise((resolve) => setTimeout(resolve, 5));
     }

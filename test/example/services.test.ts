@@ -28,7 +28,10 @@ describe("database", () => {
   it("runs each migration once", async () => {
     expect(await migrate(t.db, "users", userMigrations)).toEqual([]);
     expect(await migrate(t.db, "blog", blogMigrations)).toEqual([]);
-    const { rows } = await sql<{ app: string; name: string }>`select app, name from schema_migrations order by app, name`.execute(t.db);
+    const { rows } = await sql<{
+      app: string;
+      name: string;
+    }>`select app, name from schema_migrations order by app, name`.execute(t.db);
     expect(rows.map((row) => `${row.app}.${row.name}`)).toEqual([
       "blog.0001_create_posts_and_comments",
       "blog.0002_create_post_search",
@@ -50,7 +53,13 @@ describe("UserService", () => {
   it("creates a user with an empty profile, and gets and lists users", async () => {
     const users = new UserService({ db: t.db });
     const created = await users.createUser(alice);
-    expect(created).toMatchObject({ id: 1, username: "alice", email: "alice@example.com", fullName: "Alice Johnson", isActive: true });
+    expect(created).toMatchObject({
+      id: 1,
+      username: "alice",
+      email: "alice@example.com",
+      fullName: "Alice Johnson",
+      isActive: true,
+    });
     expect(await users.getUser(created.id)).toEqual(created);
     expect(await users.getProfile(created.id)).toMatchObject({ userId: 1, bio: "", website: "" });
     await users.createUser(bob);
@@ -95,9 +104,14 @@ describe("UserService", () => {
   it("updates profiles and refuses a URL that is not http(s)", async () => {
     const users = new UserService({ db: t.db });
     const user = await users.createUser(alice);
-    const profile = await users.updateProfile(user.id, { bio: "Writes about SPOC", website: "https://alice.example.com" });
+    const profile = await users.updateProfile(user.id, {
+      bio: "Writes about SPOC",
+      website: "https://alice.example.com",
+    });
     expect(profile).toMatchObject({ bio: "Writes about SPOC", website: "https://alice.example.com/" });
-    await expect(users.updateProfile(user.id, { website: "javascript:alert(1)" })).rejects.toMatchObject({ field: "website" });
+    await expect(users.updateProfile(user.id, { website: "javascript:alert(1)" })).rejects.toMatchObject({
+      field: "website",
+    });
     await expect(users.getProfile(99)).rejects.toThrow(NotFoundError);
   });
 });
@@ -143,7 +157,9 @@ describe("PostService", () => {
     ["an unknown author", { title: "Title", content: "text", authorId: 99 }, NotFoundError, "authorId"],
   ])("rejects %s and writes nothing", async (_, input, ErrorClass, field) => {
     const author = await new UserService({ db: t.db }).createUser(alice);
-    const error = await new PostService({ db: t.db }).createPost({ authorId: author.id, ...input }).catch((e: unknown) => e);
+    const error = await new PostService({ db: t.db })
+      .createPost({ authorId: author.id, ...input })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ErrorClass);
     expect(error).toMatchObject({ field });
     expect(await t.count("posts")).toBe(0);
@@ -155,7 +171,11 @@ describe("CommentService", () => {
     const users = new UserService({ db: t.db });
     const author = await users.createUser(alice);
     const reader = await users.createUser(bob);
-    const post = await new PostService({ db: t.db }).createPost({ title: "Getting Started with SPOC", content: "…", authorId: author.id });
+    const post = await new PostService({ db: t.db }).createPost({
+      title: "Getting Started with SPOC",
+      content: "…",
+      authorId: author.id,
+    });
     return { author, reader, post, comments: new CommentService({ db: t.db }) };
   }
 
@@ -196,8 +216,12 @@ describe("CommentService", () => {
 
   it("keeps no comment when its notification cannot be written", async () => {
     const { reader, post, comments } = await setup();
-    await sql`create trigger outbox_down before insert on email_outbox begin select raise(abort, 'outbox down'); end`.execute(t.db);
-    await expect(comments.createComment({ postId: post.id, authorId: reader.id, text: "Hello" })).rejects.toThrow("outbox down");
+    await sql`create trigger outbox_down before insert on email_outbox begin select raise(abort, 'outbox down'); end`.execute(
+      t.db,
+    );
+    await expect(comments.createComment({ postId: post.id, authorId: reader.id, text: "Hello" })).rejects.toThrow(
+      "outbox down",
+    );
     expect(await t.count("comments")).toBe(0);
   });
 
@@ -223,7 +247,11 @@ describe("NotificationService", () => {
     expect(delay).toBe(1000);
     expect(await outbox.due()).toHaveLength(0);
     expect(await outbox.due(50, new Date(Date.now() + 1500))).toHaveLength(1);
-    expect(await outbox.getMessage(message.id)).toMatchObject({ attempts: 1, lastError: "connection refused", sentAt: null });
+    expect(await outbox.getMessage(message.id)).toMatchObject({
+      attempts: 1,
+      lastError: "connection refused",
+      sentAt: null,
+    });
     expect(await outbox.markSent(message.id)).toBe(true);
     expect(await outbox.markSent(message.id)).toBe(false);
     expect(await outbox.pendingCount()).toBe(0);
@@ -237,7 +265,9 @@ describe("NotificationService", () => {
   it("rejects an invalid recipient or a subject with a line break", async () => {
     const outbox = new NotificationService({ db: t.db });
     await expect(outbox.enqueue({ to: "nobody", subject: "Hi", body: "" })).rejects.toMatchObject({ field: "to" });
-    await expect(outbox.enqueue({ to: "a@b.co", subject: "Hi\r\nBcc: x@y.z", body: "" })).rejects.toMatchObject({ field: "subject" });
+    await expect(outbox.enqueue({ to: "a@b.co", subject: "Hi\r\nBcc: x@y.z", body: "" })).rejects.toMatchObject({
+      field: "subject",
+    });
     expect(await t.count("email_outbox")).toBe(0);
   });
 });
@@ -247,7 +277,11 @@ describe("SearchService", () => {
     const author = await new UserService({ db: t.db }).createUser(alice);
     const posts = new PostService({ db: t.db });
     const search = new SearchService({ db: t.db });
-    const live = await posts.createPost({ title: "Getting Started with SPOC", content: "Modular monoliths, explained.", authorId: author.id });
+    const live = await posts.createPost({
+      title: "Getting Started with SPOC",
+      content: "Modular monoliths, explained.",
+      authorId: author.id,
+    });
     await posts.createPost({ title: "Secret draft", content: "Unannounced zeppelin plans.", authorId: author.id });
     await posts.publishPost(live.id);
 

@@ -29,7 +29,10 @@ describe("users views", () => {
     const registered = await registerUser(alice);
     expect(registered).toMatchObject({ status: 201, data: { id: 1, username: "alice", email: "alice@example.com" } });
     expect(registered).not.toHaveProperty("data.passwordHash");
-    expect(await loginUser({ username: "alice", password: alice.password })).toMatchObject({ status: 200, data: { id: 1 } });
+    expect(await loginUser({ username: "alice", password: alice.password })).toMatchObject({
+      status: 200,
+      data: { id: 1 },
+    });
     expect(await updateProfile({ userId: 1, bio: "Hi" })).toMatchObject({ status: 200, data: { bio: "Hi" } });
     expect(await getProfile({ userId: "1" })).toMatchObject({
       status: 200,
@@ -80,7 +83,10 @@ describe("blog views", () => {
 
   it("creates, publishes, gets and lists posts", async () => {
     const created = await createPost({ title: "Getting Started with SPOC", content: "SPOC is modular.", authorId: 1 });
-    expect(created).toMatchObject({ status: 201, data: { id: 1, slug: "getting-started-with-spoc", published: false } });
+    expect(created).toMatchObject({
+      status: 201,
+      data: { id: 1, slug: "getting-started-with-spoc", published: false },
+    });
     expect(await listPosts()).toEqual({ status: 200, data: [] });
     expect(await publishPost({ postId: 1 })).toMatchObject({ status: 200, data: { published: true } });
     expect(await listPosts()).toMatchObject({ status: 200, data: [{ id: 1 }] });
@@ -120,7 +126,10 @@ describe("blog views", () => {
   });
 
   it("answers malformed comment input with 400", async () => {
-    expect(await addComment({ postId: "abc", authorId: 2, text: "x" })).toMatchObject({ status: 400, error: { field: "postId" } });
+    expect(await addComment({ postId: "abc", authorId: 2, text: "x" })).toMatchObject({
+      status: 400,
+      error: { field: "postId" },
+    });
     expect(await addComment({ postId: 1, authorId: 2 })).toMatchObject({ status: 400, error: { field: "text" } });
     expect(await approveComment({ commentId: 5 })).toMatchObject({ status: 404, error: { field: "commentId" } });
   });

@@ -16,7 +16,9 @@ beforeEach(() => {
   mkdirSync(join(baseDir, "config"));
   writeFileSync(
     join(baseDir, "config/spoc.toml"),
-    ['[spoc]', 'mode = "development"', "", "[spoc.apps]", 'production = ["users"]', 'development = ["blog"]', ""].join("\n"),
+    ["[spoc]", 'mode = "development"', "", "[spoc.apps]", 'production = ["users"]', 'development = ["blog"]', ""].join(
+      "\n",
+    ),
   );
   delete process.env.SPOC_MODE;
 });
@@ -99,7 +101,12 @@ describe("Framework.start", () => {
   it("imports modules in the registry's order and runs hooks in order, then in reverse", async () => {
     const events: string[] = [];
     const schema = blogSchema(events);
-    const framework = await Framework.start<AnyComponentMap>({ ...quiet, baseDir, schema, registry: makeRegistry(schema, modules, order) });
+    const framework = await Framework.start<AnyComponentMap>({
+      ...quiet,
+      baseDir,
+      schema,
+      registry: makeRegistry(schema, modules, order),
+    });
     expect(framework.installedApps).toEqual(["users", "blog"]);
     expect(framework.modules.map((m) => m.name)).toEqual(order);
     expect(events).toEqual(order.map((name) => `startup ${name}`));
@@ -126,7 +133,12 @@ describe("Framework.start", () => {
     const events: string[] = [];
     const schema = blogSchema(events);
     const baked = ["blog.models", "users.models", "blog.services", "users.services"];
-    const framework = await Framework.start<AnyComponentMap>({ ...quiet, baseDir, schema, registry: makeRegistry(schema, modules, baked) });
+    const framework = await Framework.start<AnyComponentMap>({
+      ...quiet,
+      baseDir,
+      schema,
+      registry: makeRegistry(schema, modules, baked),
+    });
     expect(framework.modules.map((m) => m.name)).toEqual(baked);
     await framework.shutdown();
   });
@@ -137,7 +149,12 @@ describe("Framework.start", () => {
       modules: ["models", "services"],
       hooks: { models: { startup: (m) => void seen.push(m) } },
     });
-    const framework = await Framework.start<AnyComponentMap>({ ...quiet, baseDir, schema, registry: makeRegistry(schema, modules, order) });
+    const framework = await Framework.start<AnyComponentMap>({
+      ...quiet,
+      baseDir,
+      schema,
+      registry: makeRegistry(schema, modules, order),
+    });
     const users = seen[0];
     expect(users?.name).toBe("users.models");
     expect(users?.app).toBe("users");
@@ -156,14 +173,24 @@ describe("Framework.start", () => {
         services: { shutdown: async (m) => void events.push(`down ${m.name}`) },
       },
     });
-    const framework = await Framework.start<AnyComponentMap>({ ...quiet, baseDir, schema, registry: makeRegistry(schema, modules, order) });
+    const framework = await Framework.start<AnyComponentMap>({
+      ...quiet,
+      baseDir,
+      schema,
+      registry: makeRegistry(schema, modules, order),
+    });
     await framework.shutdown();
     expect(events).toEqual(["up users.models", "up blog.models", "down blog.services", "down users.services"]);
   });
 
   it("exposes components by module and key, without any hook having fired", async () => {
     const schema = defineSchema({ modules: ["models", "services"] });
-    const framework = await Framework.start<AnyComponentMap>({ ...quiet, baseDir, schema, registry: makeRegistry(schema, modules, order) });
+    const framework = await Framework.start<AnyComponentMap>({
+      ...quiet,
+      baseDir,
+      schema,
+      registry: makeRegistry(schema, modules, order),
+    });
     expect(framework.getComponent("services", "users.UserService")).toBe(UserService);
     expect(framework.components.models).toEqual({ "users.User": User, "blog.Post": Post });
     expect(framework.getComponent("services", "users.Nope")).toBeUndefined();
@@ -201,7 +228,12 @@ describe("Framework.start", () => {
         },
       },
     });
-    const error = await Framework.start({ ...quiet, baseDir, schema, registry: makeRegistry(schema, modules, order) }).catch((e: unknown) => e);
+    const error = await Framework.start({
+      ...quiet,
+      baseDir,
+      schema,
+      registry: makeRegistry(schema, modules, order),
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SpocError);
     expect((error as SpocError).code).toBe(ErrorCode.HookFailed);
     expect((error as SpocError).message).toBe("startup hook of blog.services failed: index unavailable");
@@ -221,7 +253,12 @@ describe("Framework.start", () => {
         },
       },
     });
-    const framework = await Framework.start<AnyComponentMap>({ ...quiet, baseDir, schema, registry: makeRegistry(schema, modules, order) });
+    const framework = await Framework.start<AnyComponentMap>({
+      ...quiet,
+      baseDir,
+      schema,
+      registry: makeRegistry(schema, modules, order),
+    });
     await expect(framework.shutdown()).rejects.toThrowError("shutdown hook of blog.services failed: flush failed");
     expect(events).toEqual(["down blog.models", "down users.models"]);
   });
@@ -247,7 +284,12 @@ describe("Framework.start", () => {
   it("refuses a registry generated for another schema", async () => {
     const schema = defineSchema({ modules: ["models", "services"] });
     const other = defineSchema({ modules: ["models", "services", "views"] });
-    const error = await Framework.start({ ...quiet, baseDir, schema, registry: makeRegistry(other, modules, order) }).catch((e: unknown) => e);
+    const error = await Framework.start({
+      ...quiet,
+      baseDir,
+      schema,
+      registry: makeRegistry(other, modules, order),
+    }).catch((e: unknown) => e);
     expect((error as SpocError).code).toBe(ErrorCode.StaleRegistry);
     expect((error as SpocError).hint).toContain("npm run spoc -- gen");
   });
@@ -255,7 +297,12 @@ describe("Framework.start", () => {
   it("refuses a registry that does not know an installed app", async () => {
     writeFileSync(join(baseDir, "config/spoc.toml"), '[spoc.apps]\nproduction = ["users", "shop"]\n');
     const schema = defineSchema({ modules: ["models", "services"] });
-    const error = await Framework.start({ ...quiet, baseDir, schema, registry: makeRegistry(schema, modules, order) }).catch((e: unknown) => e);
+    const error = await Framework.start({
+      ...quiet,
+      baseDir,
+      schema,
+      registry: makeRegistry(schema, modules, order),
+    }).catch((e: unknown) => e);
     expect((error as SpocError).code).toBe(ErrorCode.StaleRegistry);
     expect((error as SpocError).message).toContain('"shop"');
   });
@@ -267,16 +314,26 @@ describe("Framework.start", () => {
       ...registry,
       modules: {
         ...registry.modules,
-        "users.services": { app: "users", module: "services", file: "apps/users/services.ts", load: () => Promise.reject(new SyntaxError("Unexpected token")) },
+        "users.services": {
+          app: "users",
+          module: "services",
+          file: "apps/users/services.ts",
+          load: () => Promise.reject(new SyntaxError("Unexpected token")),
+        },
       },
     };
     const error = await Framework.start({ ...quiet, baseDir, schema, registry: broken }).catch((e: unknown) => e);
     expect((error as SpocError).code).toBe(ErrorCode.ModuleLoadFailed);
-    expect((error as SpocError).message).toBe("module users.services (apps/users/services.ts) failed to load: Unexpected token");
+    expect((error as SpocError).message).toBe(
+      "module users.services (apps/users/services.ts) failed to load: Unexpected token",
+    );
   });
 
   it("resolves plugins baked into the registry, toml groups first", async () => {
-    writeFileSync(join(baseDir, "config/spoc.toml"), '[spoc.apps]\nproduction = ["users"]\n[spoc.plugins]\nmiddleware = ["framework/plugins:timing"]\n');
+    writeFileSync(
+      join(baseDir, "config/spoc.toml"),
+      '[spoc.apps]\nproduction = ["users"]\n[spoc.plugins]\nmiddleware = ["framework/plugins:timing"]\n',
+    );
     const schema = defineSchema({ modules: ["models", "services"] });
     const timing = () => "timed";
     const auth = () => "authed";

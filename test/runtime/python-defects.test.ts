@@ -31,7 +31,16 @@ const registry: Registry = {
       { app, module: "models", file: `apps/${app}/models.ts`, load: async () => (app === "alpha" ? { Account } : {}) },
     ]),
   ),
-  components: [{ kind: "model", key: "alpha.Account", module: "alpha.models", exportName: "Account", file: "apps/alpha/models.ts", line: 1 }],
+  components: [
+    {
+      kind: "model",
+      key: "alpha.Account",
+      module: "alpha.models",
+      exportName: "Account",
+      file: "apps/alpha/models.ts",
+      line: 1,
+    },
+  ],
   loadOrder: ["zeta.models", "alpha.models", "mid.models"],
 };
 const start = (s = schema) => Framework.start<AnyComponentMap>({ baseDir, schema: s, registry, onWarning: () => {} });
@@ -39,7 +48,9 @@ const start = (s = schema) => Framework.start<AnyComponentMap>({ baseDir, schema
 describe("defects of the Python original that spoc does not copy", () => {
   it("hooks receive the loaded module, not a set", async () => {
     const received: unknown[] = [];
-    const framework = await start(defineSchema({ modules: ["models"], hooks: { models: { startup: (m) => void received.push(m) } } }));
+    const framework = await start(
+      defineSchema({ modules: ["models"], hooks: { models: { startup: (m) => void received.push(m) } } }),
+    );
     expect(received).toHaveLength(3);
     expect(received[1]).toMatchObject({ name: "alpha.models", app: "alpha", module: "models" });
     expect((received[1] as LoadedModule).components).toEqual({ "alpha.Account": Account });

@@ -34,7 +34,10 @@ describe("defineSchema", () => {
 });
 
 describe("schemaFingerprint", () => {
-  const base = { modules: ["models", "services", "views"], dependencies: { services: ["models"], views: ["models", "services"] } };
+  const base = {
+    modules: ["models", "services", "views"],
+    dependencies: { services: ["models"], views: ["models", "services"] },
+  };
 
   it("is stable and ignores the order of dependency lists and keys", () => {
     const reordered = { modules: base.modules, dependencies: { views: ["services", "models"], services: ["models"] } };

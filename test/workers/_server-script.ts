@@ -20,4 +20,6 @@ threadWorker.on("startup", announce);
 process.on("SIGINT", () => console.log("got SIGINT"));
 
 const { results } = await server.runForever({ timeoutMs: 5_000 });
-console.log(JSON.stringify({ results: results.map(({ name, stopped }) => ({ name, stopped })), thread: threadWorker.context }));
+console.log(
+  JSON.stringify({ results: results.map(({ name, stopped }) => ({ name, stopped })), thread: threadWorker.context }),
+);

@@ -14,8 +14,22 @@ export const registry = defineRegistry({
     },
   },
   components: [
-    { kind: "worker", key: "demo.DemoThread", module: "demo.workers", exportName: "DemoThread", file: "test/workers/demo-workers.ts", line: 4 },
-    { kind: "worker", key: "demo.DemoProcess", module: "demo.workers", exportName: "DemoProcess", file: "test/workers/demo-workers.ts", line: 10 },
+    {
+      kind: "worker",
+      key: "demo.DemoThread",
+      module: "demo.workers",
+      exportName: "DemoThread",
+      file: "test/workers/demo-workers.ts",
+      line: 4,
+    },
+    {
+      kind: "worker",
+      key: "demo.DemoProcess",
+      module: "demo.workers",
+      exportName: "DemoProcess",
+      file: "test/workers/demo-workers.ts",
+      line: 10,
+    },
   ],
   loadOrder: ["demo.workers"],
 });

@@ -26,7 +26,8 @@ describe("a worker class located through the registry", () => {
     const worker = new Misplaced();
     const errors: Error[] = [];
     worker.on("error", (error) => errors.push(error));
-    const result = await (worker.start(), worker.join());
+    worker.start();
+    const result = await worker.join();
     expect(result).toMatchObject({ stopped: true, terminated: false });
     expect(errors).toHaveLength(1);
     expect(errors[0]).toBeInstanceOf(WorkerError);
@@ -45,6 +46,8 @@ describe("a worker class located through the registry", () => {
     worker.on("error", (error) => errors.push(error));
     worker.start();
     await worker.join();
-    expect(errors[0]?.message).toMatch(/^demo\.workers#Nothing \(registry .*demo-registry\.ts\) is not an exported worker class$/);
+    expect(errors[0]?.message).toMatch(
+      /^demo\.workers#Nothing \(registry .*demo-registry\.ts\) is not an exported worker class$/,
+    );
   });
 });

@@ -70,7 +70,9 @@ describe("Server", () => {
     server.addWorker(late);
     expect(late.isRunning).toBe(true);
     server.stop();
-    expect(() => server.addWorker(new SleepyThread())).toThrow(expect.objectContaining({ code: ErrorCode.WorkerState }));
+    expect(() => server.addWorker(new SleepyThread())).toThrow(
+      expect.objectContaining({ code: ErrorCode.WorkerState }),
+    );
     const { results } = await server.joinAll({ timeoutMs: 5_000 });
     expect(results.map((result) => result.name)).toEqual(["late"]);
     expect(server.workers).toHaveLength(1);

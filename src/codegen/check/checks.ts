@@ -50,8 +50,18 @@ interface AppChecked {
  * previous run, only changed modules (and apps with a changed module) are checked again.
  */
 export function runChecks(model: ProjectModel, loadOrder?: readonly string[], memo?: ChecksMemo): Diagnostic[] {
-  const context = JSON.stringify([model.schema.file, model.schema.modules, model.schema.dependencies, model.kinds, model.modes, model.apps.map((app) => [app.name, app.modes])]);
-  const previous = memo?.state !== undefined && memo.state.context === context && sameNodes(memo.state.nodes, model.modules) ? memo.state : undefined;
+  const context = JSON.stringify([
+    model.schema.file,
+    model.schema.modules,
+    model.schema.dependencies,
+    model.kinds,
+    model.modes,
+    model.apps.map((app) => [app.name, app.modes]),
+  ]);
+  const previous =
+    memo?.state !== undefined && memo.state.context === context && sameNodes(memo.state.nodes, model.modules)
+      ? memo.state
+      : undefined;
 
   const layers = layerContext(model);
   const kinds = kindContext(model);
@@ -83,7 +93,10 @@ export function runChecks(model: ProjectModel, loadOrder?: readonly string[], me
     duplicates = [];
     for (const [app, group] of byApp) {
       const before = previous?.apps?.get(app);
-      const checked = before !== undefined && sameElements(before.modules, group) ? before : { modules: group, duplicates: duplicateKeysIn(group) };
+      const checked =
+        before !== undefined && sameElements(before.modules, group)
+          ? before
+          : { modules: group, duplicates: duplicateKeysIn(group) };
       apps.set(app, checked);
       duplicates.push(...checked.duplicates);
     }
@@ -105,7 +118,10 @@ export function runChecks(model: ProjectModel, loadOrder?: readonly string[], me
 }
 
 function sameNodes(a: readonly AppModule[], b: readonly AppModule[]): boolean {
-  return a.length === b.length && a.every((module, i) => module.name === b[i]?.name && module.app === b[i]?.app && module.module === b[i]?.module);
+  return (
+    a.length === b.length &&
+    a.every((module, i) => module.name === b[i]?.name && module.app === b[i]?.app && module.module === b[i]?.module)
+  );
 }
 
 function sameElements<T>(a: readonly T[], b: readonly T[]): boolean {
@@ -129,7 +145,9 @@ export function checkSchemaCycles(model: ProjectModel): Diagnostic[] {
       file: first?.file ?? schema.file,
       line: first?.line ?? 1,
       column: first?.column ?? 1,
-      hint: `remove one of these dependencies in ${schema.file}: ${edgesOf(cycle).map(([from, to]) => `${from} -> ${to}`).join(", ")}`,
+      hint: `remove one of these dependencies in ${schema.file}: ${edgesOf(cycle)
+        .map(([from, to]) => `${from} -> ${to}`)
+        .join(", ")}`,
       cycle,
       related,
     };
@@ -184,7 +202,11 @@ interface LayerContext {
 }
 
 function layerContext(model: ProjectModel): LayerContext {
-  return { schema: model.schema, closure: dependencyClosure(model.schema), byName: new Map(model.modules.map((module) => [module.name, module])) };
+  return {
+    schema: model.schema,
+    closure: dependencyClosure(model.schema),
+    byName: new Map(model.modules.map((module) => [module.name, module])),
+  };
 }
 
 function layersOf({ schema, closure, byName }: LayerContext, module: AppModule): Diagnostic[] {
@@ -199,9 +221,14 @@ function layersOf({ schema, closure, byName }: LayerContext, module: AppModule):
         ? `"${module.module}" has no schema dependencies, so it may import only other "${module.module}" modules`
         : `"${module.module}" may import other "${module.module}" modules and ${may.join(", ")}`;
     diagnostics.push(
-      at(imported, ErrorCode.LayerViolation, `${module.name} imports ${target.name}, but "${module.module}" does not depend on "${target.module}" in ${schema.file}`, {
-        hint: `${rule}; move the code, or add "${target.module}" to dependencies.${module.module} in ${schema.file} if the layering allows it`,
-      }),
+      at(
+        imported,
+        ErrorCode.LayerViolation,
+        `${module.name} imports ${target.name}, but "${module.module}" does not depend on "${target.module}" in ${schema.file}`,
+        {
+          hint: `${rule}; move the code, or add "${target.module}" to dependencies.${module.module} in ${schema.file} if the layering allows it`,
+        },
+      ),
     );
   }
   return diagnostics;
@@ -270,11 +297,19 @@ function kindsOf({ model, belongs }: KindContext, module: AppModule): Diagnostic
     if (fits) continue;
     const home = model.schema.modules.find((m) => kindBelongsToModule(component.kind, m));
     const fitting = model.kinds.filter((kind) => kindBelongsToModule(kind, module.module));
-    const fix = home === undefined ? `declare it in a module named "${pluralOf(component.kind)}"` : `move it to apps/${module.app}/${home}.ts`;
+    const fix =
+      home === undefined
+        ? `declare it in a module named "${pluralOf(component.kind)}"`
+        : `move it to apps/${module.app}/${home}.ts`;
     diagnostics.push(
-      at(component, ErrorCode.KindMismatch, `${component.key} is a "${component.kind}" component, but it is declared in the "${module.module}" module`, {
-        hint: `${fix}${fitting.length > 0 ? `, or register it as ${fitting.map((k) => `"${k}"`).join(" or ")}` : ""}`,
-      }),
+      at(
+        component,
+        ErrorCode.KindMismatch,
+        `${component.key} is a "${component.kind}" component, but it is declared in the "${module.module}" module`,
+        {
+          hint: `${fix}${fitting.length > 0 ? `, or register it as ${fitting.map((k) => `"${k}"`).join(" or ")}` : ""}`,
+        },
+      ),
     );
   }
   return diagnostics;
@@ -298,15 +333,23 @@ function duplicateKeysIn(modules: readonly AppModule[]): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   for (const [key, components] of repeated) {
     const [first, ...later] = [...components].sort(
-      (a, b) => compareText(a.file, b.file) || a.line - b.line || a.column - b.column || compareText(a.module, b.module),
+      (a, b) =>
+        compareText(a.file, b.file) || a.line - b.line || a.column - b.column || compareText(a.module, b.module),
     );
     if (first === undefined) continue;
     for (const component of later) {
       diagnostics.push(
-        at(component, ErrorCode.DuplicateKey, `component key "${key}" is declared twice: here (${component.module}) and at ${first.file}:${first.line}:${first.column} (${first.module})`, {
-          hint: "rename one of the exports; a key is \"<app>.<ExportName>\", so export names must be unique within an app",
-          related: [{ file: first.file, line: first.line, column: first.column, message: `"${key}" is first declared here` }],
-        }),
+        at(
+          component,
+          ErrorCode.DuplicateKey,
+          `component key "${key}" is declared twice: here (${component.module}) and at ${first.file}:${first.line}:${first.column} (${first.module})`,
+          {
+            hint: 'rename one of the exports; a key is "<app>.<ExportName>", so export names must be unique within an app',
+            related: [
+              { file: first.file, line: first.line, column: first.column, message: `"${key}" is first declared here` },
+            ],
+          },
+        ),
       );
     }
   }
@@ -321,15 +364,24 @@ export function checkUnknownModules(model: ProjectModel): Diagnostic[] {
   const report = (name: string, where: SourceLocation | undefined, what: string): void => {
     const suggestion = closest(name, schema.modules);
     diagnostics.push(
-      at(located(where ?? { file: schema.file }), ErrorCode.UnknownModule, `${what} names unknown module "${name}"; the schema's modules are ${schema.modules.map((m) => `"${m}"`).join(", ") || "none"}`, {
-        hint: suggestion === undefined ? `add "${name}" to modules in ${schema.file}, or remove it` : `did you mean "${suggestion}"?`,
-      }),
+      at(
+        located(where ?? { file: schema.file }),
+        ErrorCode.UnknownModule,
+        `${what} names unknown module "${name}"; the schema's modules are ${schema.modules.map((m) => `"${m}"`).join(", ") || "none"}`,
+        {
+          hint:
+            suggestion === undefined
+              ? `add "${name}" to modules in ${schema.file}, or remove it`
+              : `did you mean "${suggestion}"?`,
+        },
+      ),
     );
   };
   for (const [module, dependencies] of Object.entries(schema.dependencies)) {
     if (!known.has(module)) report(module, schema.dependencyLocations[module], "schema dependencies");
     for (const dependency of dependencies) {
-      if (!known.has(dependency)) report(dependency, schema.dependencyLocations[`${module}->${dependency}`], `dependencies.${module}`);
+      if (!known.has(dependency))
+        report(dependency, schema.dependencyLocations[`${module}->${dependency}`], `dependencies.${module}`);
     }
   }
   for (const [module, where] of Object.entries(schema.hookModules)) {
@@ -367,7 +419,9 @@ function leaksOf({ modesOf, everywhere }: LeakContext, module: AppModule): Diagn
         imported,
         ErrorCode.ModeLeak,
         `${module.name} is installed in every mode but imports ${imported.target}, and app "${app}" is installed only in ${modes.join(", ") || "no mode"}`,
-        { hint: `install "${app}" in every mode (settings installedApps or [spoc.apps] production), or move this import into an app installed only where "${app}" is` },
+        {
+          hint: `install "${app}" in every mode (settings installedApps or [spoc.apps] production), or move this import into an app installed only where "${app}" is`,
+        },
       ),
     );
   }

@@ -41,7 +41,10 @@ export function topologicalOrder(
     }
   }
   if (order.length < rank.size) {
-    const [cycle] = findCycles([...rank.keys()].filter((n) => (waitingOn.get(n) ?? 0) > 0), edges);
+    const [cycle] = findCycles(
+      [...rank.keys()].filter((n) => (waitingOn.get(n) ?? 0) > 0),
+      edges,
+    );
     throw new DependencyCycleError(cycleCode, cycle ?? [], {
       hint: "Remove one of the dependencies in the cycle.",
     });

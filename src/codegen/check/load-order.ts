@@ -36,7 +36,8 @@ export function moduleEdges(model: Pick<ProjectModel, "modules" | "schema">): Ma
       const node = `${module.app}.${dependency}`;
       if (existing.has(node)) after.add(node);
     }
-    for (const imported of module.imports) if (!imported.typeOnly && existing.has(imported.target)) after.add(imported.target);
+    for (const imported of module.imports)
+      if (!imported.typeOnly && existing.has(imported.target)) after.add(imported.target);
     edges.set(module.name, [...after]);
   }
   return edges;

@@ -51,7 +51,8 @@ export interface ParseError extends Position {
  * is internal to TypeScript but always set by `createSourceFile`.
  */
 export function firstParseError(source: ts.SourceFile): ParseError | undefined {
-  const first = (source as ts.SourceFile & { readonly parseDiagnostics?: readonly ts.DiagnosticWithLocation[] }).parseDiagnostics?.[0];
+  const first = (source as ts.SourceFile & { readonly parseDiagnostics?: readonly ts.DiagnosticWithLocation[] })
+    .parseDiagnostics?.[0];
   if (first === undefined) return undefined;
   const { line, character } = ts.getLineAndCharacterOfPosition(source, Math.min(first.start, source.text.length));
   return { message: ts.flattenDiagnosticMessageText(first.messageText, "\n"), line: line + 1, column: character + 1 };
@@ -97,7 +98,12 @@ export function locate(file: string, source: ts.SourceFile, node: ts.Node): Sour
 export function unwrap(node: ts.Expression): ts.Expression {
   let current = node;
   for (;;) {
-    if (ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isSatisfiesExpression(current) || ts.isNonNullExpression(current)) {
+    if (
+      ts.isParenthesizedExpression(current) ||
+      ts.isAsExpression(current) ||
+      ts.isSatisfiesExpression(current) ||
+      ts.isNonNullExpression(current)
+    ) {
       current = current.expression;
     } else {
       return current;
@@ -112,7 +118,8 @@ export function stringValue(node: ts.Node): string | undefined {
 
 /** The name of a property written as an identifier, a string or a number, else `undefined`. */
 export function propertyName(name: ts.PropertyName | ts.ModuleExportName): string | undefined {
-  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name)) return name.text;
+  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name))
+    return name.text;
   if (ts.isComputedPropertyName(name)) return stringValue(unwrap(name.expression));
   return undefined;
 }

@@ -19,7 +19,7 @@
  * text does not parse.
  */
 
-const enum Char {
+enum Char {
   Tab = 9,
   LineFeed = 10,
   CarriageReturn = 13,
@@ -58,7 +58,23 @@ const enum Char {
 const TEMPLATE = -1;
 
 /** Words after which `/` starts a regular expression (they start or continue an expression). */
-const BEFORE_EXPRESSION = new Set(["return", "typeof", "instanceof", "in", "of", "new", "delete", "void", "throw", "case", "do", "else", "yield", "await", "extends"]);
+const BEFORE_EXPRESSION = new Set([
+  "return",
+  "typeof",
+  "instanceof",
+  "in",
+  "of",
+  "new",
+  "delete",
+  "void",
+  "throw",
+  "case",
+  "do",
+  "else",
+  "yield",
+  "await",
+  "extends",
+]);
 
 /**
  * `text` with the inside of every brace pair that opens at a nesting depth of one or more
@@ -140,7 +156,10 @@ export function hollowInnerBlocks(text: string): string | undefined {
     }
     if (c === Char.CloseBrace || c === Char.CloseParen || c === Char.CloseBracket) {
       const opened = open.pop();
-      if (opened !== (c === Char.CloseBrace ? Char.OpenBrace : c === Char.CloseParen ? Char.OpenParen : Char.OpenBracket)) return undefined;
+      if (
+        opened !== (c === Char.CloseBrace ? Char.OpenBrace : c === Char.CloseParen ? Char.OpenParen : Char.OpenBracket)
+      )
+        return undefined;
       if (regionStart >= 0 && open.length === regionDepth) {
         regions.push(regionStart, i);
         regionStart = -1;
@@ -172,7 +191,12 @@ export function hollowInnerBlocks(text: string): string | undefined {
       afterDot = false;
       continue;
     }
-    if (c === Char.Exclamation && afterOperand && text.charCodeAt(i + 1) !== Char.Equals && !isWhitespace(text.charCodeAt(i - 1))) {
+    if (
+      c === Char.Exclamation &&
+      afterOperand &&
+      text.charCodeAt(i + 1) !== Char.Equals &&
+      !isWhitespace(text.charCodeAt(i - 1))
+    ) {
       // `x! / 2`: a non-null assertion ends an operand too; after a line break, `!` is a not.
       i++;
       afterDot = false;
@@ -214,7 +238,9 @@ const NOT_LINE_BREAKS = /[^\n\r\u2028\u2029]+/g;
 
 /** Nothing for a run between line breaks, but a space between a CR and an LF it must not join. */
 function keepBareCarriageReturn(run: string, offset: number, text: string): string {
-  return text.charCodeAt(offset - 1) === Char.CarriageReturn && text.charCodeAt(offset + run.length) === Char.LineFeed ? " " : "";
+  return text.charCodeAt(offset - 1) === Char.CarriageReturn && text.charCodeAt(offset + run.length) === Char.LineFeed
+    ? " "
+    : "";
 }
 
 function isWhitespace(c: number): boolean {
@@ -236,7 +262,8 @@ function isIdentifierPart(c: number): boolean {
 function lineEnd(text: string, from: number): number {
   for (let i = from; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === Char.LineFeed || c === Char.CarriageReturn || c === Char.LineSeparator || c === Char.ParagraphSeparator) return i;
+    if (c === Char.LineFeed || c === Char.CarriageReturn || c === Char.LineSeparator || c === Char.ParagraphSeparator)
+      return i;
   }
   return text.length;
 }
@@ -246,7 +273,8 @@ function stringEnd(text: string, from: number, quote: number): number {
   for (let i = from; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === quote) return i + 1;
-    if (c === Char.Backslash) i++; // an escape, or a line continuation
+    if (c === Char.Backslash)
+      i++; // an escape, or a line continuation
     else if (c === Char.LineFeed || c === Char.CarriageReturn) return -1;
   }
   return -1;

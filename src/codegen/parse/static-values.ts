@@ -38,7 +38,9 @@ export const PARSE_HINT = "fix the syntax error; the generator reads this file w
 /** An SPOC008 for the first syntax error of `source`, or `undefined` when it parses. */
 export function parseErrorDiagnostic(file: string, source: ts.SourceFile): Diagnostic | undefined {
   const error = firstParseError(source);
-  return error === undefined ? undefined : invalidConfig(file, error, `${file} does not parse: ${error.message}`, PARSE_HINT);
+  return error === undefined
+    ? undefined
+    : invalidConfig(file, error, `${file} does not parse: ${error.message}`, PARSE_HINT);
 }
 
 /** Records an SPOC008 at `node`. */
@@ -47,17 +49,32 @@ export function reportNotStatic(context: StaticContext, node: ts.Node, message: 
 }
 
 /** An array literal of string literals, e.g. `["users", "blog"]`. */
-export function readStringArray(context: StaticContext, node: ts.Expression, label: string, hint: string): LocatedString[] | undefined {
+export function readStringArray(
+  context: StaticContext,
+  node: ts.Expression,
+  label: string,
+  hint: string,
+): LocatedString[] | undefined {
   const array = unwrap(node);
   if (!ts.isArrayLiteralExpression(array)) {
-    reportNotStatic(context, node, `${label} in ${context.file} must be a literal array of strings, got ${describe(context, array)}`, hint);
+    reportNotStatic(
+      context,
+      node,
+      `${label} in ${context.file} must be a literal array of strings, got ${describe(context, array)}`,
+      hint,
+    );
     return undefined;
   }
   const values: LocatedString[] = [];
   for (const element of array.elements) {
     const value = stringValue(unwrap(element));
     if (value === undefined) {
-      reportNotStatic(context, element, `${label} in ${context.file} must hold only string literals, got ${describe(context, element)}`, hint);
+      reportNotStatic(
+        context,
+        element,
+        `${label} in ${context.file} must hold only string literals, got ${describe(context, element)}`,
+        hint,
+      );
       return undefined;
     }
     values.push({ value, ...positionOf(context.source, element) });
@@ -66,17 +83,32 @@ export function readStringArray(context: StaticContext, node: ts.Expression, lab
 }
 
 /** An object literal whose property names are static; spreads and computed names are reported. */
-export function readObject(context: StaticContext, node: ts.Expression, label: string, hint: string): StaticProperty[] | undefined {
+export function readObject(
+  context: StaticContext,
+  node: ts.Expression,
+  label: string,
+  hint: string,
+): StaticProperty[] | undefined {
   const object = unwrap(node);
   if (!ts.isObjectLiteralExpression(object)) {
-    reportNotStatic(context, node, `${label} in ${context.file} must be an object literal, got ${describe(context, object)}`, hint);
+    reportNotStatic(
+      context,
+      node,
+      `${label} in ${context.file} must be an object literal, got ${describe(context, object)}`,
+      hint,
+    );
     return undefined;
   }
   const properties: StaticProperty[] = [];
   for (const property of object.properties) {
     const name = property.name === undefined ? undefined : propertyName(property.name);
     if (ts.isSpreadAssignment(property) || name === undefined || property.name === undefined) {
-      reportNotStatic(context, property, `${label} in ${context.file} must name its keys literally, got ${describe(context, property)}`, hint);
+      reportNotStatic(
+        context,
+        property,
+        `${label} in ${context.file} must name its keys literally, got ${describe(context, property)}`,
+        hint,
+      );
       return undefined;
     }
     const value = ts.isPropertyAssignment(property) ? property.initializer : undefined;
@@ -86,11 +118,21 @@ export function readObject(context: StaticContext, node: ts.Expression, label: s
 }
 
 /** `true` or `false`. */
-export function readBoolean(context: StaticContext, node: ts.Expression, label: string, hint: string): boolean | undefined {
+export function readBoolean(
+  context: StaticContext,
+  node: ts.Expression,
+  label: string,
+  hint: string,
+): boolean | undefined {
   const value = unwrap(node);
   if (value.kind === ts.SyntaxKind.TrueKeyword) return true;
   if (value.kind === ts.SyntaxKind.FalseKeyword) return false;
-  reportNotStatic(context, node, `${label} in ${context.file} must be the literal true or false, got ${describe(context, value)}`, hint);
+  reportNotStatic(
+    context,
+    node,
+    `${label} in ${context.file} must be the literal true or false, got ${describe(context, value)}`,
+    hint,
+  );
   return undefined;
 }
 
@@ -100,7 +142,11 @@ export function readBoolean(context: StaticContext, node: ts.Expression, label: 
  * Returns the expression (call arguments unwrapped to the object) or `undefined` when the file
  * exports none of these.
  */
-export function findExportedObject(source: ts.SourceFile, constNames: readonly string[], acceptDefault: boolean): ts.Expression | undefined {
+export function findExportedObject(
+  source: ts.SourceFile,
+  constNames: readonly string[],
+  acceptDefault: boolean,
+): ts.Expression | undefined {
   return findExport(source, constNames, acceptDefault)?.value;
 }
 
@@ -119,7 +165,8 @@ export function findExport(
       for (const declaration of statement.declarationList.declarations) {
         if (!ts.isIdentifier(declaration.name) || declaration.initializer === undefined) continue;
         locals.set(declaration.name.text, declaration.initializer);
-        if (exported && constNames.includes(declaration.name.text)) named ??= { exportName: declaration.name.text, value: declaration.initializer };
+        if (exported && constNames.includes(declaration.name.text))
+          named ??= { exportName: declaration.name.text, value: declaration.initializer };
       }
     } else if (acceptDefault && ts.isExportAssignment(statement) && !statement.isExportEquals) {
       byDefault ??= statement.expression;
@@ -133,7 +180,8 @@ export function findExport(
   for (let depth = 0; found !== undefined && depth < 8; depth++) {
     const value: ts.Expression = unwrap(found);
     if (ts.isIdentifier(value) && locals.has(value.text)) found = locals.get(value.text);
-    else if (ts.isCallExpression(value) && value.arguments.length === 1 && value.arguments[0] !== undefined) found = value.arguments[0];
+    else if (ts.isCallExpression(value) && value.arguments.length === 1 && value.arguments[0] !== undefined)
+      found = value.arguments[0];
     else return { exportName, value };
   }
   return { exportName, value: found };

@@ -22,7 +22,12 @@ export interface ResolvedPlugins {
 }
 
 /** Resolves every declared plugin reference against the files under `root`. */
-export function resolvePluginFiles(root: string, declarations: readonly PluginDeclaration[], cache: ScanCache, existence: FileExistence): ResolvedPlugins {
+export function resolvePluginFiles(
+  root: string,
+  declarations: readonly PluginDeclaration[],
+  cache: ScanCache,
+  existence: FileExistence,
+): ResolvedPlugins {
   const plugins: PluginRecord[] = [];
   const diagnostics: Diagnostic[] = [];
   const inputs = new Set<string>();
@@ -51,7 +56,9 @@ export function resolvePluginFiles(root: string, declarations: readonly PluginDe
       plugins.push({ group, ref, file: undefined, exportName: "", declaredAt });
       continue;
     }
-    const candidates = /\.[cm]?[jt]sx?$/.test(parsed.path) ? [parsed.path] : [`${parsed.path}.ts`, `${parsed.path}/index.ts`];
+    const candidates = /\.[cm]?[jt]sx?$/.test(parsed.path)
+      ? [parsed.path]
+      : [`${parsed.path}.ts`, `${parsed.path}/index.ts`];
     const found = candidates.find((candidate) => fileExists(existence, join(root, candidate)));
     if (found === undefined) {
       fail(
@@ -63,7 +70,8 @@ export function resolvePluginFiles(root: string, declarations: readonly PluginDe
     }
     const file = join(root, found);
     const parseError = factsOf(file)?.parseError;
-    if (parseError !== undefined && !inputs.has(toRelative(file))) diagnostics.push(parseErrorAt(toRelative(file), parseError));
+    if (parseError !== undefined && !inputs.has(toRelative(file)))
+      diagnostics.push(parseErrorAt(toRelative(file), parseError));
     inputs.add(toRelative(file));
     if (!exportsName(file, parsed.exportName, factsOf, existence, new Set())) {
       const names = [...(factsOf(file)?.exports.keys() ?? [])].filter((name) => name !== "default").sort();

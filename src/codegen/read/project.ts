@@ -50,7 +50,9 @@ export interface ProjectDeclarations {
   readonly inputs: readonly string[];
 }
 
-type TomlRead = { readonly text: string; readonly config: ProjectConfig } | { readonly text: string; readonly error: unknown };
+type TomlRead =
+  | { readonly text: string; readonly config: ProjectConfig }
+  | { readonly text: string; readonly error: unknown };
 
 /**
  * Reads the project's declarations. Apps are ordered by first appearance in the installed apps
@@ -72,9 +74,13 @@ export function readProject(root: string, cache: ScanCache): ProjectDeclarations
   else if (toml !== undefined) config = toml.config;
   const tomlText = toml?.text ?? "";
 
-  const settings = readParsed(cache, "settings", join(root, SETTINGS_FILE), (source) => readSettings(SETTINGS_FILE, source));
+  const settings = readParsed(cache, "settings", join(root, SETTINGS_FILE), (source) =>
+    readSettings(SETTINGS_FILE, source),
+  );
   diagnostics.push(...(settings ?? NO_SETTINGS).diagnostics);
-  const schemaRead = readParsed(cache, "schema", join(root, SCHEMA_FILE), (source) => readSchema(SCHEMA_FILE, source)) ?? missingSchema(SCHEMA_FILE);
+  const schemaRead =
+    readParsed(cache, "schema", join(root, SCHEMA_FILE), (source) => readSchema(SCHEMA_FILE, source)) ??
+    missingSchema(SCHEMA_FILE);
   diagnostics.push(...schemaRead.diagnostics);
 
   const appFolders = listFolders(join(root, "apps"));
@@ -87,7 +93,11 @@ export function readProject(root: string, cache: ScanCache): ProjectDeclarations
   for (const entry of settingsApps) if (!settingsAt.has(entry.value)) settingsAt.set(entry.value, entry);
   for (const mode of [config.mode, ...modes.filter((m) => m !== config.mode)]) {
     if (!Object.hasOwn(config.modes, mode)) continue;
-    for (const app of installedApps(settingsApps.map((a) => a.value), config, mode)) {
+    for (const app of installedApps(
+      settingsApps.map((a) => a.value),
+      config,
+      mode,
+    )) {
       const record = apps.get(app);
       if (record) record.modes.push(mode);
       else apps.set(app, { modes: [mode], declaredAt: appDeclaration(app, mode, settingsAt, config, tomlText) });
@@ -131,7 +141,12 @@ export function readProject(root: string, cache: ScanCache): ProjectDeclarations
   return {
     config,
     modes,
-    apps: [...apps].map(([name, record]) => ({ name, modes: record.modes.sort(), exists: folderSet.has(name), declaredAt: record.declaredAt })),
+    apps: [...apps].map(([name, record]) => ({
+      name,
+      modes: record.modes.sort(),
+      exists: folderSet.has(name),
+      declaredAt: record.declaredAt,
+    })),
     appFolders,
     schema: schemaRead.schema,
     settings: settings === undefined ? undefined : { file: SETTINGS_FILE, exportName: settings.exportName },

@@ -7,7 +7,15 @@ import { ErrorCode, type SourceLocation } from "../../errors.ts";
 import { positionOf } from "../parse/ast.ts";
 import { schemaFingerprint } from "../../schema.ts";
 import type { Diagnostic, SchemaModel } from "../model.ts";
-import { findExportedObject, invalidConfig, parseErrorDiagnostic, readBoolean, readObject, readStringArray, type StaticContext } from "../parse/static-values.ts";
+import {
+  findExportedObject,
+  invalidConfig,
+  parseErrorDiagnostic,
+  readBoolean,
+  readObject,
+  readStringArray,
+  type StaticContext,
+} from "../parse/static-values.ts";
 
 /** The schema, or `undefined` when its modules cannot be read; plus what was wrong. */
 export interface SchemaRead {
@@ -15,7 +23,8 @@ export interface SchemaRead {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-const HINT = "write the schema as literals, e.g. defineSchema({ modules: [\"models\", \"services\"], dependencies: { services: [\"models\"] } }); the generator reads it without running your code";
+const HINT =
+  'write the schema as literals, e.g. defineSchema({ modules: ["models", "services"], dependencies: { services: ["models"] } }); the generator reads it without running your code';
 
 /** Reads a parsed `config/schema.ts`; `file` is its path relative to the root. */
 export function readSchema(file: string, source: ts.SourceFile): SchemaRead {
@@ -26,7 +35,14 @@ export function readSchema(file: string, source: ts.SourceFile): SchemaRead {
   if (object === undefined) {
     return {
       schema: undefined,
-      diagnostics: [invalidConfig(file, { line: 1, column: 1 }, `${file} does not export a schema the generator can read`, "write `export const schema = defineSchema({ modules: [...] })`")],
+      diagnostics: [
+        invalidConfig(
+          file,
+          { line: 1, column: 1 },
+          `${file} does not export a schema the generator can read`,
+          "write `export const schema = defineSchema({ modules: [...] })`",
+        ),
+      ],
     };
   }
   const properties = readObject(context, object, "the schema", HINT);
@@ -36,21 +52,39 @@ export function readSchema(file: string, source: ts.SourceFile): SchemaRead {
   const modulesNode = property("modules");
   const modules = modulesNode === undefined ? undefined : readStringArray(context, modulesNode, "schema modules", HINT);
   if (modulesNode === undefined) {
-    context.diagnostics.push(invalidConfig(file, positionOf(source, object), `the schema in ${file} has no \`modules\``, HINT));
+    context.diagnostics.push(
+      invalidConfig(file, positionOf(source, object), `the schema in ${file} has no \`modules\``, HINT),
+    );
   }
   if (modules === undefined) return { schema: undefined, diagnostics: context.diagnostics };
   const seen = new Set<string>();
   for (const module of modules) {
-    if (seen.has(module.value)) context.diagnostics.push(invalidConfig(file, module, `schema modules in ${file} name "${module.value}" twice`, "list each module once"));
+    if (seen.has(module.value))
+      context.diagnostics.push(
+        invalidConfig(file, module, `schema modules in ${file} name "${module.value}" twice`, "list each module once"),
+      );
     seen.add(module.value);
   }
 
   const dependencies: Record<string, string[]> = {};
   const dependencyLocations: Record<string, SourceLocation> = {};
   const dependenciesNode = property("dependencies");
-  for (const entry of dependenciesNode === undefined ? [] : (readObject(context, dependenciesNode, "schema dependencies", HINT) ?? [])) {
-    const list = entry.value === undefined ? undefined : readStringArray(context, entry.value, `schema dependencies.${entry.name}`, HINT);
-    if (entry.value === undefined) context.diagnostics.push(invalidConfig(file, entry.at, `schema dependencies.${entry.name} in ${file} must be an array of module names`, HINT));
+  for (const entry of dependenciesNode === undefined
+    ? []
+    : (readObject(context, dependenciesNode, "schema dependencies", HINT) ?? [])) {
+    const list =
+      entry.value === undefined
+        ? undefined
+        : readStringArray(context, entry.value, `schema dependencies.${entry.name}`, HINT);
+    if (entry.value === undefined)
+      context.diagnostics.push(
+        invalidConfig(
+          file,
+          entry.at,
+          `schema dependencies.${entry.name} in ${file} must be an array of module names`,
+          HINT,
+        ),
+      );
     dependencies[entry.name] = (list ?? []).map((dependency) => dependency.value);
     dependencyLocations[entry.name] = { file, line: entry.at.line, column: entry.at.column };
     for (const dependency of list ?? []) {

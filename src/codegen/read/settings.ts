@@ -6,7 +6,16 @@ import { ts } from "ts-morph";
 import { propertyName } from "../parse/ast.ts";
 import { ErrorCode } from "../../errors.ts";
 import type { Diagnostic } from "../model.ts";
-import { describe, findExport, parseErrorDiagnostic, readObject, readStringArray, reportNotStatic, type LocatedString, type StaticContext } from "../parse/static-values.ts";
+import {
+  describe,
+  findExport,
+  parseErrorDiagnostic,
+  readObject,
+  readStringArray,
+  reportNotStatic,
+  type LocatedString,
+  type StaticContext,
+} from "../parse/static-values.ts";
 
 /** What the generator knows from `config/settings.ts`. */
 export interface SettingsRead {
@@ -26,7 +35,13 @@ const PLUGINS_HINT =
 export function readSettings(file: string, source: ts.SourceFile): SettingsRead {
   // A file that does not parse would be read wrongly (e.g. a missing `]` swallows the next property).
   const parseError = parseErrorDiagnostic(file, source);
-  if (parseError !== undefined) return { installedApps: [], plugins: [], diagnostics: [parseError], exportName: findExport(source, ["settings"], true)?.exportName ?? "default" };
+  if (parseError !== undefined)
+    return {
+      installedApps: [],
+      plugins: [],
+      diagnostics: [parseError],
+      exportName: findExport(source, ["settings"], true)?.exportName ?? "default",
+    };
   const context: StaticContext = { file, source, diagnostics: [] };
   const found = findExport(source, ["settings"], true);
   const object = found?.value;
@@ -44,7 +59,12 @@ export function readSettings(file: string, source: ts.SourceFile): SettingsRead 
     return { installedApps: [], plugins: [], diagnostics: context.diagnostics, exportName };
   }
   if (!ts.isObjectLiteralExpression(object)) {
-    reportNotStatic(context, object, `the settings in ${file} must be an object literal, got ${describe(context, object)}`, APPS_HINT);
+    reportNotStatic(
+      context,
+      object,
+      `the settings in ${file} must be an object literal, got ${describe(context, object)}`,
+      APPS_HINT,
+    );
     return { installedApps: [], plugins: [], diagnostics: context.diagnostics, exportName };
   }
   let installedApps: LocatedString[] = [];
@@ -54,23 +74,41 @@ export function readSettings(file: string, source: ts.SourceFile): SettingsRead 
     const name = property.name === undefined ? undefined : propertyName(property.name);
     if (name !== "installedApps" && name !== "plugins") continue;
     if (!ts.isPropertyAssignment(property)) {
-      reportNotStatic(context, property, `${name} in ${file} must be written as \`${name}: <literal>\``, name === "plugins" ? PLUGINS_HINT : APPS_HINT);
+      reportNotStatic(
+        context,
+        property,
+        `${name} in ${file} must be written as \`${name}: <literal>\``,
+        name === "plugins" ? PLUGINS_HINT : APPS_HINT,
+      );
     } else if (name === "installedApps") {
       foundApps = true;
       installedApps = readStringArray(context, property.initializer, "installedApps", APPS_HINT) ?? [];
     } else {
       for (const group of readObject(context, property.initializer, "plugins", PLUGINS_HINT) ?? []) {
         if (group.value === undefined) {
-          reportNotStatic(context, property.initializer, `plugins.${group.name} in ${file} must be an array of strings`, PLUGINS_HINT);
+          reportNotStatic(
+            context,
+            property.initializer,
+            `plugins.${group.name} in ${file} must be an array of strings`,
+            PLUGINS_HINT,
+          );
           continue;
         }
-        plugins.push({ group: group.name, refs: readStringArray(context, group.value, `plugins.${group.name}`, PLUGINS_HINT) ?? [] });
+        plugins.push({
+          group: group.name,
+          refs: readStringArray(context, group.value, `plugins.${group.name}`, PLUGINS_HINT) ?? [],
+        });
       }
     }
   }
   const spread = object.properties.find((property) => ts.isSpreadAssignment(property));
   if (!foundApps && spread !== undefined) {
-    reportNotStatic(context, spread, `installedApps in ${file} may come from a spread, which the generator cannot read`, APPS_HINT);
+    reportNotStatic(
+      context,
+      spread,
+      `installedApps in ${file} may come from a spread, which the generator cannot read`,
+      APPS_HINT,
+    );
   }
   return { installedApps, plugins, diagnostics: context.diagnostics, exportName };
 }

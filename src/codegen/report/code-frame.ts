@@ -17,7 +17,12 @@ const red = (text: string): string => `\u001b[31m${text}\u001b[39m`;
  * Renders the frame for a 1-based `line` and `column` of `source`, or `undefined` when
  * the line is outside the source. A column past the end of the line marks the line's end.
  */
-export function codeFrame(source: string, line: number, column: number, options: CodeFrameOptions = {}): string | undefined {
+export function codeFrame(
+  source: string,
+  line: number,
+  column: number,
+  options: CodeFrameOptions = {},
+): string | undefined {
   const lines = source.split(/\r?\n/);
   if (!Number.isInteger(line) || line < 1 || line > lines.length) return undefined;
   const context = options.context ?? 2;

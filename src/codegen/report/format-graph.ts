@@ -53,7 +53,12 @@ export function moduleGraph(model: ProjectModel, loadOrder: readonly string[] = 
     for (const module of model.schema.modules) {
       for (const dependency of model.schema.dependencies[module] ?? []) {
         const location = model.schema.dependencyLocations[`${module}->${dependency}`];
-        add({ from: `${app.name}.${module}`, to: `${app.name}.${dependency}`, kind: "schema", location: location ?? null });
+        add({
+          from: `${app.name}.${module}`,
+          to: `${app.name}.${dependency}`,
+          kind: "schema",
+          location: location ?? null,
+        });
       }
     }
   }
@@ -62,7 +67,12 @@ export function moduleGraph(model: ProjectModel, loadOrder: readonly string[] = 
       .filter((i) => !i.typeOnly)
       .sort((a, b) => compare(a.file, b.file) || a.line - b.line || a.column - b.column);
     for (const i of imports) {
-      add({ from: module.name, to: i.target, kind: "import", location: { file: i.file, line: i.line, column: i.column } });
+      add({
+        from: module.name,
+        to: i.target,
+        kind: "import",
+        location: { file: i.file, line: i.line, column: i.column },
+      });
     }
   }
   const sorted = [...edges.values()].sort(
@@ -101,7 +111,7 @@ export function formatDot(graph: ModuleGraph): string {
     lines.push("  }");
   }
   for (const edge of graph.edges) {
-    const style = edge.kind === "schema" ? " [style=dashed, label=\"schema\"]" : "";
+    const style = edge.kind === "schema" ? ' [style=dashed, label="schema"]' : "";
     lines.push(`  ${dotString(edge.from)} -> ${dotString(edge.to)}${style};`);
   }
   lines.push("}");

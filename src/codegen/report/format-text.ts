@@ -19,8 +19,10 @@ export interface TextFormatOptions {
   readonly readSource?: (file: string) => string | undefined;
 }
 
-const paint = (on: boolean, code: number, reset: number) => (text: string): string =>
-  on ? `\u001b[${code}m${text}\u001b[${reset}m` : text;
+const paint =
+  (on: boolean, code: number, reset: number) =>
+  (text: string): string =>
+    on ? `\u001b[${code}m${text}\u001b[${reset}m` : text;
 
 /** One diagnostic as text, ending without a newline. */
 export function formatDiagnostic(diagnostic: Diagnostic, options: TextFormatOptions): string {
@@ -52,14 +54,21 @@ export function formatSummary(result: Pick<PipelineResult, "diagnostics" | "sile
 }
 
 /** Every diagnostic, separated by blank lines, then the summary line; ends with a newline. */
-export function formatText(result: Pick<PipelineResult, "diagnostics" | "silenced">, options: TextFormatOptions): string {
+export function formatText(
+  result: Pick<PipelineResult, "diagnostics" | "silenced">,
+  options: TextFormatOptions,
+): string {
   const blocks = result.diagnostics.map((d) => formatDiagnostic(d, options));
   blocks.push(formatSummary(result));
   return `${blocks.join("\n\n")}\n`;
 }
 
 /** `file:line:column`, dropping the parts that are unknown. */
-export function formatLocation(location: { readonly file: string; readonly line?: number; readonly column?: number }): string {
+export function formatLocation(location: {
+  readonly file: string;
+  readonly line?: number;
+  readonly column?: number;
+}): string {
   if (location.line === undefined || location.line < 1) return location.file;
   if (location.column === undefined || location.column < 1) return `${location.file}:${location.line}`;
   return `${location.file}:${location.line}:${location.column}`;

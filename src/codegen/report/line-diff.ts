@@ -29,7 +29,8 @@ export function unifiedDiff(oldText: string, newText: string, options: UnifiedDi
   while (i < changed.length) {
     const start = Math.max(0, (changed[i] as number) - context);
     let end = (changed[i] as number) + context;
-    while (i + 1 < changed.length && (changed[i + 1] as number) - context <= end + 1) end = (changed[++i] as number) + context;
+    while (i + 1 < changed.length && (changed[i + 1] as number) - context <= end + 1)
+      end = (changed[++i] as number) + context;
     end = Math.min(ops.length - 1, end);
     i++;
     let oldLine = 1;
@@ -67,7 +68,8 @@ function diffLines(a: readonly string[], b: readonly string[]): Op[] {
     suffix < a.length - prefix &&
     suffix < b.length - prefix &&
     a[a.length - 1 - suffix] === b[b.length - 1 - suffix]
-  ) suffix++;
+  )
+    suffix++;
   const same = (lines: readonly string[]): Op[] => lines.map((text) => ({ type: " ", text }));
   const middleA = a.slice(prefix, a.length - suffix);
   const middleB = b.slice(prefix, b.length - suffix);

@@ -110,7 +110,11 @@ function toResult(diagnostic: Diagnostic, ruleIndex: number): SarifResult {
   };
 }
 
-function toLocation(location: { readonly file: string; readonly line?: number; readonly column?: number }): SarifLocation {
+function toLocation(location: {
+  readonly file: string;
+  readonly line?: number;
+  readonly column?: number;
+}): SarifLocation {
   const line = location.line ?? 0;
   const column = location.column ?? 0;
   return {

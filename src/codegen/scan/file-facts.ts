@@ -5,7 +5,18 @@
  * per file; resolving names across files happens later (kinds.ts, scan.ts).
  */
 import { ts } from "ts-morph";
-import { createPositions, decoratorsOf, firstParseError, type ParseError, hasModifier, parseTopLevel, propertyName, stringValue, unwrap, type Position } from "../parse/ast.ts";
+import {
+  createPositions,
+  decoratorsOf,
+  firstParseError,
+  type ParseError,
+  hasModifier,
+  parseTopLevel,
+  propertyName,
+  stringValue,
+  unwrap,
+  type Position,
+} from "../parse/ast.ts";
 import { readParsed, type FileStat, type ScanCache } from "../cache.ts";
 
 /** A reference to a binding: `model`, or `c.model` through a namespace import. */
@@ -95,10 +106,17 @@ export function readFileFacts(source: ts.SourceFile): FileFacts {
       const specifier = stringValue(statement.moduleSpecifier);
       if (specifier === undefined) continue;
       const clause = statement.importClause;
-      const named = clause?.namedBindings !== undefined && ts.isNamedImports(clause.namedBindings) ? clause.namedBindings : undefined;
+      const named =
+        clause?.namedBindings !== undefined && ts.isNamedImports(clause.namedBindings)
+          ? clause.namedBindings
+          : undefined;
       const typeOnly =
         clause !== undefined &&
-        (clause.isTypeOnly || (clause.name === undefined && named !== undefined && named.elements.length > 0 && named.elements.every((e) => e.isTypeOnly)));
+        (clause.isTypeOnly ||
+          (clause.name === undefined &&
+            named !== undefined &&
+            named.elements.length > 0 &&
+            named.elements.every((e) => e.isTypeOnly)));
       imports.push({ specifier, typeOnly, ...positionOf(statement.moduleSpecifier) });
       if (clause === undefined || clause.isTypeOnly) continue;
       if (clause.name) bindings.set(clause.name.text, { specifier, imported: "default" });
@@ -145,9 +163,21 @@ export function readFileFacts(source: ts.SourceFile): FileFacts {
   }
   const exportedLocals = new Set(exports.values());
   const candidates = new Map<string, ComponentCandidate>();
-  const positioned = [...pending.values()].filter((candidate) => exportedLocals.has(candidate.name.text)).sort((a, b) => a.name.pos - b.name.pos);
+  const positioned = [...pending.values()]
+    .filter((candidate) => exportedLocals.has(candidate.name.text))
+    .sort((a, b) => a.name.pos - b.name.pos);
   for (const { name, uses } of positioned) candidates.set(name.text, { local: name.text, uses, ...positionOf(name) });
-  return { imports, bindings, exports, reExports, candidates, registrars, instances, addedKinds, parseError: firstParseError(source) };
+  return {
+    imports,
+    bindings,
+    exports,
+    reExports,
+    candidates,
+    registrars,
+    instances,
+    addedKinds,
+    parseError: firstParseError(source),
+  };
 }
 
 function readExportDeclaration(
@@ -161,7 +191,8 @@ function readExportDeclaration(
   const clause = statement.exportClause;
   const elements = clause !== undefined && ts.isNamedExports(clause) ? clause.elements : undefined;
   if (specifier !== undefined && statement.moduleSpecifier !== undefined) {
-    const typeOnly = statement.isTypeOnly || (elements !== undefined && elements.length > 0 && elements.every((e) => e.isTypeOnly));
+    const typeOnly =
+      statement.isTypeOnly || (elements !== undefined && elements.length > 0 && elements.every((e) => e.isTypeOnly));
     imports.push({ specifier, typeOnly, ...positionOf(statement.moduleSpecifier) });
     if (statement.isTypeOnly) return;
     if (clause === undefined) reExports.push({ specifier, imported: "*", exported: "*" });
@@ -197,7 +228,9 @@ function readVariable(
   if (ts.isNewExpression(initializer)) {
     const constructorUse = nameUse(initializer.expression);
     if (constructorUse === undefined) return;
-    const kinds = (initializer.arguments ?? []).map((argument) => stringValue(unwrap(argument))).filter((kind) => kind !== undefined);
+    const kinds = (initializer.arguments ?? [])
+      .map((argument) => stringValue(unwrap(argument)))
+      .filter((kind) => kind !== undefined);
     instances.set(name.text, { constructorUse, kinds: kinds.map((kind) => kind.trim().toLowerCase()) });
   } else if (ts.isCallExpression(initializer)) {
     const registrar = methodCall(initializer, "register");

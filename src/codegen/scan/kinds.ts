@@ -51,7 +51,10 @@ export interface KindResolver {
  * A resolver for one run. `factsOf` returns a file's facts (parsing it at most once), or
  * `undefined` when it cannot be read.
  */
-export function createKindResolver(factsOf: (file: string) => FileFacts | undefined, existence: FileExistence): KindResolver {
+export function createKindResolver(
+  factsOf: (file: string) => FileFacts | undefined,
+  existence: FileExistence,
+): KindResolver {
   const memo = new Map<string, Binding>();
   const facts = factsOf;
 
@@ -75,7 +78,9 @@ export function createKindResolver(factsOf: (file: string) => FileFacts | undefi
     }
     const instance = fileFacts.instances.get(name);
     if (instance !== undefined) {
-      return resolveUse(file, instance.constructorUse).type === "components-class" ? { type: "instance", id: `${file}#${name}` } : OTHER;
+      return resolveUse(file, instance.constructorUse).type === "components-class"
+        ? { type: "instance", id: `${file}#${name}` }
+        : OTHER;
     }
     const imported = fileFacts.bindings.get(name);
     return imported === undefined ? OTHER : resolveImport(file, imported.specifier, imported.imported);

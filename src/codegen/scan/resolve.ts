@@ -40,7 +40,8 @@ export function candidateFiles(base: string): string[] {
  * bare specifier or a file that does not exist.
  */
 export function resolveSpecifier(existence: FileExistence, fromFile: string, specifier: string): string | undefined {
-  if (!specifier.startsWith("./") && !specifier.startsWith("../") && specifier !== "." && specifier !== "..") return undefined;
+  if (!specifier.startsWith("./") && !specifier.startsWith("../") && specifier !== "." && specifier !== "..")
+    return undefined;
   const key = `${fromFile.slice(0, fromFile.lastIndexOf(sep))}\0${specifier}`;
   if (existence.resolved.has(key)) return existence.resolved.get(key);
   const base = joinRelative(fromFile, specifier);

@@ -68,7 +68,10 @@ interface ScanMemo {
   readonly located: readonly Located[];
   /** Files other than module files that resolution read (and module files read for another module). */
   readonly shared: ReadonlyMap<string, FileFacts>;
-  readonly modules: ReadonlyMap<string, { readonly facts: FileFacts; readonly result: AppModule; readonly instances: readonly string[] }>;
+  readonly modules: ReadonlyMap<
+    string,
+    { readonly facts: FileFacts; readonly result: AppModule; readonly instances: readonly string[] }
+  >;
   /** `ScanResult.inputs`. */
   readonly inputs: readonly string[];
 }
@@ -103,14 +106,30 @@ export function scanApps(input: ScanInput, cache: ScanCache, existence: FileExis
     if (facts !== undefined && file !== current) shared.set(file, facts);
     return facts;
   };
-  const reusable = previous !== undefined && sameModules(previous.located, located) && [...previous.shared].every(([file, facts]) => factsOf(file) === facts);
-  const context: ModuleContext = { factsOf, existence, moduleOf, toRelative, resolver: createKindResolver(factsOf, existence) };
+  const reusable =
+    previous !== undefined &&
+    sameModules(previous.located, located) &&
+    [...previous.shared].every(([file, facts]) => factsOf(file) === facts);
+  const context: ModuleContext = {
+    factsOf,
+    existence,
+    moduleOf,
+    toRelative,
+    resolver: createKindResolver(factsOf, existence),
+  };
   const memo = new Map<string, { facts: FileFacts; result: AppModule; instances: readonly string[] }>();
 
   const modules = located.map((module): AppModule => {
     const facts = module.file === undefined ? undefined : cachedFacts(cache, module.file, module.stat);
     if (module.file === undefined || facts === undefined) {
-      return { name: module.name, app: module.app, module: module.module, file: undefined, components: [], imports: [] };
+      return {
+        name: module.name,
+        app: module.app,
+        module: module.module,
+        file: undefined,
+        components: [],
+        imports: [],
+      };
     }
     const before = reusable ? previous.modules.get(module.name) : undefined;
     if (before !== undefined && before.facts === facts) {
@@ -173,7 +192,12 @@ interface ModuleContext {
 }
 
 /** One module's components and imports, and the `Components` instances its registrars belong to. */
-function scanModule(context: ModuleContext, module: Located, file: string, facts: FileFacts): { result: AppModule; instances: string[] } {
+function scanModule(
+  context: ModuleContext,
+  module: Located,
+  file: string,
+  facts: FileFacts,
+): { result: AppModule; instances: string[] } {
   const { factsOf, existence, moduleOf, toRelative, resolver } = context;
   const owner = module.name;
   const ownFile = (other: string): boolean => {
@@ -201,7 +225,10 @@ function scanModule(context: ModuleContext, module: Located, file: string, facts
     for (const [exportName, local] of facts.exports) {
       if (exportName === "default") continue;
       const candidate = facts.candidates.get(local);
-      const declaration = candidate === undefined ? findDeclaration(file, exportName, factsOf, existence, ownFile, new Set()) : { file, candidate };
+      const declaration =
+        candidate === undefined
+          ? findDeclaration(file, exportName, factsOf, existence, ownFile, new Set())
+          : { file, candidate };
       if (declaration !== undefined) component(exportName, declaration);
     }
   } else {
@@ -220,7 +247,14 @@ function scanModule(context: ModuleContext, module: Located, file: string, facts
       imports.push({ target, file: toRelative(from), line: fact.line, column: fact.column, typeOnly: fact.typeOnly });
     }
   }
-  const result = { name: owner, app: module.app, module: module.module, file: toRelative(file), components: components.sort(byPlace), imports };
+  const result = {
+    name: owner,
+    app: module.app,
+    module: module.module,
+    file: toRelative(file),
+    components: components.sort(byPlace),
+    imports,
+  };
   return { result, instances: [...instances] };
 }
 
@@ -231,13 +265,28 @@ function share(before: AppModule, next: AppModule): AppModule {
     before.imports.length === next.imports.length &&
     before.imports.every((m, i) => {
       const n = next.imports[i];
-      return n !== undefined && m.target === n.target && m.file === n.file && m.line === n.line && m.column === n.column && m.typeOnly === n.typeOnly;
+      return (
+        n !== undefined &&
+        m.target === n.target &&
+        m.file === n.file &&
+        m.line === n.line &&
+        m.column === n.column &&
+        m.typeOnly === n.typeOnly
+      );
     });
   const sameComponents =
     before.components.length === next.components.length &&
     before.components.every((c, i) => {
       const d = next.components[i];
-      return d !== undefined && c.kind === d.kind && c.key === d.key && c.exportName === d.exportName && c.file === d.file && c.line === d.line && c.column === d.column;
+      return (
+        d !== undefined &&
+        c.kind === d.kind &&
+        c.key === d.key &&
+        c.exportName === d.exportName &&
+        c.file === d.file &&
+        c.line === d.line &&
+        c.column === d.column
+      );
     });
   if (sameImports && sameComponents) return before;
   return sameImports ? { ...next, imports: before.imports } : next;
@@ -250,7 +299,10 @@ function sameKeys(a: ReadonlyMap<string, unknown>, b: ReadonlyMap<string, unknow
 }
 
 function sameModules(a: readonly Located[], b: readonly Located[]): boolean {
-  return a === b || (a.length === b.length && a.every((module, i) => module.name === b[i]?.name && module.file === b[i]?.file));
+  return (
+    a === b ||
+    (a.length === b.length && a.every((module, i) => module.name === b[i]?.name && module.file === b[i]?.file))
+  );
 }
 
 /** What `locateModules` found, for the next run. */
@@ -269,7 +321,12 @@ interface LocateMemo {
  * caller said which files changed since the previous run and none of them is a module file
  * that appeared or went away, the previous run's answer stands (fresh stats for the changed).
  */
-function locateModules(input: ScanInput, appsPrefix: string, cache: ScanCache, existence: FileExistence): readonly Located[] {
+function locateModules(
+  input: ScanInput,
+  appsPrefix: string,
+  cache: ScanCache,
+  existence: FileExistence,
+): readonly Located[] {
   const key = JSON.stringify([appsPrefix, input.apps.map((app) => [app.name, app.exists]), input.modules]);
   const previous = cache.stages.get("locate") as LocateMemo | undefined;
   if (cache.changed !== undefined && previous !== undefined && previous.run === cache.run - 1 && previous.key === key) {
@@ -336,7 +393,14 @@ function locateAll(input: ScanInput, appsPrefix: string, cache: ScanCache, probe
       const index = `${folder}${sep}index.ts`;
       const indexStat = trustedStat(cache, "facts", index) ?? statFile(index);
       existence.files.set(index, indexStat !== undefined);
-      located.push({ name, app: app.name, module, file: indexStat && index, folder: indexStat && folder, stat: indexStat });
+      located.push({
+        name,
+        app: app.name,
+        module,
+        file: indexStat && index,
+        folder: indexStat && folder,
+        stat: indexStat,
+      });
     }
   }
   return located;
@@ -385,7 +449,8 @@ function listExports(
       continue;
     }
     const target = resolveSpecifier(existence, file, reExport.specifier);
-    if (target !== undefined && ownFile(target)) for (const name of listExports(target, factsOf, existence, ownFile, seen)) names.add(name);
+    if (target !== undefined && ownFile(target))
+      for (const name of listExports(target, factsOf, existence, ownFile, seen)) names.add(name);
   }
   names.delete("default");
   return [...names];
@@ -406,7 +471,9 @@ function findDeclaration(
   seen.add(key);
   const follow = (specifier: string, name: string): Declaration | undefined => {
     const target = resolveSpecifier(existence, file, specifier);
-    return target !== undefined && ownFile(target) ? findDeclaration(target, name, factsOf, existence, ownFile, seen) : undefined;
+    return target !== undefined && ownFile(target)
+      ? findDeclaration(target, name, factsOf, existence, ownFile, seen)
+      : undefined;
   };
   const local = facts.exports.get(exported);
   if (local !== undefined) {
