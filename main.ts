@@ -25,7 +25,7 @@ type AppSettings = typeof import("./config/settings.ts").default;
 
 const WIDTH = 60;
 
-/** Where `config/` is, from this file in the sources or from `dist/main.js` in the bundle. */
+/** Where `config/` is, from this file in the sources or from `out/main.js` in the bundle. */
 function projectRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, "config", "spoc.toml"))) {

@@ -1,6 +1,17 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
+const src = (path: string): string => fileURLToPath(new URL(`./src/${path}`, import.meta.url));
+
 export default defineConfig({
+  resolve: {
+    // As tsconfig.json's `paths`: the package's entries resolve to the sources, not dist/.
+    alias: [
+      { find: /^spoc$/, replacement: src("index.ts") },
+      { find: /^spoc\/workers\/child$/, replacement: src("workers/child.ts") },
+      { find: /^spoc\/([\w-]+)$/, replacement: src("$1/index.ts") },
+    ],
+  },
   test: {
     include: ["test/**/*.test.ts"],
     exclude: ["**/node_modules/**", "test/fixtures/**"],

@@ -1,104 +1,11 @@
 #!/usr/bin/env node
-// The `spoc` command (`npm run spoc`, `npx spoc`). Runs src/codegen/cli.ts bundled by esbuild into one
-// JavaScript file, kept in node_modules/.cache/spoc/ and rebuilt when a file under src/
-// changes: loading the CLI's TypeScript through tsx costs about 0.3 s on every run, which
-// is most of a `spoc gen` of 100 apps. When the bundle cannot be built or stored, it runs
-// the sources through tsx as before.
-import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
-import { createRequire } from "node:module";
-import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+// The `spoc` command (`npx spoc`). An installed package runs its compiled CLI from dist/;
+// spoc's own repository, which has src/, runs the sources through bin/spoc-dev.js (not shipped).
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
-const packageRoot = fileURLToPath(new URL("..", import.meta.url));
-const entry = join(packageRoot, "src", "codegen", "cli.ts");
-const cacheDir = join(packageRoot, "node_modules", ".cache", "spoc");
-
-/**
- * Path, size and mtime of every source file, package.json, esbuild's version and node's: any
- * edit or upgrade gives a new bundle.
- */
-function sourcesFingerprint() {
-  const hash = createHash("sha256").update(`${process.version}\n`);
-  // esbuild may be installed beside spoc rather than inside it: resolved as spoc resolves it.
-  const esbuildManifest = createRequire(import.meta.url).resolve("esbuild/package.json");
-  for (const manifest of [join(packageRoot, "package.json"), esbuildManifest]) hash.update(readFileSync(manifest));
-  const walk = (dir) => {
-    for (const item of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
-      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
-    )) {
-      const path = join(dir, item.name);
-      if (item.isDirectory()) walk(path);
-      else if (item.isFile()) {
-        const { size, mtimeMs } = statSync(path);
-        hash.update(`${path}\0${size}\0${mtimeMs}\n`);
-      }
-    }
-  };
-  walk(join(packageRoot, "src"));
-  return hash.digest("hex").slice(0, 16);
-}
-
-/** The bundled CLI, built first when missing; `undefined` when it cannot be. */
-async function bundledCli() {
-  let temporary;
-  try {
-    const file = join(cacheDir, `cli-${sourcesFingerprint()}.mjs`);
-    if (statSync(file, { throwIfNoEntry: false })?.isFile()) return file;
-    const { build } = await import("esbuild");
-    mkdirSync(cacheDir, { recursive: true });
-    // Built beside its final name and renamed, so a concurrent run never imports half a file.
-    temporary = `${file}.${process.pid}.tmp`;
-    await build({
-      entryPoints: [entry],
-      outfile: temporary,
-      bundle: true,
-      format: "esm",
-      platform: "node",
-      target: "node20",
-      packages: "external",
-      // The CLI finds package.json relative to its own source file.
-      define: { "import.meta.url": JSON.stringify(pathToFileURL(entry).href) },
-      logLevel: "silent",
-    });
-    renameSync(temporary, file);
-    temporary = undefined;
-    for (const name of readdirSync(cacheDir)) {
-      if (name.startsWith("cli-") && name.endsWith(".mjs") && join(cacheDir, name) !== file)
-        rmSync(join(cacheDir, name), { force: true });
-    }
-    return file;
-  } catch {
-    if (temporary !== undefined) removeQuietly(temporary);
-    return undefined;
-  }
-}
-
-function removeQuietly(path) {
-  try {
-    rmSync(path, { force: true });
-  } catch {
-    // left for the next build to replace
-  }
-}
-
-/** The CLI's entry point from the bundle, or `undefined` when it cannot be built or loaded. */
-async function bundledRunCli() {
-  const bundle = await bundledCli();
-  if (bundle === undefined) return undefined;
-  try {
-    return (await import(pathToFileURL(bundle).href)).runCli;
-  } catch {
-    // Removed meanwhile by a run of newer sources, or broken: the next run builds it again.
-    removeQuietly(bundle);
-    return undefined;
-  }
-}
-
-let runCli = process.env.SPOC_CLI_TSX === "1" ? undefined : await bundledRunCli();
-if (runCli === undefined) {
-  const { register } = await import("tsx/esm/api");
-  register();
-  ({ runCli } = await import("../src/codegen/cli.ts"));
-}
+const inRepository = existsSync(fileURLToPath(new URL("../src/codegen/cli.ts", import.meta.url)));
+const runCli = inRepository
+  ? await (await import("./spoc-dev.js")).loadSourceCli()
+  : (await import("../dist/codegen/cli.js")).runCli;
 process.exitCode = await runCli(process.argv.slice(2));

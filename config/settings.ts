@@ -5,13 +5,13 @@
  *
  * spoc imports this module after applying the `.env` files, so the `env` readers see them.
  * Relative paths are resolved against the project root, so the settings mean the same
- * files in the app, in a worker thread or process, and in the bundle under `dist/`.
+ * files in the app, in a worker thread or process, and in the bundle under `out/`.
  */
 import { isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineSettings, env } from "spoc";
 
-/** The project root (this file is in `config/`; the bundle is in `dist/`: both one level down). */
+/** The project root (this file is in `config/`; the bundle is in `out/`: both one level down). */
 export const BASE_DIR = fileURLToPath(new URL("..", import.meta.url));
 
 function fromRoot(path: string): string {

@@ -21,6 +21,8 @@ export const ErrorCode = {
   InvalidEnvironment: "SPOC105",
   UnknownMode: "SPOC106",
   ModuleLoadFailed: "SPOC107",
+  WorkerChildMissing: "SPOC130",
+  BundleOptions: "SPOC131",
   WorkerState: "SPOC201",
   WorkerFailed: "SPOC202",
   WorkerTimeout: "SPOC203",

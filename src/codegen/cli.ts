@@ -223,9 +223,11 @@ function printWatchEvent(event: WatchEvent, root: string, io: CliIo): void {
 async function check(root: string, format: string, io: CliIo): Promise<number> {
   const result = await runPipeline({ root });
   if (format === "json") io.stdout(`${JSON.stringify(toJsonReport(result), null, 2)}\n`);
-  else if (format === "sarif")
-    io.stdout(`${JSON.stringify(toSarif(result.diagnostics, { toolVersion: version() }), null, 2)}\n`);
-  else io.stdout(formatText(result, { root, color: io.color }));
+  else if (format === "sarif") {
+    const toolVersion = version();
+    const sarif = toSarif(result.diagnostics, toolVersion === undefined ? {} : { toolVersion });
+    io.stdout(`${JSON.stringify(sarif, null, 2)}\n`);
+  } else io.stdout(formatText(result, { root, color: io.color }));
   return hasErrors(result) ? 1 : 0;
 }
 

@@ -1,11 +1,13 @@
 /**
  * The esbuild plugin: runs the pipeline at the start of every build and rebuild, writes
  * the registry when it changed, fails the build with located errors on diagnostics, and
- * tells esbuild's watch mode which files and folders the registry depends on.
+ * tells esbuild's watch mode which files and folders the registry depends on. When it
+ * bundles, it also adds what the registry and workers need (see bundle-entries.ts).
  */
 import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import type { Message, PartialMessage, Plugin } from "esbuild";
+import { prepareBundle } from "./bundle-entries.ts";
 import { generateRegistry } from "./generate.ts";
 import type { Diagnostic, PipelineResult } from "./model.ts";
 import { createScanCache } from "./pipeline.ts";
@@ -14,6 +16,13 @@ import { REGISTRY_FILE } from "./render/registry.ts";
 export interface SpocPluginOptions {
   /** Project root. @default esbuild's `absWorkingDir`, else the current directory */
   readonly root?: string;
+  /**
+   * When bundling: add the entries `registry` and `spoc-worker` (the worker child), turn on
+   * code splitting, and give bundled CommonJS packages a `require`. Needs `format: "esm"`,
+   * `outdir` and chunks at the top of `outdir`; the build fails with SPOC131 otherwise.
+   * @default true
+   */
+  readonly prepareBundle?: boolean;
 }
 
 /** What the build bundles in place of the registry when the generator reported errors (the build fails anyway). */
@@ -30,8 +39,10 @@ export function spocPlugin(options: SpocPluginOptions = {}): Plugin {
       const registryPath = join(root, REGISTRY_FILE);
       const cache = createScanCache();
       let last: PipelineResult | undefined;
+      const bundleProblems = options.prepareBundle === false ? [] : prepareBundle(build.initialOptions, root);
 
       build.onStart(async () => {
+        if (bundleProblems.length > 0) return { errors: bundleProblems.map((text) => ({ text, pluginName: "spoc" })) };
         const { result } = await generateRegistry({ root, cache });
         last = result;
         const messages = await Promise.all(result.diagnostics.map((d) => toMessage(d, root, cwd)));

@@ -234,11 +234,13 @@ function isIgnoredName(name: string): boolean {
  */
 class TreeWatcher {
   private readonly watchers = new Map<string, FSWatcher>();
+  private readonly root: string;
+  private readonly onChange: (path: string) => void;
 
-  constructor(
-    private readonly root: string,
-    private readonly onChange: (path: string) => void,
-  ) {}
+  constructor(root: string, onChange: (path: string) => void) {
+    this.root = root;
+    this.onChange = onChange;
+  }
 
   /** Watches `dir` and, unless `recursive` is false, every folder below it. */
   watchDirectory(dir: string, recursive = true): void {

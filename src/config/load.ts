@@ -44,7 +44,11 @@ export interface LoadedConfig {
  */
 export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConfig> {
   const { config: project, warnings } = await readProjectConfig(options.baseDir);
-  const { mode, source } = resolveMode({ baseDir: options.baseDir, project, explicit: options.mode });
+  const { mode, source } = resolveMode({
+    baseDir: options.baseDir,
+    project,
+    ...(options.mode === undefined ? {} : { explicit: options.mode }),
+  });
   modeCascade(project, mode, source);
   const environment = loadEnvironment({ baseDir: options.baseDir, mode });
   const debug = resolveDebug(process.env, project.debug);

@@ -1,26 +1,22 @@
 /**
  * Which module a worker thread or process starts from, and whether it needs tsx to load
- * TypeScript. Internal: `index.ts` does not export this file.
+ * TypeScript. Internal: `index.ts` does not export this file. Three cases:
  *
- * The contract with `build.ts`:
+ * - **Sources** — this file runs as `.ts` (under tsx, or transformed by vitest): the child
+ *   starts from `./child.ts` beside it, with tsx's ESM loader registered.
+ * - **The compiled package** — this file is `dist/workers/_entry.js` of an installed spoc
+ *   (also when an app is bundled with spoc left external): the child is `./child.js` beside it.
+ * - **A bundle** — this code sits in a chunk of an app's bundle: the child is
+ *   `./spoc-worker.js` beside the chunk, which `spocPlugin()` adds as an entry point (with
+ *   `generated/registry.ts` as an entry of its own and splitting, so that importing the
+ *   registry in a child never runs the app's entry file).
  *
- * - **Source mode** — this file runs as `.ts` (under tsx, or transformed by vitest). The
- *   child starts from `./child.ts` beside this file, with tsx's ESM loader registered.
- * - **Bundle mode** — this file runs from `.js` (its code is inside a bundle). The child
- *   starts from `new URL("./spoc-worker.js", import.meta.url)`, so `build.ts` must emit
- *   `src/workers/child.ts` as the entry point `spoc-worker` (→ `dist/spoc-worker.js`) in
- *   the same esbuild build as the app (`format: "esm"`, `splitting: true`), with every
- *   chunk at the root of `dist/` (no sub-folder in `chunkNames`), so that any chunk holding
- *   this code sits beside `spoc-worker.js`. The registry module must not be the app's
- *   entry file itself (importing it in a child would run the app): with splitting and
- *   `generated/registry.ts` as an extra entry point, its code lands in a shared chunk.
- *
- * In either mode the child also registers tsx when the module it imports for the worker
+ * In every case the child also registers tsx when the module it imports for the worker
  * class (the registry or the class's own module) is TypeScript.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { ErrorCode, WorkerError } from "../errors.ts";
 import { entryModuleUrl, type WorkerLocation } from "./location.ts";
 
@@ -37,7 +33,7 @@ const TYPESCRIPT = /\.[cm]?tsx?$/;
 
 export function childEntry(location: WorkerLocation): ChildEntry {
   const sourceMode = TYPESCRIPT.test(new URL(import.meta.url).pathname);
-  const url = new URL(sourceMode ? "./child.ts" : "./spoc-worker.js", import.meta.url).href;
+  const url = childUrl(sourceMode);
   const moduleUrl = entryModuleUrl(location);
   const mainScript = process.argv[1];
   if (mainScript !== undefined && moduleUrl === pathToFileURL(mainScript).href) {
@@ -52,6 +48,24 @@ export function childEntry(location: WorkerLocation): ChildEntry {
   if (!sourceMode && !TYPESCRIPT.test(new URL(moduleUrl).pathname)) return { url };
   const tsx = resolveTsx(moduleUrl);
   return { url, tsxApiUrl: tsx.api, tsxLoaderUrl: tsx.loader };
+}
+
+/** The module a thread or process starts from, for the three cases above. */
+function childUrl(sourceMode: boolean): string {
+  if (sourceMode) return new URL("./child.ts", import.meta.url).href;
+  if (new URL(import.meta.url).pathname.endsWith("/workers/_entry.js"))
+    return new URL("./child.js", import.meta.url).href;
+  const bundled = new URL("./spoc-worker.js", import.meta.url);
+  if (!existsSync(bundled)) {
+    throw new WorkerError(
+      ErrorCode.WorkerChildMissing,
+      `this bundle has no spoc-worker.js in ${fileURLToPath(new URL(".", bundled))}, the entry point worker threads and processes start from`,
+      {
+        hint: 'add spocPlugin() from "spoc/codegen" to the esbuild build, which adds it; or bundle "spoc/workers/child" yourself as the entry point "spoc-worker" in the same output folder as the chunks',
+      },
+    );
+  }
+  return bundled.href;
 }
 
 let resolved: { readonly api: string; readonly loader: string } | undefined;
@@ -78,7 +92,7 @@ function resolveTsx(forModule: string): { readonly api: string; readonly loader:
     throw new WorkerError(
       ErrorCode.WorkerNotLocatable,
       `a worker thread or process must load TypeScript (${forModule}) but tsx cannot be found`,
-      { hint: "install it with `npm install tsx`, or run the bundle built by `npm run build`", cause: error },
+      { hint: "install it with `npm install --save-dev tsx`, or run the app from its bundle", cause: error },
     );
   }
 }

@@ -1,7 +1,8 @@
 /**
  * build.ts against a temp copy of this repo's example, with a small main.ts of our own:
- * the entries land at dist/ root, every entry shares dist/registry.js, and the bundle
- * starts (TypeScript standard decorators lowered by esbuild for node20 still register).
+ * spocPlugin() adds the entries out/registry.js and out/spoc-worker.js, every entry shares
+ * one registry (a chunk that is not main.js), and the bundle starts (TypeScript standard
+ * decorators lowered by esbuild for node20 still register).
  */
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -30,7 +31,7 @@ await framework.shutdown();
 `;
 
 describe.skipIf(!hasExample)("build.ts", () => {
-  it("bundles main, registry and spoc-worker into dist/ sharing one registry", async () => {
+  it("bundles main, registry and spoc-worker into out/ sharing one registry", async () => {
     copy = await mkdtemp(join(tmpdir(), "spoc-build-"));
     for (const entry of ["apps", "config", "framework", "src", "package.json", "tsconfig.json", "build.ts"]) {
       await cp(join(repoRoot, entry), join(copy, entry), { recursive: true });
@@ -40,19 +41,23 @@ describe.skipIf(!hasExample)("build.ts", () => {
 
     await run(process.execPath, ["--import", "tsx", "build.ts"], { cwd: copy });
     for (const file of ["main.js", "registry.js", "spoc-worker.js", "main.js.map"]) {
-      expect(existsSync(join(copy, "dist", file)), file).toBe(true);
+      expect(existsSync(join(copy, "out", file)), file).toBe(true);
     }
     expect(existsSync(join(copy, "generated/registry.ts"))).toBe(true);
-    const mainJs = await readFile(join(copy, "dist/main.js"), "utf8");
-    expect(mainJs).toMatch(/from "\.\/registry\.js"/);
+    const mainJs = await readFile(join(copy, "out/main.js"), "utf8");
     expect(mainJs).not.toMatch(/from "spoc"/);
+    const registryJs = await readFile(join(copy, "out/registry.js"), "utf8");
 
-    const { stdout } = await run(process.execPath, ["dist/main.js"], {
+    const { stdout } = await run(process.execPath, ["out/main.js"], {
       cwd: copy,
       env: { ...process.env, SPOC_MODE: "development" },
     });
     const report = JSON.parse(stdout.split("\n").find((line) => line.startsWith("{")) ?? "{}");
-    expect(report.url).toBe(`file://${join(copy, "dist/registry.js")}`);
+    // The registry's code sits in a chunk that main.js and registry.js both import.
+    const chunk = /^file:\/\/.*\/out\/(chunk-\w+\.js)$/.exec(report.url)?.[1];
+    expect(chunk, report.url).toBeDefined();
+    expect(mainJs).toContain(`from "./${chunk}"`);
+    expect(registryJs).toContain(`from "./${chunk}"`);
     expect(report.apps.length).toBeGreaterThan(0);
     expect(report.components).toBeGreaterThan(0);
     expect(report.registered).toBe(report.components);

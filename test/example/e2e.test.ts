@@ -1,6 +1,6 @@
 /**
  * The demonstration as a user runs it: `npm start` (generator + esbuild, then
- * `node dist/main.js`) in a fresh copy of the project, then again, and after runs killed
+ * `node out/main.js`) in a fresh copy of the project, then again, and after runs killed
  * halfway. Every run must print exactly the expected output.
  */
 import { execFile, spawn } from "node:child_process";
@@ -41,7 +41,7 @@ function run(command: string, args: readonly string[], cwd: string): Promise<Run
 /** Starts the built demonstration and kills it (SIGKILL) once its output contains `marker`. */
 function runAndKillAt(cwd: string, marker: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["dist/main.js"], { cwd, env: demoEnv(), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["out/main.js"], { cwd, env: demoEnv(), stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
@@ -165,7 +165,7 @@ let project: string;
 
 beforeAll(async () => {
   // A fresh clone of the working tree: the files git would commit (tracked or new), none of
-  // what it ignores (dist/, var/, config/.env, node_modules, which is linked back).
+  // what it ignores (dist/, out/, var/, config/.env, node_modules, which is linked back).
   project = await mkdtemp(join(tmpdir(), "spoc-blog-e2e-"));
   const files = await new Promise<string[]>((resolve, reject) => {
     execFile(
@@ -192,7 +192,7 @@ describe("npm start", () => {
     const result = await run("npm", ["start", "--silent"], project);
     expect(result.stderr).not.toMatch(/error/i);
     expect(result.code).toBe(0);
-    expect(existsSync(join(project, "dist", "main.js"))).toBe(true);
+    expect(existsSync(join(project, "out", "main.js"))).toBe(true);
     expect(result.stdout).toBe(EXPECTED);
     const eml = await readFile(join(project, "var", "mail", "outbox-000001.eml"), "utf8");
     expect(eml).toContain("To: alice@example.com");
@@ -200,7 +200,7 @@ describe("npm start", () => {
   }, 180_000);
 
   it("prints the same output on a second run", async () => {
-    const again = await run(process.execPath, ["dist/main.js"], project);
+    const again = await run(process.execPath, ["out/main.js"], project);
     expect(again.code).toBe(0);
     expect(again.stdout).toBe(EXPECTED);
   }, 120_000);
@@ -213,7 +213,7 @@ describe("npm start", () => {
     async (_, marker) => {
       const killed = await runAndKillAt(project, marker);
       expect(killed).toContain(marker);
-      const next = await run(process.execPath, ["dist/main.js"], project);
+      const next = await run(process.execPath, ["out/main.js"], project);
       expect(next.code).toBe(0);
       expect(next.stdout).toBe(EXPECTED);
     },

@@ -153,7 +153,11 @@ function compareText(a: string, b: string): number {
 /** A binary min-heap of nodes ordered by their rank. */
 class RankHeap {
   private readonly items: string[] = [];
-  constructor(private readonly rank: ReadonlyMap<string, number>) {}
+  private readonly rank: ReadonlyMap<string, number>;
+
+  constructor(rank: ReadonlyMap<string, number>) {
+    this.rank = rank;
+  }
 
   push(node: string): void {
     const items = this.items;
