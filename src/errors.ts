@@ -1,5 +1,5 @@
 /**
- * Stable error codes. SPOC001–SPOC011 are the generator's diagnostic codes (DESIGN.md);
+ * Stable error codes. SPOC001–SPOC014 are the generator's diagnostic codes (DESIGN.md);
  * the runtime reuses them where it meets the same problem, and adds its own from SPOC100.
  */
 export const ErrorCode = {
@@ -14,6 +14,9 @@ export const ErrorCode = {
   UnknownModule: "SPOC009",
   ModeLeak: "SPOC010",
   UnresolvedPlugin: "SPOC011",
+  UndeclaredAppDependency: "SPOC012",
+  DeepImport: "SPOC013",
+  UnknownRuleApp: "SPOC014",
   UnknownKind: "SPOC101",
   InvalidComponent: "SPOC102",
   HookFailed: "SPOC103",

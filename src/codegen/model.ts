@@ -48,6 +48,20 @@ export interface ModuleImport {
   readonly column: number;
   /** `import type` / all specifiers type-only: not a runtime edge. */
   readonly typeOnly: boolean;
+  /** The file the specifier resolves to, relative: the target's module file or a file inside a folder module. */
+  readonly targetFile: string;
+}
+
+/** An import from one app module of a file of another app that belongs to none of its modules. */
+export interface AppFileImport {
+  /** The app whose file is imported. */
+  readonly app: string;
+  /** The imported file, relative. */
+  readonly targetFile: string;
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly typeOnly: boolean;
 }
 
 /** `apps/<app>/<module>.ts` (or `<module>/index.ts`), found or not. */
@@ -60,6 +74,8 @@ export interface AppModule {
   readonly file: string | undefined;
   readonly components: readonly ComponentRecord[];
   readonly imports: readonly ModuleImport[];
+  /** Imports of other apps' files outside their modules (helpers, fixtures…). */
+  readonly appFileImports: readonly AppFileImport[];
 }
 
 /** An app, with the modes it is installed in, in installation order. */
@@ -96,6 +112,16 @@ export interface PluginRecord {
   readonly declaredAt: SourceLocation;
 }
 
+/** `[spoc.rules]` of spoc.toml, with where each rule is written. */
+export interface AppRulesModel {
+  /** App → the other apps it may import; apps not listed may import any app. */
+  readonly dependencies: Readonly<
+    Record<string, { readonly apps: readonly string[]; readonly declaredAt: SourceLocation }>
+  >;
+  /** Apps other apps may import only through their schema module files. */
+  readonly encapsulated: readonly { readonly app: string; readonly declaredAt: SourceLocation }[];
+}
+
 /** Everything the checks and the renderer need, from one scan. */
 export interface ProjectModel {
   /** Absolute root directory. */
@@ -118,6 +144,8 @@ export interface ProjectModel {
   readonly settings: { readonly file: string; readonly exportName: string } | undefined;
   /** Codes silenced by `[spoc.check] ignore`. */
   readonly ignoredCodes: readonly string[];
+  /** Which app may import which; empty when `[spoc.rules]` declares nothing. */
+  readonly appRules: AppRulesModel;
   /** Files the result depends on (relative), for watch mode and the esbuild plugin. */
   readonly inputs: readonly string[];
 }

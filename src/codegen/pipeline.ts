@@ -65,6 +65,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       appFolders: declarations.appFolders,
       settings: declarations.settings,
       ignoredCodes: [...ignored].sort(),
+      appRules: declarations.appRules,
       inputs: [...new Set([...declarations.inputs, ...scan.inputs, ...plugins.inputs])].sort(),
     };
     // A plugin file may be an app's file too: report its syntax error once.
@@ -87,6 +88,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       model.appFolders,
       model.settings,
       model.ignoredCodes,
+      model.appRules,
       diagnostics,
     ]);
     if (previous !== undefined && previous.context === context && sameElements(previous.modules, model.modules)) {

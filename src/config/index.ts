@@ -27,6 +27,7 @@ export {
   defaultProjectConfig,
   parseProjectConfig,
   readProjectConfig,
+  type AppRules,
   type ProjectConfig,
 } from "./project.ts";
 export { locateTomlKey } from "./toml-location.ts";

@@ -19,6 +19,25 @@ export interface ProjectConfig {
   readonly modes: Readonly<Record<string, readonly string[]>>;
   /** Diagnostic codes `spoc check` silences (`[spoc.check] ignore`). @default [] */
   readonly checkIgnore: readonly string[];
+  /** Which app may import which (`[spoc.rules]`). @default no rules */
+  readonly appRules: AppRules;
+}
+
+/**
+ * Architecture rules between apps (`[spoc.rules]` in spoc.toml). With none declared, any app
+ * may import any other app's modules (as far as the schema's layers allow).
+ */
+export interface AppRules {
+  /**
+   * App → the other apps it may import at run time (`[spoc.rules.apps] blog = ["users"]`).
+   * An app not listed may import any app; `[]` means none. @default {}
+   */
+  readonly dependencies: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Apps whose public surface is their schema module files (`[spoc.rules] encapsulated =
+   * ["users"]`): other apps may import `apps/users/models.ts`, never a deeper file. @default []
+   */
+  readonly encapsulated: readonly string[];
 }
 
 /** Where `spoc.toml` lives, relative to the project root. */
@@ -34,10 +53,11 @@ export const DEFAULT_MODES: Readonly<Record<string, readonly string[]>> = Object
 /** The mode used when nothing names one. */
 export const DEFAULT_MODE = "development";
 
-const SPOC_KEYS = ["apps", "check", "debug", "mode", "modes", "plugins"] as const;
+const SPOC_KEYS = ["apps", "check", "debug", "mode", "modes", "plugins", "rules"] as const;
 const CHECK_KEYS = ["ignore"] as const;
+const RULES_KEYS = ["apps", "encapsulated"] as const;
 const MODE_NAME = /^[A-Za-z0-9_-]+$/;
-/** The generator's diagnostic codes, SPOC001–SPOC011: the only ones `check` can silence. */
+/** The generator's diagnostic codes (SPOC001–SPOC099): the only ones `check` can silence. */
 const DIAGNOSTIC_CODES: readonly string[] = Object.values(ErrorCode).filter((code) => code < "SPOC100");
 
 /** The configuration a project without `config/spoc.toml` gets. */
@@ -49,6 +69,7 @@ export function defaultProjectConfig(): ProjectConfig {
     plugins: {},
     modes: { ...DEFAULT_MODES },
     checkIgnore: [],
+    appRules: { dependencies: {}, encapsulated: [] },
   };
 }
 
@@ -91,6 +112,7 @@ export function parseProjectConfig(text: string, file: string): ProjectConfig {
     plugins: readStringLists(spoc["plugins"], "plugins", "references", at),
     modes,
     checkIgnore: readCheck(spoc["check"], at),
+    appRules: readRules(spoc["rules"], at),
   };
 }
 
@@ -244,6 +266,24 @@ function readCheck(value: unknown, at: Locate): string[] {
     }
   }
   return codes;
+}
+
+function readRules(value: unknown, at: Locate): AppRules {
+  if (value === undefined) return { dependencies: {}, encapsulated: [] };
+  if (!isTable(value)) {
+    throw invalid(
+      `[spoc] rules must be a table, got ${describeValue(value)}`,
+      at("spoc", "rules"),
+      'write [spoc.rules.apps] blog = ["users"]',
+    );
+  }
+  rejectUnknownKeys(value, RULES_KEYS, "spoc.rules", at);
+  const dependencies = readStringLists(value["apps"], "rules.apps", "app names", at);
+  const encapsulated =
+    value["encapsulated"] === undefined
+      ? []
+      : stringList(value["encapsulated"], "[spoc.rules] encapsulated", "app names", at("spoc.rules", "encapsulated"));
+  return { dependencies, encapsulated };
 }
 
 /** A table of string lists: `[spoc.<name>] key = ["a", "b"]`. */

@@ -53,7 +53,7 @@ export const model: ProjectModel = {
   },
   kinds: ["model", "service"],
   modules: [
-    { name: "users.models", app: "users", module: "models", file: "apps/users/models.ts", components: [], imports: [] },
+    { name: "users.models", app: "users", module: "models", file: "apps/users/models.ts", components: [], imports: [], appFileImports: [] },
     {
       name: "users.services",
       app: "users",
@@ -61,8 +61,9 @@ export const model: ProjectModel = {
       file: "apps/users/services.ts",
       components: [],
       imports: [],
+      appFileImports: [],
     },
-    { name: "blog.models", app: "blog", module: "models", file: undefined, components: [], imports: [] },
+    { name: "blog.models", app: "blog", module: "models", file: undefined, components: [], imports: [], appFileImports: [] },
     {
       name: "blog.services",
       app: "blog",
@@ -80,16 +81,39 @@ export const model: ProjectModel = {
         },
       ],
       imports: [
-        { target: "users.services", file: "apps/blog/services.ts", line: 3, column: 1, typeOnly: false },
-        { target: "users.services", file: "apps/blog/services.ts", line: 2, column: 1, typeOnly: false },
-        { target: "users.models", file: "apps/blog/services.ts", line: 1, column: 1, typeOnly: true },
+        {
+          target: "users.services",
+          file: "apps/blog/services.ts",
+          line: 3,
+          column: 1,
+          typeOnly: false,
+          targetFile: "apps/users/services.ts",
+        },
+        {
+          target: "users.services",
+          file: "apps/blog/services.ts",
+          line: 2,
+          column: 1,
+          typeOnly: false,
+          targetFile: "apps/users/services.ts",
+        },
+        {
+          target: "users.models",
+          file: "apps/blog/services.ts",
+          line: 1,
+          column: 1,
+          typeOnly: true,
+          targetFile: "apps/users/models.ts",
+        },
       ],
+      appFileImports: [],
     },
   ],
   plugins: [],
   appFolders: ["blog", "users"],
   settings: { file: "config/settings.ts", exportName: "default" },
   ignoredCodes: ["SPOC003"],
+  appRules: { dependencies: {}, encapsulated: [] },
   inputs: ["apps/blog/services.ts", "apps/users/models.ts", "apps/users/services.ts", "config/schema.ts"],
 };
 

@@ -6,6 +6,8 @@
 import type { SourceLocation } from "../../errors.ts";
 import { ErrorCode } from "../../errors.ts";
 import { kindBelongsToModule, pluralOf } from "../../components.ts";
+import { checkAppRules } from "./app-rules.ts";
+import { closest } from "./closest.ts";
 import { findCycles } from "./graph.ts";
 import { dependencyClosure } from "./load-order.ts";
 import type { AppModule, ComponentRecord, Diagnostic, ModuleImport, ProjectModel } from "../model.ts";
@@ -114,6 +116,7 @@ export function runChecks(model: ProjectModel, loadOrder?: readonly string[], me
     ...duplicates,
     ...checkUnknownModules(model),
     ...checked.flatMap((entry) => entry.leaks),
+    ...checkAppRules(model),
   ];
 }
 
@@ -450,33 +453,6 @@ function at(
   extra: Pick<Diagnostic, "hint" | "related">,
 ): Diagnostic {
   return { code, severity: "error", message, file: where.file, line: where.line, column: where.column, ...extra };
-}
-
-/** The candidate closest to `name` within an edit distance of 2 (ties: first in sorted order). */
-function closest(name: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const candidate of [...candidates].sort()) {
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance && candidate !== name) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }
 
 function compareText(a: string, b: string): number {

@@ -17,7 +17,7 @@ import {
 } from "../../config/index.ts";
 import { ErrorCode, SpocError, type SourceLocation } from "../../errors.ts";
 import { readCached, readParsed, type ScanCache } from "../cache.ts";
-import type { AppRecord, Diagnostic, SchemaModel } from "../model.ts";
+import type { AppRecord, AppRulesModel, Diagnostic, SchemaModel } from "../model.ts";
 import { missingSchema, readSchema } from "./schema.ts";
 import { NO_SETTINGS, readSettings } from "./settings.ts";
 
@@ -45,6 +45,8 @@ export interface ProjectDeclarations {
   /** `config/settings.ts` and its settings export, when the file exists. */
   readonly settings: { readonly file: string; readonly exportName: string } | undefined;
   readonly plugins: readonly PluginDeclaration[];
+  /** `[spoc.rules]`, located in spoc.toml. */
+  readonly appRules: AppRulesModel;
   readonly diagnostics: readonly Diagnostic[];
   /** The configuration files, relative to the root (some may not exist). */
   readonly inputs: readonly string[];
@@ -151,8 +153,25 @@ export function readProject(root: string, cache: ScanCache): ProjectDeclarations
     schema: schemaRead.schema,
     settings: settings === undefined ? undefined : { file: SETTINGS_FILE, exportName: settings.exportName },
     plugins,
+    appRules: locateAppRules(config, tomlText),
     diagnostics,
     inputs: [PROJECT_CONFIG_FILE, SCHEMA_FILE, SETTINGS_FILE].sort(),
+  };
+}
+
+function locateAppRules(config: ProjectConfig, tomlText: string): AppRulesModel {
+  const { dependencies, encapsulated } = config.appRules;
+  return {
+    dependencies: Object.fromEntries(
+      Object.entries(dependencies).map(([app, apps]) => [
+        app,
+        { apps, declaredAt: locateTomlKey(tomlText, PROJECT_CONFIG_FILE, "spoc.rules.apps", app) },
+      ]),
+    ),
+    encapsulated: encapsulated.map((app) => ({
+      app,
+      declaredAt: locateTomlString(tomlText, "spoc.rules", "encapsulated", app),
+    })),
   };
 }
 

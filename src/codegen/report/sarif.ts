@@ -18,6 +18,9 @@ export const diagnosticRules: Readonly<Record<string, string>> = {
   [ErrorCode.UnknownModule]: "Schema dependencies or hooks name an unknown module",
   [ErrorCode.ModeLeak]: "An app installed in every mode imports an app installed only in some",
   [ErrorCode.UnresolvedPlugin]: "A plugin reference does not resolve",
+  [ErrorCode.UndeclaredAppDependency]: "An app imports an app its [spoc.rules.apps] entry does not list",
+  [ErrorCode.DeepImport]: "An app imports a file of an encapsulated app other than its schema module files",
+  [ErrorCode.UnknownRuleApp]: "[spoc.rules] names an app that is not installed",
 };
 
 /** The SARIF `$schema` URI. */

@@ -22,7 +22,7 @@ import { join, sep } from "node:path";
 import { statFile, trustedStat, type FileStat, type ScanCache } from "../cache.ts";
 import { cachedFacts, type ComponentCandidate, type FileFacts } from "./file-facts.ts";
 import { createKindResolver, type KindResolver, type Registrar } from "./kinds.ts";
-import type { AppModule, AppRecord, ComponentRecord, Diagnostic, ModuleImport } from "../model.ts";
+import type { AppFileImport, AppModule, AppRecord, ComponentRecord, Diagnostic, ModuleImport } from "../model.ts";
 import { parseErrorAt } from "../read/plugin-refs.ts";
 import { fileExists, relativeTo, resolveSpecifier, type FileExistence } from "./resolve.ts";
 
@@ -129,6 +129,7 @@ export function scanApps(input: ScanInput, cache: ScanCache, existence: FileExis
         file: undefined,
         components: [],
         imports: [],
+        appFileImports: [],
       };
     }
     const before = reusable ? previous.modules.get(module.name) : undefined;
@@ -239,12 +240,23 @@ function scanModule(
   }
 
   const imports: ModuleImport[] = [];
+  const appFileImports: AppFileImport[] = [];
   for (const from of moduleFiles(module, factsOf, existence, moduleOf)) {
     for (const fact of factsOf(from)?.imports ?? []) {
       const resolved = resolveSpecifier(existence, from, fact.specifier);
-      const target = resolved === undefined ? undefined : moduleOf(resolved);
-      if (target === undefined || target === owner) continue;
-      imports.push({ target, file: toRelative(from), line: fact.line, column: fact.column, typeOnly: fact.typeOnly });
+      if (resolved === undefined) continue;
+      const target = moduleOf(resolved);
+      if (target === owner) continue;
+      const place = { file: toRelative(from), line: fact.line, column: fact.column, typeOnly: fact.typeOnly };
+      if (target !== undefined) {
+        imports.push({ target, ...place, targetFile: toRelative(resolved) });
+        continue;
+      }
+      // Another app's file outside its modules: no edge of the module graph, but the app rules see it.
+      const targetFile = toRelative(resolved);
+      const app = targetFile.startsWith("apps/") ? targetFile.slice(5, targetFile.indexOf("/", 5)) : "";
+      if (app !== "" && app !== module.app && targetFile.indexOf("/", 5) > 0)
+        appFileImports.push({ app, targetFile, ...place });
     }
   }
   const result = {
@@ -254,6 +266,7 @@ function scanModule(
     file: toRelative(file),
     components: components.sort(byPlace),
     imports,
+    appFileImports,
   };
   return { result, instances: [...instances] };
 }
@@ -271,9 +284,11 @@ function share(before: AppModule, next: AppModule): AppModule {
         m.file === n.file &&
         m.line === n.line &&
         m.column === n.column &&
-        m.typeOnly === n.typeOnly
+        m.typeOnly === n.typeOnly &&
+        m.targetFile === n.targetFile
       );
     });
+  const sameAppFileImports = JSON.stringify(before.appFileImports) === JSON.stringify(next.appFileImports);
   const sameComponents =
     before.components.length === next.components.length &&
     before.components.every((c, i) => {
@@ -288,7 +303,7 @@ function share(before: AppModule, next: AppModule): AppModule {
         c.column === d.column
       );
     });
-  if (sameImports && sameComponents) return before;
+  if (sameImports && sameComponents && sameAppFileImports) return before;
   return sameImports ? { ...next, imports: before.imports } : next;
 }
 
