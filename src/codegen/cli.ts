@@ -1,22 +1,27 @@
 /**
- * The `spoc` command: `gen`, `check` and `graph` over one pipeline run.
+ * The `spoc` command: `gen`, `check`, `graph` and `why` over one pipeline run.
  * Exit codes: 0 ok, 1 diagnostics with errors or a stale registry, 2 usage or internal error.
  */
-import { readFileSync, realpathSync, statSync } from "node:fs";
+import { readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { SpocError, formatError } from "../errors.ts";
-import { toJsonReport } from "./report/format-json.ts";
 import { formatText } from "./report/format-text.ts";
 import { describeModel, generateRegistry, hasErrors } from "./generate.ts";
 import { formatDot, formatMermaid, moduleGraph, toGraphJson } from "./report/format-graph.ts";
 import { unifiedDiff } from "./report/line-diff.ts";
-import type { PipelineResult } from "./model.ts";
+import type { PipelineResult, ProjectModel } from "./model.ts";
+import { closest } from "./check/closest.ts";
+import { appGraph, formatAppDot, formatAppMermaid, type AppGraph } from "./report/app-graph.ts";
+import { formatBaseline, parseBaseline, toBaseline, type Baseline } from "./report/baseline.ts";
+import { changedFiles, ChangedFilesError } from "./report/changed-files.ts";
+import { checkFails, checkReport, formatCheckText, toCheckJson, toCheckSarif } from "./report/check-report.ts";
+import { limitGraph, neighbourhood } from "./report/focus.ts";
+import { formatWhy, importChains, modulesNamed } from "./report/why.ts";
 import { runPipeline } from "./pipeline.ts";
 import { REGENERATE_COMMAND, REGISTRY_FILE as registryFile, registryFiles } from "./render/registry.ts";
-import { toSarif } from "./report/sarif.ts";
 import { watchProject, type WatchEvent } from "./watch.ts";
 
 export const usage = `Usage: spoc <command> [options]
@@ -27,8 +32,16 @@ Commands:
             --check    write nothing; print a diff and fail when the file is stale
   check   run every check and write nothing
             --format text|json|sarif   (default: text)
+            --baseline <file>          fail only on diagnostics the file does not record
+            --update-baseline          record every current diagnostic in the --baseline file
+            --changed-since <ref>      report only diagnostics involving files changed since a git ref
   graph   print the module graph and the load order
             --format mermaid|dot|json  (default: mermaid)
+            --level module|app         draw modules (default) or apps
+            --focus <module|app>       only the nodes within --depth imports of it
+            --depth <n>                (default: 1)
+  why     print the import chains from a module or app to another: spoc why <from> <to>
+            --format text|json         (default: text)
 
 Options:
   --root <dir>   project root (default: the current directory)
@@ -53,14 +66,26 @@ class UsageError extends Error {}
 
 const commands = {
   gen: { watch: { type: "boolean" }, check: { type: "boolean" } },
-  check: { format: { type: "string" } },
-  graph: { format: { type: "string" } },
+  check: {
+    format: { type: "string" },
+    baseline: { type: "string" },
+    "update-baseline": { type: "boolean" },
+    "changed-since": { type: "string" },
+  },
+  graph: {
+    format: { type: "string" },
+    level: { type: "string" },
+    focus: { type: "string" },
+    depth: { type: "string" },
+  },
+  why: { format: { type: "string" } },
 } as const;
 type Command = keyof typeof commands;
 
 const formats: Record<Exclude<Command, "gen">, readonly string[]> = {
   check: ["text", "json", "sarif"],
   graph: ["mermaid", "dot", "json"],
+  why: ["text", "json"],
 };
 
 /** Runs one command line (without `node` and the script) and returns the exit code. */
@@ -83,7 +108,10 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
       io.stdout(usage);
       return 0;
     }
-    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+    const expected = command === "why" ? 2 : 0;
+    if (positionals.length > expected) throw new UsageError(`unexpected argument "${positionals[expected]}"`);
+    if (positionals.length < expected)
+      throw new UsageError(`${command}: expected <from> <to>, e.g. spoc why blog users`);
     const root = projectRoot(values.root);
     switch (command) {
       case "gen":
@@ -93,9 +121,11 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
         if (values.watch === true) return await genWatch(root, io);
         return await gen(root, io);
       case "check":
-        return await check(root, chooseFormat(command, values.format), io);
+        return await check(root, chooseFormat(command, values.format), checkFlags(values), io);
       case "graph":
-        return await graph(root, chooseFormat(command, values.format), io);
+        return await graph(root, chooseFormat(command, values.format), graphFlags(values), io);
+      case "why":
+        return await why(root, chooseFormat(command, values.format), positionals as [string, string], io);
     }
   } catch (error) {
     return reportFailure(error, io);
@@ -220,33 +250,154 @@ function printWatchEvent(event: WatchEvent, root: string, io: CliIo): void {
   }
 }
 
-async function check(root: string, format: string, io: CliIo): Promise<number> {
+async function check(root: string, format: string, flags: CheckFlags, io: CliIo): Promise<number> {
   const result = await runPipeline({ root });
-  if (format === "json") io.stdout(`${JSON.stringify(toJsonReport(result), null, 2)}\n`);
-  else if (format === "sarif") {
-    const toolVersion = version();
-    const sarif = toSarif(result.diagnostics, toolVersion === undefined ? {} : { toolVersion });
-    io.stdout(`${JSON.stringify(sarif, null, 2)}\n`);
-  } else io.stdout(formatText(result, { root, color: io.color }));
+  if (flags.updateBaseline !== undefined) {
+    writeFileSync(resolve(flags.updateBaseline), formatBaseline(toBaseline(result.diagnostics)));
+    const entries = toBaseline(result.diagnostics).entries.length;
+    io.stderr(
+      `spoc check: recorded ${result.diagnostics.length} diagnostic${result.diagnostics.length === 1 ? "" : "s"} (${entries} entr${entries === 1 ? "y" : "ies"}) in ${flags.updateBaseline}\n`,
+    );
+    return 0;
+  }
+  const report = checkReport(result, {
+    ...(flags.baseline === undefined
+      ? {}
+      : { baseline: { file: flags.baseline, baseline: readBaseline(flags.baseline) } }),
+    ...(flags.changedSince === undefined
+      ? {}
+      : { changed: { ref: flags.changedSince, files: gitChangedFiles(root, flags.changedSince) } }),
+  });
+  if (format === "json") io.stdout(`${JSON.stringify(toCheckJson(report), null, 2)}\n`);
+  else if (format === "sarif") io.stdout(`${JSON.stringify(toCheckSarif(report, version()), null, 2)}\n`);
+  else io.stdout(formatCheckText(report, { root, color: io.color }));
+  return checkFails(report) ? 1 : 0;
+}
+
+interface CheckFlags {
+  readonly baseline?: string;
+  /** The baseline file to write. */
+  readonly updateBaseline?: string;
+  readonly changedSince?: string;
+}
+
+function checkFlags(values: Record<string, string | boolean | undefined>): CheckFlags {
+  const baseline = values.baseline as string | undefined;
+  const changedSince = values["changed-since"] as string | undefined;
+  if (values["update-baseline"] === true) {
+    if (baseline === undefined) throw new UsageError("check: --update-baseline needs --baseline <file> to write");
+    if (changedSince !== undefined)
+      throw new UsageError("check: --update-baseline records every diagnostic; drop --changed-since");
+    return { updateBaseline: baseline };
+  }
+  return {
+    ...(baseline === undefined ? {} : { baseline }),
+    ...(changedSince === undefined ? {} : { changedSince }),
+  };
+}
+
+function readBaseline(file: string): Baseline {
+  let text: string;
+  try {
+    text = readFileSync(resolve(file), "utf8");
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "not found" : (error as Error).message;
+    throw new UsageError(
+      `check: baseline ${file}: ${reason}; create it with spoc check --baseline ${file} --update-baseline`,
+    );
+  }
+  try {
+    return parseBaseline(text);
+  } catch (error) {
+    throw new UsageError(
+      `check: baseline ${file} is not a spoc baseline: ${(error as Error).message}; rewrite it with --update-baseline`,
+    );
+  }
+}
+
+function gitChangedFiles(root: string, ref: string): Set<string> {
+  try {
+    return changedFiles(root, ref);
+  } catch (error) {
+    if (error instanceof ChangedFilesError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+interface GraphFlags {
+  readonly level: "module" | "app";
+  readonly focus?: string;
+  readonly depth: number;
+}
+
+function graphFlags(values: Record<string, string | boolean | undefined>): GraphFlags {
+  const level = values.level ?? "module";
+  if (level !== "module" && level !== "app")
+    throw new UsageError(`graph: unknown --level "${String(level)}"; use module or app`);
+  const depth = values.depth === undefined ? 1 : Number(values.depth);
+  if (!Number.isInteger(depth) || depth < 0)
+    throw new UsageError(`graph: --depth must be a whole number, got "${String(values.depth)}"`);
+  if (values.depth !== undefined && values.focus === undefined) throw new UsageError("graph: --depth needs --focus");
+  return { level, depth, ...(typeof values.focus === "string" ? { focus: values.focus } : {}) };
+}
+
+async function graph(root: string, format: string, flags: GraphFlags, io: CliIo): Promise<number> {
+  const result: PipelineResult = await runPipeline({ root });
+  const model = result.model;
+  if (format !== "json" && result.diagnostics.length > 0) io.stderr(formatText(result, { root, color: io.color }));
+  if (flags.level === "app") {
+    let apps: AppGraph = model === undefined ? { nodes: [], edges: [] } : appGraph(model);
+    if (flags.focus !== undefined && model !== undefined) {
+      if (!model.apps.some((app) => app.name === flags.focus)) throw unknownName(model, flags.focus, "app");
+      apps = limitGraph(apps, neighbourhood([flags.focus], apps.edges, flags.depth));
+    }
+    if (format === "json") {
+      const { ok, diagnostics } = toGraphJson({ nodes: [], edges: [], loadOrder: [] }, result);
+      io.stdout(`${JSON.stringify({ ok, level: "app", ...apps, diagnostics }, null, 2)}\n`);
+    } else if (model !== undefined) io.stdout(format === "dot" ? formatAppDot(apps) : formatAppMermaid(apps));
+    return hasErrors(result) ? 1 : 0;
+  }
+  let modules =
+    model === undefined ? { nodes: [], edges: [], loadOrder: [] } : moduleGraph(model, result.loadOrder ?? []);
+  if (flags.focus !== undefined && model !== undefined) {
+    const centre = modulesNamed(model, flags.focus);
+    if (centre === undefined) throw unknownName(model, flags.focus, "module or app");
+    modules = limitGraph(modules, neighbourhood(centre, modules.edges, flags.depth));
+  }
+  if (format === "json") {
+    io.stdout(`${JSON.stringify(toGraphJson(modules, result), null, 2)}\n`);
+  } else if (model !== undefined) {
+    io.stdout(format === "dot" ? formatDot(modules) : formatMermaid(modules));
+    const order = result.loadOrder === undefined ? "none (a cycle prevents one)" : result.loadOrder.join(", ");
+    io.stdout(`${format === "dot" ? "//" : "%%"} load order: ${order}\n`);
+  }
   return hasErrors(result) ? 1 : 0;
 }
 
-async function graph(root: string, format: string, io: CliIo): Promise<number> {
-  const result: PipelineResult = await runPipeline({ root });
+async function why(root: string, format: string, [from, to]: [string, string], io: CliIo): Promise<number> {
+  const result = await runPipeline({ root });
   const model = result.model;
-  const moduleGraphOf =
-    model === undefined ? { nodes: [], edges: [], loadOrder: [] } : moduleGraph(model, result.loadOrder ?? []);
-  if (format === "json") {
-    io.stdout(`${JSON.stringify(toGraphJson(moduleGraphOf, result), null, 2)}\n`);
-  } else {
-    if (result.diagnostics.length > 0) io.stderr(formatText(result, { root, color: io.color }));
-    if (model !== undefined) {
-      io.stdout(format === "dot" ? formatDot(moduleGraphOf) : formatMermaid(moduleGraphOf));
-      const order = result.loadOrder === undefined ? "none (a cycle prevents one)" : result.loadOrder.join(", ");
-      io.stdout(`${format === "dot" ? "//" : "%%"} load order: ${order}\n`);
-    }
+  if (model === undefined) {
+    io.stderr(formatText(result, { root, color: io.color }));
+    return 1;
   }
-  return hasErrors(result) ? 1 : 0;
+  const sources = modulesNamed(model, from);
+  if (sources === undefined) throw unknownName(model, from, "module or app");
+  const targets = modulesNamed(model, to);
+  if (targets === undefined) throw unknownName(model, to, "module or app");
+  const chains = importChains(model, sources, targets, { from, to });
+  if (format === "json") io.stdout(`${JSON.stringify(chains, null, 2)}\n`);
+  else io.stdout(formatWhy(chains));
+  return chains.chains.length > 0 ? 0 : 1;
+}
+
+/** A name on the command line that is no module or app of the project. */
+function unknownName(model: ProjectModel, name: string, what: string): UsageError {
+  const names = [...model.apps.map((app) => app.name), ...model.modules.map((module) => module.name)];
+  const suggestion = closest(name, names);
+  return new UsageError(
+    `"${name}" is no ${what} of this project${suggestion === undefined ? "" : `; did you mean "${suggestion}"?`} (a module is "<app>.<module>", e.g. "${model.modules[0]?.name ?? "blog.services"}")`,
+  );
 }
 
 function reportFailure(error: unknown, io: CliIo): number {

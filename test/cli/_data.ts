@@ -53,7 +53,15 @@ export const model: ProjectModel = {
   },
   kinds: ["model", "service"],
   modules: [
-    { name: "users.models", app: "users", module: "models", file: "apps/users/models.ts", components: [], imports: [], appFileImports: [] },
+    {
+      name: "users.models",
+      app: "users",
+      module: "models",
+      file: "apps/users/models.ts",
+      components: [],
+      imports: [],
+      appFileImports: [],
+    },
     {
       name: "users.services",
       app: "users",
@@ -63,7 +71,15 @@ export const model: ProjectModel = {
       imports: [],
       appFileImports: [],
     },
-    { name: "blog.models", app: "blog", module: "models", file: undefined, components: [], imports: [], appFileImports: [] },
+    {
+      name: "blog.models",
+      app: "blog",
+      module: "models",
+      file: undefined,
+      components: [],
+      imports: [],
+      appFileImports: [],
+    },
     {
       name: "blog.services",
       app: "blog",

@@ -23,6 +23,11 @@ middleware = ["framework/plugins:requestTiming"]
 test = ["test", "production"]
 [spoc.check]
 ignore = ["SPOC003"]
+[spoc.rules]
+encapsulated = ["users"]
+[spoc.rules.apps]
+blog = ["users"]
+users = []
 `);
     expect(config).toEqual({
       mode: "production",
@@ -31,6 +36,7 @@ ignore = ["SPOC003"]
       plugins: { middleware: ["framework/plugins:requestTiming"] },
       modes: { ...DEFAULT_MODES, test: ["test", "production"] },
       checkIgnore: ["SPOC003"],
+      appRules: { dependencies: { blog: ["users"], users: [] }, encapsulated: ["users"] },
     });
   });
 
@@ -46,6 +52,7 @@ ignore = ["SPOC003"]
         development: ["development", "staging", "production"],
       },
       checkIgnore: [],
+      appRules: { dependencies: {}, encapsulated: [] },
     };
     expect(parse("")).toEqual(defaults);
     expect(parse("[spoc]\n")).toEqual(defaults);
@@ -127,8 +134,20 @@ ignore = ["SPOC003"]
     const error = fail(`[spoc]\nmod = "development"\n`);
     expect(error.code).toBe(ErrorCode.InvalidConfig);
     expect(error.message).toContain('unknown key "mod" in [spoc]');
-    expect(error.message).toContain("known keys: apps, check, debug, mode, modes, plugins");
+    expect(error.message).toContain("known keys: apps, check, debug, mode, modes, plugins, rules");
     expect(error.location).toEqual({ file: FILE, line: 2, column: 1 });
+  });
+
+  it("rejects [spoc.rules] entries that are not lists of app names, at their key", () => {
+    const notList = fail(`[spoc.rules.apps]\nblog = "users"\n`);
+    expect(notList.message).toBe('[spoc.rules.apps] blog must be an array of app names, got a string ("users")');
+    expect(notList.location).toEqual({ file: FILE, line: 2, column: 1 });
+    expect(fail(`[spoc.rules]\nencapsulated = "users"\n`).message).toContain(
+      "[spoc.rules] encapsulated must be an array of app names",
+    );
+    expect(fail(`[spoc.rules]\npublic = ["users"]\n`).message).toBe(
+      'unknown key "public" in [spoc.rules]; known keys: apps, encapsulated',
+    );
   });
 
   it("rejects unknown keys under [spoc.check]", () => {

@@ -4,6 +4,7 @@
  */
 import { ErrorCode } from "../../errors.ts";
 import type { Diagnostic } from "../model.ts";
+import type { BaselineEntry } from "./baseline.ts";
 
 /** Short descriptions of the generator's diagnostic codes (DESIGN.md, Diagnostics). */
 export const diagnosticRules: Readonly<Record<string, string>> = {
@@ -42,6 +43,8 @@ export interface SarifResult {
   readonly message: { readonly text: string };
   readonly locations: readonly SarifLocation[];
   readonly relatedLocations?: readonly SarifLocation[];
+  /** With `--baseline`: whether the result is new, recorded, or recorded but gone. */
+  readonly baselineState?: "new" | "unchanged" | "absent";
 }
 
 export interface SarifLog {
@@ -66,12 +69,18 @@ export interface SarifLog {
 export interface SarifOptions {
   /** `tool.driver.version`. */
   readonly toolVersion?: string;
+  /**
+   * With `--baseline`: the diagnostics the baseline records (`baselineState: "unchanged"`; the
+   * others are `"new"`) and the entries no longer found (results with `baselineState: "absent"`).
+   */
+  readonly baseline?: { readonly known: ReadonlySet<Diagnostic>; readonly absent: readonly BaselineEntry[] };
 }
 
 /** A SARIF 2.1.0 log of the diagnostics; `JSON.stringify` it to print. */
 export function toSarif(diagnostics: readonly Diagnostic[], options: SarifOptions = {}): SarifLog {
+  const { baseline } = options;
   const ruleIds = Object.keys(diagnosticRules);
-  for (const diagnostic of diagnostics) if (!ruleIds.includes(diagnostic.code)) ruleIds.push(diagnostic.code);
+  for (const { code } of [...diagnostics, ...(baseline?.absent ?? [])]) if (!ruleIds.includes(code)) ruleIds.push(code);
   const rules = ruleIds.map((id) => ({ id, shortDescription: { text: diagnosticRules[id] ?? id } }));
   return {
     $schema: sarifSchema,
@@ -86,7 +95,14 @@ export function toSarif(diagnostics: readonly Diagnostic[], options: SarifOption
           },
         },
         columnKind: "utf16CodeUnits",
-        results: diagnostics.map((diagnostic) => toResult(diagnostic, ruleIds.indexOf(diagnostic.code))),
+        results: [
+          ...diagnostics.map((diagnostic) => {
+            const result = toResult(diagnostic, ruleIds.indexOf(diagnostic.code));
+            if (baseline === undefined) return result;
+            return { ...result, baselineState: baseline.known.has(diagnostic) ? "unchanged" : "new" } as const;
+          }),
+          ...(baseline?.absent ?? []).map((entry) => absentResult(entry, ruleIds.indexOf(entry.code))),
+        ],
       },
     ],
   };
@@ -110,6 +126,18 @@ function toResult(diagnostic: Diagnostic, ruleIndex: number): SarifResult {
     message: { text },
     locations: diagnostic.file === "" ? [] : [toLocation(diagnostic)],
     ...(related.length === 0 ? {} : { relatedLocations: related }),
+  };
+}
+
+/** A baseline entry no longer found: reported so the baseline can shrink. */
+function absentResult(entry: BaselineEntry, ruleIndex: number): SarifResult {
+  return {
+    ruleId: entry.code,
+    ruleIndex,
+    level: "none",
+    message: { text: `No longer found (remove it from the baseline with --update-baseline): ${entry.key}` },
+    locations: entry.file === "" ? [] : [toLocation({ file: entry.file })],
+    baselineState: "absent",
   };
 }
 
