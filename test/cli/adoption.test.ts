@@ -42,7 +42,7 @@ describe("spoc check --baseline", () => {
     await writeFile(models, `// a comment\n\n${await readFile(models, "utf8")}`);
     const known = await runSpoc(["check", "--root", root, "--baseline", baseline]);
     expect(known.code).toBe(0);
-    expect(known.stdout).toBe("0 errors, 0 warnings\n1 diagnostic recorded in " + baseline + " left out\n");
+    expect(known.stdout).toBe(`0 errors, 0 warnings\n1 diagnostic recorded in ${baseline} left out\n`);
 
     // The recorded violation is fixed and a new one appears.
     await writeFile(models, 'import { model } from "../../framework/components.ts";\n\n@model\nexport class Post {}\n');

@@ -148,10 +148,38 @@ export const listPosts = view(async function listPosts(service?: UserService) {
     const result = await runPipeline({ root });
     const imports = result.model?.modules.find((m) => m.name === "blog.views")?.imports;
     expect(imports).toEqual([
-      { target: "users.models", file: "apps/blog/views.ts", line: 1, column: 8, typeOnly: false },
-      { target: "users.services", file: "apps/blog/views.ts", line: 2, column: 34, typeOnly: true },
-      { target: "users.views", file: "apps/blog/views.ts", line: 3, column: 27, typeOnly: false },
-      { target: "users.models", file: "apps/blog/views.ts", line: 4, column: 27, typeOnly: true },
+      {
+        target: "users.models",
+        file: "apps/blog/views.ts",
+        line: 1,
+        column: 8,
+        typeOnly: false,
+        targetFile: "apps/users/models.ts",
+      },
+      {
+        target: "users.services",
+        file: "apps/blog/views.ts",
+        line: 2,
+        column: 34,
+        typeOnly: true,
+        targetFile: "apps/users/services.ts",
+      },
+      {
+        target: "users.views",
+        file: "apps/blog/views.ts",
+        line: 3,
+        column: 27,
+        typeOnly: false,
+        targetFile: "apps/users/views.ts",
+      },
+      {
+        target: "users.models",
+        file: "apps/blog/views.ts",
+        line: 4,
+        column: 27,
+        typeOnly: true,
+        targetFile: "apps/users/models.ts",
+      },
     ]);
     // A re-exported component belongs to the module that declares it, not to the one re-exporting it.
     expect(result.model?.modules.find((m) => m.name === "blog.views")?.components.map((c) => c.key)).toEqual([
