@@ -9,6 +9,7 @@ export default defineConfig({
     alias: [
       { find: /^spoc$/, replacement: src("index.ts") },
       { find: /^spoc\/workers\/child$/, replacement: src("workers/child.ts") },
+      { find: /^spoc\/(vite|rollup|webpack|rspack|esbuild)$/, replacement: src("codegen/bundler/$1.ts") },
       { find: /^spoc\/([\w-]+)$/, replacement: src("$1/index.ts") },
     ],
   },

@@ -1,6 +1,7 @@
 /**
  * Stable error codes. SPOC001–SPOC014 are the generator's diagnostic codes (DESIGN.md);
- * the runtime reuses them where it meets the same problem, and adds its own from SPOC100.
+ * the runtime reuses them where it meets the same problem, and adds its own from SPOC100;
+ * the build tools' plugin has SPOC030–SPOC039.
  */
 export const ErrorCode = {
   SchemaCycle: "SPOC001",
@@ -17,6 +18,7 @@ export const ErrorCode = {
   UndeclaredAppDependency: "SPOC012",
   DeepImport: "SPOC013",
   UnknownRuleApp: "SPOC014",
+  DecoratorsNeedEsbuild: "SPOC030",
   UnknownKind: "SPOC101",
   InvalidComponent: "SPOC102",
   HookFailed: "SPOC103",

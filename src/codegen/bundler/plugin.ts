@@ -1,0 +1,135 @@
+/**
+ * The spoc build plugin, written once on unplugin and exported per tool (`spoc/vite`,
+ * `spoc/rollup`, `spoc/webpack`, `spoc/rspack`, `spoc/esbuild`). Each runs the pipeline at
+ * the start of a build and in watch or dev mode through one `RegistrySession`, writes the
+ * registry as `spoc gen` does, and fails the build with the tool's own located errors.
+ */
+import { createUnplugin, type UnpluginOptions } from "unplugin";
+import type { Generation } from "../generate.ts";
+import { spocPlugin as spocEsbuildPlugin } from "../esbuild-plugin.ts";
+import { lowerDecorators, mayHaveDecorators } from "./decorators.ts";
+import { toRollupDiagnostic } from "./messages.ts";
+import { RegistrySession } from "./session.ts";
+import { configureDevServer } from "./vite-dev.ts";
+import { applyToWebpackLike, type WebpackLikeCompiler } from "./webpack-like.ts";
+
+export interface SpocBuildPluginOptions {
+  /**
+   * Project root (the folder holding `config/` and `apps/`).
+   * @default Vite's `root`; webpack's and rspack's `context`; esbuild's `absWorkingDir`; else the current directory
+   */
+  readonly root?: string;
+  /**
+   * Lower standard decorators (`@model export class …`) in the project's TypeScript files
+   * with esbuild before the tool's own transform. Vite 8 transforms TypeScript with oxc, which
+   * leaves decorators in place (a syntax error where the code runs), so `"auto"` does it under
+   * Vite 8 (Rolldown) only. `true` does it under Vite and Rollup; webpack and rspack configure
+   * decorators in their TypeScript loader (see the README).
+   * @default "auto"
+   */
+  readonly decorators?: boolean | "auto";
+}
+
+/** What the build bundles in place of the registry when the generator reported errors (the build fails anyway). */
+const FAILED_REGISTRY =
+  "// spoc reported errors: no registry was generated.\nexport const registry = undefined;\nexport default registry;\n";
+
+const NAME = "spoc";
+
+/** The plugin for every tool unplugin supports; use the per-tool exports. */
+export const spocUnplugin = createUnplugin<SpocBuildPluginOptions | undefined, false>((options = {}, meta) => {
+  if (meta.framework === "esbuild") {
+    // esbuild keeps its own plugin (watch files and folders, located messages with line text).
+    const esbuildPlugin = spocEsbuildPlugin(options.root === undefined ? {} : { root: options.root });
+    return { name: NAME, esbuild: { setup: (build) => esbuildPlugin.setup(build) } };
+  }
+
+  let session: RegistrySession | undefined;
+  const start = (root: string): RegistrySession => (session ??= new RegistrySession(options.root ?? root));
+  const current = (): RegistrySession => start(process.cwd());
+  let serving = false;
+  /** In `vite dev`: shows a generation's diagnostics in the terminal and the overlay. */
+  let reportToDevServer: ((generation: Generation) => void) | undefined;
+
+  const plugin: UnpluginOptions = {
+    name: NAME,
+    enforce: "pre",
+
+    async buildStart() {
+      const generation = await current().generate();
+      // `this` is Rollup's plugin context under Rollup and Vite, where errors carry `loc`.
+      const context = this as unknown as RollupLikeContext;
+      if (typeof context.error !== "function") return; // webpack and rspack report in webpack-like.ts
+      if (context.meta?.watchMode === true) for (const file of current().watchFiles()) this.addWatchFile(file);
+      if (serving) {
+        reportToDevServer?.(generation);
+        return;
+      }
+      const root = current().root;
+      const errors = generation.result.diagnostics.filter((d) => d.severity === "error");
+      for (const warning of generation.result.diagnostics.filter((d) => d.severity !== "error")) {
+        context.warn(toRollupDiagnostic(warning, root));
+      }
+      const [first, ...rest] = errors;
+      if (first === undefined) return;
+      for (const error of rest) context.warn(toRollupDiagnostic(error, root));
+      const more = rest.length === 0 ? "" : `\n(${rest.length} more spoc error${rest.length === 1 ? "" : "s"} above)`;
+      const diagnostic = toRollupDiagnostic(first, root);
+      context.error({ ...diagnostic, message: `${diagnostic.message}${more}` });
+    },
+
+    watchChange(id) {
+      session?.noteChange(id);
+    },
+
+    load: {
+      filter: { id: /[\\/]generated[\\/]registry\.ts$/ },
+      handler(id) {
+        // With errors the registry on disk is stale: bundling it would add the tool's own errors
+        // (modules it can no longer resolve) to spoc's.
+        if (serving || session === undefined || !session.failed || id !== session.registryFile) return undefined;
+        return FAILED_REGISTRY;
+      },
+    },
+
+    vite: {
+      configResolved(config) {
+        start(config.root);
+        serving = config.command === "serve" && !config.build.ssr && config.mode !== "test";
+      },
+      configureServer(server) {
+        if (serving) reportToDevServer = configureDevServer(server, current());
+      },
+    },
+
+    webpack(compiler) {
+      const webpackLike = compiler as unknown as WebpackLikeCompiler;
+      applyToWebpackLike(webpackLike, () => start(webpackLike.context), NAME);
+    },
+    rspack(compiler) {
+      const webpackLike = compiler as unknown as WebpackLikeCompiler;
+      applyToWebpackLike(webpackLike, () => start(webpackLike.context), NAME);
+    },
+  };
+
+  if (options.decorators !== false) {
+    plugin.transform = {
+      filter: { id: { include: /\.[cm]?tsx?$/, exclude: /[\\/]node_modules[\\/]/ }, code: /@/ },
+      async handler(code, id) {
+        const context = this as unknown as RollupLikeContext;
+        const rolldown = context.meta?.rolldownVersion !== undefined;
+        const wanted = options.decorators === true ? typeof context.error === "function" : rolldown;
+        if (!wanted || !mayHaveDecorators(code)) return undefined;
+        return lowerDecorators(code, id);
+      },
+    };
+  }
+  return plugin;
+});
+
+/** What the plugin uses of Rollup's (and Vite's, and Rolldown's) plugin context. */
+interface RollupLikeContext {
+  readonly meta?: { readonly watchMode?: boolean; readonly rolldownVersion?: string };
+  error(error: ReturnType<typeof toRollupDiagnostic>): never;
+  warn(warning: ReturnType<typeof toRollupDiagnostic>): void;
+}

@@ -1,0 +1,82 @@
+/**
+ * One fixture project built by each tool with its spoc plugin, as a user runs the build:
+ * the built app starts and resolves components through the registry the plugin wrote (the
+ * bytes `spoc gen` writes), and a broken fixture fails every build with SPOC002 at the same
+ * file, line and column, printed in the tool's own format.
+ */
+import { readFile, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { registryFiles, runPipeline } from "../../src/codegen/index.ts";
+import { build, copyProject, removeProjects, runNode, type Tool, toolsInstalled } from "./_project.ts";
+
+afterAll(removeProjects);
+
+const allTools: readonly Tool[] = ["vite", "rollup", "webpack", "rspack", "esbuild"];
+
+/** `apps/blog/services.ts` line 2, column 29 (1-based) as each tool prints it: 0-based columns. */
+const cycleLocation: Record<Tool, RegExp> = {
+  vite: /\/apps\/blog\/services\.ts:2:28\n.*SPOC002: app modules import each other in a cycle/,
+  rollup: /\[plugin spoc\] apps\/blog\/services\.ts \(2:28\): SPOC002: app modules import each other in a cycle/,
+  webpack: /ERROR in apps\/blog\/services\.ts\n2:28\nSPOC002: app modules import each other in a cycle/,
+  rspack: /ERROR in apps\/blog\/services\.ts\n2:28\n\s*× SPOC002: app modules import each other in a cycle/,
+  esbuild: /apps\/blog\/services\.ts:2:28: ERROR: \[plugin: spoc\] SPOC002: app modules import each other in a cycle/,
+};
+
+const usersServicesWithCycle = `import { service } from "../../framework/components.ts";
+import { PostService } from "../blog/services.ts";
+import { User } from "./models.ts";
+
+@service
+export class UserService {
+  posts(): PostService {
+    return new PostService();
+  }
+  find(name: string): User {
+    return new User(name);
+  }
+}
+`;
+
+describe.skipIf(!toolsInstalled)("the spoc plugin in each build tool", () => {
+  it.each(allTools)("%s builds an app that starts and resolves components through the registry", async (tool) => {
+    const root = await copyProject();
+    // A stale registry (one component short), as after an edit nobody regenerated for.
+    await writeFile(
+      join(root, "apps/blog/models.ts"),
+      'import { model } from "../../framework/components.ts";\n\n@model\nexport class Post {\n  constructor(readonly title: string) {}\n}\n\n@model\nexport class Tag {}\n',
+    );
+    const built = await build(tool, root);
+    expect(built.stderr + built.stdout).not.toMatch(/ERROR|error during build/);
+    expect(built.code).toBe(0);
+
+    const app = await runNode(["dist/main.js"], root);
+    expect(app.stderr).toBe("");
+    const report = JSON.parse(app.stdout) as { components: string[] };
+    expect({ ...report, components: report.components.sort() }).toEqual({
+      apps: ["users", "blog"],
+      components: ["blog.Post", "blog.PostService", "blog.Tag", "users.User", "users.UserService"],
+      user: "ada",
+      post: "hello",
+    });
+    const { registry } = await runPipeline({ root });
+    expect(registry).toBeDefined();
+    for (const { file, text } of registryFiles(registry!)) {
+      expect(await readFile(join(root, file), "utf8"), file).toBe(text);
+    }
+  });
+
+  it.each(allTools)("%s fails on a broken fixture with SPOC002 at the import that closes the cycle", async (tool) => {
+    const root = await copyProject();
+    const registry = join(root, "generated/registry.data.js");
+    const before = await stat(registry);
+    await writeFile(join(root, "apps/users/services.ts"), usersServicesWithCycle);
+    const built = await build(tool, root);
+    expect(built.code).not.toBe(0);
+    const output = `${built.stderr}\n${built.stdout}`;
+    expect(output).toMatch(cycleLocation[tool]);
+    // spoc's error alone: the stale registry was not bundled into more errors.
+    expect(output).not.toMatch(/Module not found|Can't resolve|Could not resolve|Cannot find module/);
+    expect((await stat(registry)).mtimeMs).toBe(before.mtimeMs);
+  });
+});
