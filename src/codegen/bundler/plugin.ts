@@ -4,31 +4,16 @@
  * the start of a build and in watch or dev mode through one `RegistrySession`, writes the
  * registry as `spoc gen` does, and fails the build with the tool's own located errors.
  */
+import type { PluginBuild } from "esbuild";
 import { createUnplugin, type UnpluginOptions } from "unplugin";
 import type { Generation } from "../generate.ts";
 import { spocPlugin as spocEsbuildPlugin } from "../esbuild-plugin.ts";
 import { lowerDecorators, mayHaveDecorators } from "./decorators.ts";
 import { toRollupDiagnostic } from "./messages.ts";
 import { RegistrySession } from "./session.ts";
-import { configureDevServer } from "./vite-dev.ts";
+import { configureDevServer, type DevServer } from "./vite-dev.ts";
 import { applyToWebpackLike, type WebpackLikeCompiler } from "./webpack-like.ts";
-
-export interface SpocBuildPluginOptions {
-  /**
-   * Project root (the folder holding `config/` and `apps/`).
-   * @default Vite's `root`; webpack's and rspack's `context`; esbuild's `absWorkingDir`; else the current directory
-   */
-  readonly root?: string;
-  /**
-   * Lower standard decorators (`@model export class …`) in the project's TypeScript files
-   * with esbuild before the tool's own transform. Vite 8 transforms TypeScript with oxc, which
-   * leaves decorators in place (a syntax error where the code runs), so `"auto"` does it under
-   * Vite 8 (Rolldown) only. `true` does it under Vite and Rollup; webpack and rspack configure
-   * decorators in their TypeScript loader (see the README).
-   * @default "auto"
-   */
-  readonly decorators?: boolean | "auto";
-}
+import type { SpocBuildPluginOptions } from "./options.ts";
 
 /** What the build bundles in place of the registry when the generator reported errors (the build fails anyway). */
 const FAILED_REGISTRY =
@@ -37,11 +22,11 @@ const FAILED_REGISTRY =
 const NAME = "spoc";
 
 /** The plugin for every tool unplugin supports; use the per-tool exports. */
-export const spocUnplugin = createUnplugin<SpocBuildPluginOptions | undefined, false>((options = {}, meta) => {
+export const spocUnplugin = createUnplugin<SpocBuildPluginOptions | undefined>((options = {}, meta) => {
   if (meta.framework === "esbuild") {
     // esbuild keeps its own plugin (watch files and folders, located messages with line text).
     const esbuildPlugin = spocEsbuildPlugin(options.root === undefined ? {} : { root: options.root });
-    return { name: NAME, esbuild: { setup: (build) => esbuildPlugin.setup(build) } };
+    return { name: NAME, esbuild: { setup: (build: PluginBuild) => esbuildPlugin.setup(build) } };
   }
 
   let session: RegistrySession | undefined;
@@ -95,9 +80,9 @@ export const spocUnplugin = createUnplugin<SpocBuildPluginOptions | undefined, f
     vite: {
       configResolved(config) {
         start(config.root);
-        serving = config.command === "serve" && !config.build.ssr && config.mode !== "test";
+        serving = config.command === "serve" && config.mode !== "test";
       },
-      configureServer(server) {
+      configureServer(server: DevServer) {
         if (serving) reportToDevServer = configureDevServer(server, current());
       },
     },
