@@ -3,6 +3,7 @@
  * candidate interleaved with its floor or baseline in this same invocation.
  *
  *   npm run bench -- [--only gen,watch,tsc,start,workers] [--sizes 10,100,1000] [--runs 5] [--start-tsx]
+ *                    [--baseline DIR]
  *
  * Sections:
  *   gen      cold `spoc gen` (bench/gen-once.ts under tsx; bin/spoc.js, what `npm run spoc`
@@ -16,12 +17,13 @@
  *   start    `Framework.start` vs importing the same modules in a plain loop (bench/start-once.ts),
  *            on a JavaScript copy of the project under plain node (bench/compile-js.ts), and
  *            with --start-tsx also on the sources under tsx.
- *   watch    one edit in the largest project → registry written (bench/watch-once.ts).
+ *   watch    one edit in the largest project → registry written (bench/watch-once.ts); with
+ *            --baseline DIR, also DIR's watch mode (another checkout), sessions interleaved.
  *   workers  stop latency and spawn → startup of a ThreadWorker and a ProcessWorker.
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { build } from "esbuild";
 import {
@@ -49,6 +51,11 @@ const { values } = parseArgs({
     runs: { type: "string", default: "5" },
     /** Also time `Framework.start` on the TypeScript sources under tsx (adds about 2 minutes). */
     "start-tsx": { type: "boolean", default: false },
+    /**
+     * Another checkout of spoc (e.g. `git worktree add /tmp/base main`, with node_modules) whose
+     * watch mode is measured in the same run, sessions interleaved with this checkout's.
+     */
+    baseline: { type: "string" },
   },
 });
 const only = new Set((values.only ?? SECTIONS.join(",")).split(",").map((s) => s.trim()) as Section[]);
@@ -495,7 +502,6 @@ await section("watch", () => {
   const n = largest;
   const root = projectDir(n);
   ensureRegistry(n);
-  const sample = runTs(script("watch-once.ts"), [root, String(Math.max(runs, 10))]);
   interface Round {
     fromEventMs: number;
     fromWriteMs: number;
@@ -503,57 +509,103 @@ await section("watch", () => {
     written: boolean;
     registryTouched: boolean;
   }
-  const component = sample.report["component"] as Round[];
-  const body = sample.report["body"] as Round[];
-  const firstRunMs = sample.report["firstRunMs"] as number;
-  const allWritten = component.every((r) => r.written && r.registryTouched);
-  const noneWritten = body.every((r) => !r.written && !r.registryTouched);
-  const eventMs = median(component.map((r) => r.fromEventMs));
-  log(
-    `watch ${n}: add a component, event → written per edit: ${component.map((r) => r.fromEventMs.toFixed(0)).join(" ")} ms; runs ${component.map((r) => r.runMs.toFixed(0)).join(" ")} ms`,
+  interface Session {
+    readonly component: Round[];
+    readonly body: Round[];
+    readonly firstRunMs: number[];
+    rssMb: number | undefined;
+  }
+  const baseline = values.baseline === undefined ? undefined : resolve(values.baseline);
+  const checkouts = baseline === undefined ? [REPO_ROOT] : [baseline, REPO_ROOT];
+  const sessions = new Map(
+    checkouts.map((dir): [string, Session] => [dir, { component: [], body: [], firstRunMs: [], rssMb: undefined }]),
   );
-  log(`watch ${n}: edit a body, event → done per edit: ${body.map((r) => r.fromEventMs.toFixed(0)).join(" ")} ms`);
-  rows.push({
-    section: "watch",
-    measure: "watch: add a component, fs event → registry written",
-    size: String(n),
-    median: eventMs,
-    baseline: firstRunMs,
-    unit: "ms",
-    rssMb: sample.rssMb,
-    target: "≤ 50 ms, written",
-    met: eventMs <= 50 && allWritten,
-    runs: component.length,
-  });
-  rows.push({
-    section: "watch",
-    measure: "watch: add a component, write call → written",
-    size: String(n),
-    median: median(component.map((r) => r.fromWriteMs)),
-    unit: "ms",
-    target: "–",
-    runs: component.length,
-  });
-  rows.push({
-    section: "watch",
-    measure: "watch: add a component, run (pipeline + write)",
-    size: String(n),
-    median: median(component.map((r) => r.runMs)),
-    baseline: firstRunMs,
-    unit: "ms",
-    target: "–",
-    runs: component.length,
-  });
-  rows.push({
-    section: "watch",
-    measure: "watch: edit a body, fs event → run done, not written",
-    size: String(n),
-    median: median(body.map((r) => r.fromEventMs)),
-    unit: "ms",
-    target: "registry untouched",
-    met: noneWritten,
-    runs: body.length,
-  });
+  // With a baseline, three sessions each, interleaved (B A B A B A), so load drift hits both alike.
+  for (let round = 0; round < (baseline === undefined ? 1 : 3); round++) {
+    for (const dir of checkouts) {
+      const sample = runTs(join(dir, "bench", "watch-once.ts"), [root, String(Math.max(runs, 10))]);
+      const session = sessions.get(dir) as Session;
+      session.component.push(...(sample.report["component"] as Round[]));
+      session.body.push(...(sample.report["body"] as Round[]));
+      session.firstRunMs.push(sample.report["firstRunMs"] as number);
+      session.rssMb = Math.max(session.rssMb ?? 0, sample.rssMb ?? 0);
+    }
+  }
+  const measured = (dir: string): Session => sessions.get(dir) as Session;
+  for (const dir of checkouts) {
+    const { component, body, rssMb } = measured(dir);
+    const firstRunMs = median(measured(dir).firstRunMs);
+    const of = dir === REPO_ROOT ? "" : ` (baseline ${dir})`;
+    const allWritten = component.every((r) => r.written && r.registryTouched);
+    const noneWritten = body.every((r) => !r.written && !r.registryTouched);
+    const eventMs = median(component.map((r) => r.fromEventMs));
+    log(
+      `watch ${n}${of}: add a component, event → written per edit: ${component.map((r) => r.fromEventMs.toFixed(0)).join(" ")} ms; runs ${component.map((r) => r.runMs.toFixed(0)).join(" ")} ms`,
+    );
+    log(
+      `watch ${n}${of}: edit a body, event → done per edit: ${body.map((r) => r.fromEventMs.toFixed(0)).join(" ")} ms`,
+    );
+    rows.push({
+      section: "watch",
+      measure: `watch: add a component, fs event → registry written${of}`,
+      size: String(n),
+      median: eventMs,
+      baseline: firstRunMs,
+      unit: "ms",
+      rssMb,
+      target: "≤ 50 ms, written",
+      met: eventMs <= 50 && allWritten,
+      runs: component.length,
+    });
+    rows.push({
+      section: "watch",
+      measure: `watch: add a component, write call → written${of}`,
+      size: String(n),
+      median: median(component.map((r) => r.fromWriteMs)),
+      unit: "ms",
+      target: "–",
+      runs: component.length,
+    });
+    rows.push({
+      section: "watch",
+      measure: `watch: add a component, run (pipeline + write)${of}`,
+      size: String(n),
+      median: median(component.map((r) => r.runMs)),
+      baseline: firstRunMs,
+      unit: "ms",
+      target: "–",
+      runs: component.length,
+    });
+    rows.push({
+      section: "watch",
+      measure: `watch: edit a body, fs event → run done, not written${of}`,
+      size: String(n),
+      median: median(body.map((r) => r.fromEventMs)),
+      unit: "ms",
+      target: "registry untouched",
+      met: noneWritten,
+      runs: body.length,
+    });
+  }
+  if (baseline !== undefined) {
+    const ours = measured(REPO_ROOT);
+    const theirs = measured(baseline);
+    for (const [measure, pick] of [
+      ["watch: add a component, fs event → written, vs baseline", (s: Session) => s.component],
+      ["watch: edit a body, fs event → done, vs baseline", (s: Session) => s.body],
+    ] as const) {
+      rows.push({
+        section: "watch",
+        measure,
+        size: String(n),
+        median: median(pick(ours).map((r) => r.fromEventMs)),
+        baseline: median(pick(theirs).map((r) => r.fromEventMs)),
+        unit: "ms",
+        target: "no worse",
+        runs: pick(ours).length,
+      });
+    }
+  }
   // Watch edited files and the registry; regenerate cold so later runs see the synthetic project as written.
   runTs(script("gen-once.ts"), [root]);
 });

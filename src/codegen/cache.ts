@@ -1,11 +1,11 @@
 /**
  * The per-file cache shared by runs of the pipeline (watch mode, the esbuild plugin): what was
  * read from a file is kept with the file's mtime and size, so a rerun after one file changed
- * parses only that file.
+ * parses only that file. What the stages keep between runs is in `memo` (incremental.ts).
  */
 import { readFileSync, statSync } from "node:fs";
 import type { ts } from "ts-morph";
-import { parseTypeScript } from "./parse/ast.ts";
+import { SessionMemo } from "./incremental.ts";
 
 /** What one file produced, with the stat it was read at. */
 interface CacheEntry {
@@ -24,8 +24,8 @@ export interface ScanCache {
   readonly entries: Map<string, Map<string, CacheEntry>>;
   /** @internal incremented by every run. */
   run: number;
-  /** @internal what later stages keep for the next run (e.g. `"scan"`: unchanged modules). */
-  readonly stages: Map<string, unknown>;
+  /** @internal what the stages keep for the next run (unchanged modules, the last render…). */
+  readonly memo: SessionMemo;
   /**
    * @internal set by `beginRun` when the caller knows which files changed since the last run:
    * the other files that run read are trusted without a stat.
@@ -35,7 +35,7 @@ export interface ScanCache {
 
 /** A new, empty cache. Pass the same one to every `runPipeline` call of a watch session. */
 export function createScanCache(): ScanCache {
-  return { parses: 0, entries: new Map(), run: 0, stages: new Map(), changed: undefined };
+  return { parses: 0, entries: new Map(), run: 0, memo: new SessionMemo(), changed: undefined };
 }
 
 /** A file's mtime and size. */
@@ -80,15 +80,16 @@ export function readCached<T>(
 
 /**
  * `readCached` for readers of the syntax tree: parses the file (counted in `cache.parses`) when
- * it changed, with `parse` (`parseTopLevel` for readers of top-level statements only).
+ * it changed, with `parse` (parse/ast.ts: `parseTypeScript`, or `parseTopLevel` for readers of
+ * top-level statements only).
  */
 export function readParsed<T>(
   cache: ScanCache,
   reader: string,
   path: string,
   read: (source: ts.SourceFile) => T,
-  stat?: FileStat,
-  parse: (path: string, text: string) => ts.SourceFile = parseTypeScript,
+  stat: FileStat | undefined,
+  parse: (path: string, text: string) => ts.SourceFile,
 ): T | undefined {
   return readCached(
     cache,

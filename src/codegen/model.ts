@@ -3,6 +3,7 @@
  * read project → scan → check → render → write. No stage holds TypeScript nodes here.
  */
 import type { ErrorCode, SourceLocation } from "../errors.ts";
+import type { RegistryComponent } from "../registry.ts";
 import type { RegistryOutput } from "./render/registry.ts";
 
 export type Severity = "error" | "warning";
@@ -26,16 +27,8 @@ export interface Diagnostic {
   readonly related?: readonly (SourceLocation & { readonly message: string })[];
 }
 
-/** A component found in a module file. */
-export interface ComponentRecord {
-  readonly kind: string;
-  /** `"<app>.<ExportName>"`. */
-  readonly key: string;
-  /** `"<app>.<module>"`. */
-  readonly module: string;
-  readonly exportName: string;
-  readonly file: string;
-  readonly line: number;
+/** A component found in a module file: the registry's record of it, and its column. */
+export interface ComponentRecord extends RegistryComponent {
   readonly column: number;
 }
 

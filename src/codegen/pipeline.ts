@@ -5,14 +5,15 @@
  */
 import { resolve } from "node:path";
 import { beginRun, createScanCache, endRun, type ScanCache } from "./cache.ts";
-import { runChecks, type ChecksMemo } from "./check/checks.ts";
+import { runChecks } from "./check/checks.ts";
 import { computeLoadOrder } from "./check/load-order.ts";
 import type { AppModule, Diagnostic, PipelineResult, ProjectModel } from "./model.ts";
 import { resolvePluginFiles } from "./read/plugin-refs.ts";
 import { readProject } from "./read/project.ts";
-import { renderRegistry, type RenderMemo } from "./render/registry.ts";
+import type { SessionMemo } from "./incremental.ts";
 import { createFileExistence } from "./scan/resolve.ts";
 import { scanApps } from "./scan/scan.ts";
+import { compareText, sameElements } from "./_compare.ts";
 
 export { createScanCache, type ScanCache };
 
@@ -49,7 +50,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     const declarations = readProject(root, cache);
     const diagnostics: Diagnostic[] = [...declarations.diagnostics];
     const ignored = new Set(declarations.config.checkIgnore);
-    if (declarations.schema === undefined) return finish(undefined, diagnostics, ignored, undefined);
+    if (declarations.schema === undefined) return finish(undefined, diagnostics, ignored, undefined, cache.memo);
 
     const existence = createFileExistence();
     const scan = scanApps({ root, apps: declarations.apps, modules: declarations.schema.modules }, cache, existence);
@@ -77,7 +78,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
 
     // A watch session's rerun usually changes one module, or none that matters: reuse what
     // only depends on unchanged inputs (scan keeps unchanged module objects).
-    const previous = cache.stages.get("pipeline") as PipelineMemo | undefined;
+    const previous = cache.memo.pipeline;
     const context = JSON.stringify([
       model.root,
       model.modes,
@@ -98,18 +99,9 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       previous !== undefined && previous.schemaKey === schemaKey(model) && sameEdges(previous.modules, model.modules)
         ? previous.result.loadOrder
         : computeLoadOrder(model);
-    let checks = cache.stages.get("checks") as ChecksMemo | undefined;
-    if (checks === undefined) cache.stages.set("checks", (checks = {}));
-    diagnostics.push(...runChecks(model, loadOrder, checks));
-    let render = cache.stages.get("render") as RenderMemo | undefined;
-    if (render === undefined) cache.stages.set("render", (render = {}));
-    const result = finish(model, diagnostics, ignored, loadOrder, render);
-    cache.stages.set("pipeline", {
-      context,
-      schemaKey: schemaKey(model),
-      modules: model.modules,
-      result,
-    } satisfies PipelineMemo);
+    diagnostics.push(...runChecks(model, loadOrder, cache.memo.checks));
+    const result = finish(model, diagnostics, ignored, loadOrder, cache.memo);
+    cache.memo.pipeline = { context, schemaKey: schemaKey(model), modules: model.modules, result };
     return result;
   } finally {
     endRun(cache);
@@ -117,7 +109,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
 }
 
 /** The previous run's result and what it was computed from. */
-interface PipelineMemo {
+export interface PipelineMemo {
   /** Everything but the modules the checks and the renderer read. */
   readonly context: string;
   /** What the load order depends on besides the modules' imports. */
@@ -128,10 +120,6 @@ interface PipelineMemo {
 
 function schemaKey(model: ProjectModel): string {
   return JSON.stringify([model.schema.modules, model.schema.dependencies]);
-}
-
-function sameElements<T>(a: readonly T[], b: readonly T[]): boolean {
-  return a.length === b.length && a.every((item, i) => item === b[i]);
 }
 
 /** Same module nodes, with the same files and the same imports (the edges of the load order). */
@@ -147,7 +135,7 @@ function finish(
   found: readonly Diagnostic[],
   ignored: ReadonlySet<string>,
   loadOrder: readonly string[] | undefined,
-  render?: RenderMemo,
+  memo: SessionMemo,
 ): PipelineResult {
   const diagnostics = found.filter((diagnostic) => !ignored.has(diagnostic.code)).sort(compareDiagnostics);
   const ok = !diagnostics.some((diagnostic) => diagnostic.severity === "error");
@@ -156,22 +144,17 @@ function finish(
     diagnostics,
     silenced: found.length - diagnostics.length,
     loadOrder,
-    registry:
-      ok && model !== undefined && loadOrder !== undefined ? renderRegistry(model, loadOrder, render) : undefined,
+    registry: ok && model !== undefined && loadOrder !== undefined ? memo.render(model, loadOrder) : undefined,
   };
 }
 
 /** By file, line, column, code, then message. */
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   return (
-    compare(a.file, b.file) ||
+    compareText(a.file, b.file) ||
     a.line - b.line ||
     a.column - b.column ||
-    compare(a.code, b.code) ||
-    compare(a.message, b.message)
+    compareText(a.code, b.code) ||
+    compareText(a.message, b.message)
   );
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

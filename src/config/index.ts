@@ -11,7 +11,7 @@ export {
   type ResolvedMode,
 } from "./environment.ts";
 export { loadConfig, type LoadConfigOptions, type LoadedConfig } from "./load.ts";
-export { appModes, installedApps, knownModes, modeCascade } from "./modes.ts";
+export { installedApps, knownModes, modeCascade } from "./modes.ts";
 export {
   importPluginFromDisk,
   parsePluginRef,

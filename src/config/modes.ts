@@ -40,19 +40,3 @@ export function installedApps(settingsApps: readonly string[], config: ProjectCo
   }
   return [...apps];
 }
-
-/**
- * For every app installed in some mode, the modes it is installed in (sorted). Apps appear in
- * the order they are first met, walking the known modes in sorted order.
- */
-export function appModes(settingsApps: readonly string[], config: ProjectConfig): Map<string, string[]> {
-  const modes = new Map<string, string[]>();
-  for (const mode of knownModes(config)) {
-    for (const app of installedApps(settingsApps, config, mode)) {
-      const list = modes.get(app);
-      if (list) list.push(mode);
-      else modes.set(app, [mode]);
-    }
-  }
-  return modes;
-}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ErrorCode } from "../../src/errors.ts";
-import { appModes, installedApps, knownModes, modeCascade, parseProjectConfig } from "../../src/config/index.ts";
+import { installedApps, knownModes, modeCascade, parseProjectConfig } from "../../src/config/index.ts";
 import { catchConfigError } from "./_helpers.ts";
 
 const config = parseProjectConfig(
@@ -75,21 +75,5 @@ describe("installedApps", () => {
 
   it("rejects an unknown mode", () => {
     expect(catchConfigError(() => installedApps([], config, "qa")).code).toBe(ErrorCode.UnknownMode);
-  });
-});
-
-describe("appModes", () => {
-  it("maps every app to the sorted modes it is installed in", () => {
-    const modes = appModes(["core"], config);
-    expect(Object.fromEntries(modes)).toEqual({
-      core: ["development", "production", "staging", "test"],
-      users: ["development", "production", "staging", "test"],
-      billing: ["development", "production", "staging", "test"],
-      metrics: ["development", "staging"],
-      blog: ["development"],
-      debugbar: ["development"],
-      fixtures: ["test"],
-    });
-    expect([...modes.keys()]).toEqual(["core", "users", "billing", "metrics", "blog", "debugbar", "fixtures"]);
   });
 });

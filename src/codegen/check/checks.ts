@@ -8,6 +8,7 @@ import { ErrorCode } from "../../errors.ts";
 import { kindBelongsToModule, pluralOf } from "../../components.ts";
 import { checkAppRules } from "./app-rules.ts";
 import { closest } from "./closest.ts";
+import { compareText, sameElements, sameNodes } from "../_compare.ts";
 import { findCycles } from "./graph.ts";
 import { dependencyClosure } from "./load-order.ts";
 import type { AppModule, ComponentRecord, Diagnostic, ModuleImport, ProjectModel } from "../model.ts";
@@ -120,19 +121,8 @@ export function runChecks(model: ProjectModel, loadOrder?: readonly string[], me
   ];
 }
 
-function sameNodes(a: readonly AppModule[], b: readonly AppModule[]): boolean {
-  return (
-    a.length === b.length &&
-    a.every((module, i) => module.name === b[i]?.name && module.app === b[i]?.app && module.module === b[i]?.module)
-  );
-}
-
-function sameElements<T>(a: readonly T[], b: readonly T[]): boolean {
-  return a.length === b.length && a.every((item, i) => item === b[i]);
-}
-
 /** SPOC001: a cycle in the schema's dependencies, at its first dependency declaration. */
-export function checkSchemaCycles(model: ProjectModel): Diagnostic[] {
+function checkSchemaCycles(model: ProjectModel): Diagnostic[] {
   const { schema } = model;
   const edges = new Map(Object.entries(schema.dependencies));
   return findCycles(schema.modules, edges).map((cycle) => {
@@ -158,7 +148,7 @@ export function checkSchemaCycles(model: ProjectModel): Diagnostic[] {
 }
 
 /** SPOC002: app modules importing each other in a cycle at run time; reported once per cycle. */
-export function checkImportCycles(model: ProjectModel): Diagnostic[] {
+function checkImportCycles(model: ProjectModel): Diagnostic[] {
   const firstImport = new Map<string, ModuleImport>();
   const edges = new Map<string, string[]>();
   for (const module of model.modules) {
@@ -192,12 +182,6 @@ export function checkImportCycles(model: ProjectModel): Diagnostic[] {
   });
 }
 
-/** SPOC003: a runtime import of a module kind the importer's schema dependencies do not allow. */
-export function checkLayers(model: ProjectModel): Diagnostic[] {
-  const context = layerContext(model);
-  return model.modules.flatMap((module) => layersOf(context, module));
-}
-
 interface LayerContext {
   readonly schema: ProjectModel["schema"];
   readonly closure: Map<string, Set<string>>;
@@ -212,6 +196,7 @@ function layerContext(model: ProjectModel): LayerContext {
   };
 }
 
+/** SPOC003: a runtime import of a module kind the importer's schema dependencies do not allow. */
 function layersOf({ schema, closure, byName }: LayerContext, module: AppModule): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const allowed = closure.get(module.module) ?? new Set<string>();
@@ -238,7 +223,7 @@ function layersOf({ schema, closure, byName }: LayerContext, module: AppModule):
 }
 
 /** SPOC004: an installed app without an `apps/<app>/` folder, with a did-you-mean. */
-export function checkAppFolders(model: ProjectModel): Diagnostic[] {
+function checkAppFolders(model: ProjectModel): Diagnostic[] {
   return model.apps
     .filter((app) => !app.exists)
     .map((app) => {
@@ -258,7 +243,7 @@ export function checkAppFolders(model: ProjectModel): Diagnostic[] {
 }
 
 /** SPOC005: in strict mode, an existing app without one of the schema's module files. */
-export function checkModuleFiles(model: ProjectModel): Diagnostic[] {
+function checkModuleFiles(model: ProjectModel): Diagnostic[] {
   if (!model.schema.strict) return [];
   const apps = new Map(model.apps.map((app) => [app.name, app]));
   return model.modules
@@ -275,12 +260,6 @@ export function checkModuleFiles(model: ProjectModel): Diagnostic[] {
     });
 }
 
-/** SPOC006: a component whose kind does not belong to the module declaring it. */
-export function checkComponentKinds(model: ProjectModel): Diagnostic[] {
-  const context = kindContext(model);
-  return model.modules.flatMap((module) => kindsOf(context, module));
-}
-
 interface KindContext {
   readonly model: ProjectModel;
   /** `kind\0module` → whether the kind belongs to the module. */
@@ -291,6 +270,7 @@ function kindContext(model: ProjectModel): KindContext {
   return { model, belongs: new Map() };
 }
 
+/** SPOC006: a component whose kind does not belong to the module declaring it. */
 function kindsOf({ model, belongs }: KindContext, module: AppModule): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   for (const component of module.components) {
@@ -319,7 +299,7 @@ function kindsOf({ model, belongs }: KindContext, module: AppModule): Diagnostic
 }
 
 /** SPOC007: two components with one key; reported at each later one, pointing at the first. */
-export function checkDuplicateKeys(model: ProjectModel): Diagnostic[] {
+function checkDuplicateKeys(model: ProjectModel): Diagnostic[] {
   return duplicateKeysIn(model.modules);
 }
 
@@ -360,7 +340,7 @@ function duplicateKeysIn(modules: readonly AppModule[]): Diagnostic[] {
 }
 
 /** SPOC009: schema dependencies or hooks naming a module the schema does not have. */
-export function checkUnknownModules(model: ProjectModel): Diagnostic[] {
+function checkUnknownModules(model: ProjectModel): Diagnostic[] {
   const { schema } = model;
   const known = new Set(schema.modules);
   const diagnostics: Diagnostic[] = [];
@@ -393,12 +373,6 @@ export function checkUnknownModules(model: ProjectModel): Diagnostic[] {
   return diagnostics;
 }
 
-/** SPOC010: an app installed in every mode importing, at run time, an app installed only in some. */
-export function checkModeLeaks(model: ProjectModel): Diagnostic[] {
-  const context = leakContext(model);
-  return model.modules.flatMap((module) => leaksOf(context, module));
-}
-
 interface LeakContext {
   readonly modesOf: Map<string, readonly string[]>;
   readonly everywhere: (app: string) => boolean;
@@ -410,6 +384,7 @@ function leakContext(model: ProjectModel): LeakContext {
   return { modesOf, everywhere };
 }
 
+/** SPOC010: an app installed in every mode importing, at run time, an app installed only in some. */
 function leaksOf({ modesOf, everywhere }: LeakContext, module: AppModule): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   if (module.imports.length === 0 || !everywhere(module.app)) return diagnostics;
@@ -453,8 +428,4 @@ function at(
   extra: Pick<Diagnostic, "hint" | "related">,
 ): Diagnostic {
   return { code, severity: "error", message, file: where.file, line: where.line, column: where.column, ...extra };
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

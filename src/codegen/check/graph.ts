@@ -1,4 +1,5 @@
 import { DependencyCycleError, ErrorCode } from "../../errors.ts";
+import { compareText } from "../_compare.ts";
 
 /** Edges of a dependency graph: node → the nodes it depends on (which must come first). */
 export type DependencyEdges = ReadonlyMap<string, readonly string[]>;
@@ -144,10 +145,6 @@ function stronglyConnected(nodes: readonly string[], successors: (node: string) 
     }
   }
   return components;
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** A binary min-heap of nodes ordered by their rank. */

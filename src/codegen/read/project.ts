@@ -17,7 +17,8 @@ import {
 } from "../../config/index.ts";
 import { ErrorCode, SpocError, type SourceLocation } from "../../errors.ts";
 import { readCached, readParsed, type ScanCache } from "../cache.ts";
-import type { AppRecord, AppRulesModel, Diagnostic, SchemaModel } from "../model.ts";
+import type { AppRulesModel, Diagnostic, ProjectModel, SchemaModel } from "../model.ts";
+import { parseTypeScript } from "../parse/ast.ts";
 import { missingSchema, readSchema } from "./schema.ts";
 import { NO_SETTINGS, readSettings } from "./settings.ts";
 
@@ -32,18 +33,10 @@ export interface PluginDeclaration {
 }
 
 /** Everything the project declares. */
-export interface ProjectDeclarations {
+export interface ProjectDeclarations extends Pick<ProjectModel, "modes" | "apps" | "appFolders" | "settings"> {
   readonly config: ProjectConfig;
-  /** Every known mode, sorted. */
-  readonly modes: readonly string[];
-  /** In installation order (see `readProject`). */
-  readonly apps: readonly AppRecord[];
-  /** Folder names under `apps/`, sorted. */
-  readonly appFolders: readonly string[];
   /** `undefined` when the schema is missing or its modules cannot be read. */
   readonly schema: SchemaModel | undefined;
-  /** `config/settings.ts` and its settings export, when the file exists. */
-  readonly settings: { readonly file: string; readonly exportName: string } | undefined;
   readonly plugins: readonly PluginDeclaration[];
   /** `[spoc.rules]`, located in spoc.toml. */
   readonly appRules: AppRulesModel;
@@ -76,13 +69,24 @@ export function readProject(root: string, cache: ScanCache): ProjectDeclarations
   else if (toml !== undefined) config = toml.config;
   const tomlText = toml?.text ?? "";
 
-  const settings = readParsed(cache, "settings", join(root, SETTINGS_FILE), (source) =>
-    readSettings(SETTINGS_FILE, source),
+  const settings = readParsed(
+    cache,
+    "settings",
+    join(root, SETTINGS_FILE),
+    (source) => readSettings(SETTINGS_FILE, source),
+    undefined,
+    parseTypeScript,
   );
   diagnostics.push(...(settings ?? NO_SETTINGS).diagnostics);
   const schemaRead =
-    readParsed(cache, "schema", join(root, SCHEMA_FILE), (source) => readSchema(SCHEMA_FILE, source)) ??
-    missingSchema(SCHEMA_FILE);
+    readParsed(
+      cache,
+      "schema",
+      join(root, SCHEMA_FILE),
+      (source) => readSchema(SCHEMA_FILE, source),
+      undefined,
+      parseTypeScript,
+    ) ?? missingSchema(SCHEMA_FILE);
   diagnostics.push(...schemaRead.diagnostics);
 
   const appFolders = listFolders(join(root, "apps"));

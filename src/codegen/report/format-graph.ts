@@ -7,6 +7,7 @@
 import type { SourceLocation } from "../../errors.ts";
 import type { PipelineResult, ProjectModel } from "../model.ts";
 import { toJsonDiagnostic, type JsonDiagnostic } from "./format-json.ts";
+import { compareText } from "../_compare.ts";
 
 export type ModuleEdgeKind = "schema" | "import";
 
@@ -65,7 +66,7 @@ export function moduleGraph(model: ProjectModel, loadOrder: readonly string[] = 
   for (const module of model.modules) {
     const imports = module.imports
       .filter((i) => !i.typeOnly)
-      .sort((a, b) => compare(a.file, b.file) || a.line - b.line || a.column - b.column);
+      .sort((a, b) => compareText(a.file, b.file) || a.line - b.line || a.column - b.column);
     for (const i of imports) {
       add({
         from: module.name,
@@ -76,7 +77,7 @@ export function moduleGraph(model: ProjectModel, loadOrder: readonly string[] = 
     }
   }
   const sorted = [...edges.values()].sort(
-    (a, b) => compare(a.from, b.from) || compare(a.to, b.to) || compare(a.kind, b.kind),
+    (a, b) => compareText(a.from, b.from) || compareText(a.to, b.to) || compareText(a.kind, b.kind),
   );
   return { nodes, edges: sorted, loadOrder };
 }
@@ -166,8 +167,4 @@ function escapeMermaid(text: string): string {
 
 function dotString(text: string): string {
   return `"${text.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -58,15 +58,18 @@ export function createKindResolver(
   const memo = new Map<string, Binding>();
   const facts = factsOf;
 
-  const resolveLocal = (file: string, name: string): Binding => {
-    const key = `${file}\0${name}`;
+  /** `compute()`, once per key; a cycle of re-exports resolves to nothing. */
+  const once = (key: string, compute: () => Binding): Binding => {
     const known = memo.get(key);
     if (known !== undefined) return known;
-    memo.set(key, OTHER); // a cycle of re-exports resolves to nothing
-    const binding = computeLocal(file, name);
+    memo.set(key, OTHER);
+    const binding = compute();
     memo.set(key, binding);
     return binding;
   };
+
+  const resolveLocal = (file: string, name: string): Binding =>
+    once(`${file}\0${name}`, () => computeLocal(file, name));
 
   const computeLocal = (file: string, name: string): Binding => {
     const fileFacts = facts(file);
@@ -104,15 +107,8 @@ export function createKindResolver(
     return imported === "*" ? { type: "namespace", file: target } : resolveExport(target, imported);
   };
 
-  const resolveExport = (file: string, exported: string): Binding => {
-    const key = `${file}\0export ${exported}`;
-    const known = memo.get(key);
-    if (known !== undefined) return known;
-    memo.set(key, OTHER);
-    const binding = computeExport(file, exported);
-    memo.set(key, binding);
-    return binding;
-  };
+  const resolveExport = (file: string, exported: string): Binding =>
+    once(`${file}\0export ${exported}`, () => computeExport(file, exported));
 
   const computeExport = (file: string, exported: string): Binding => {
     const fileFacts = facts(file);

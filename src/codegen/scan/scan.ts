@@ -17,14 +17,15 @@
  *   module files (framework/components.ts, a folder module's other files…) or the set of module
  *   files changed: then it rescans every module.
  */
-import { statSync } from "node:fs";
 import { join, sep } from "node:path";
-import { statFile, trustedStat, type FileStat, type ScanCache } from "../cache.ts";
+import type { FileStat, ScanCache } from "../cache.ts";
 import { cachedFacts, type ComponentCandidate, type FileFacts } from "./file-facts.ts";
 import { createKindResolver, type KindResolver, type Registrar } from "./kinds.ts";
 import type { AppFileImport, AppModule, AppRecord, ComponentRecord, Diagnostic, ModuleImport } from "../model.ts";
 import { parseErrorAt } from "../read/plugin-refs.ts";
 import { fileExists, relativeTo, resolveSpecifier, type FileExistence } from "./resolve.ts";
+import { locateModules, type Located } from "./locate.ts";
+import { compareText, sameRecords } from "../_compare.ts";
 
 /** The conventional home of the project's `Components` declaration; read for its kinds. */
 export const COMPONENTS_FILE = "framework/components.ts";
@@ -48,23 +49,12 @@ export interface ScanResult {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-interface Located {
-  readonly name: string;
-  readonly app: string;
-  readonly module: string;
-  /** Absolute. */
-  readonly file: string | undefined;
-  /** Absolute folder of a folder module. */
-  readonly folder: string | undefined;
-  readonly stat: FileStat | undefined;
-}
-
 /**
  * What the previous run of a cache found, so an unchanged module keeps its scan result (and
  * its rendered text, memoised on the object): valid while the same module files exist and
  * every other file a run consulted is unchanged.
  */
-interface ScanMemo {
+export interface ScanMemo {
   readonly located: readonly Located[];
   /** Files other than module files that resolution read (and module files read for another module). */
   readonly shared: ReadonlyMap<string, FileFacts>;
@@ -98,7 +88,7 @@ export function scanApps(input: ScanInput, cache: ScanCache, existence: FileExis
     return folderEnd < 0 ? undefined : byFolder.get(file.slice(0, folderEnd));
   };
 
-  const previous = cache.stages.get("scan") as ScanMemo | undefined;
+  const previous = cache.memo.scan;
   const shared = new Map<string, FileFacts>();
   let current: string | undefined; // the module file being scanned
   const factsOf = (file: string, stat?: FileStat): FileFacts | undefined => {
@@ -166,7 +156,7 @@ export function scanApps(input: ScanInput, cache: ScanCache, existence: FileExis
     for (const module of located) if (module.file !== undefined) files.add(module.file);
     inputs = [...files].map(toRelative).sort();
   }
-  cache.stages.set("scan", { located, shared, modules: memo, inputs } satisfies ScanMemo);
+  cache.memo.scan = { located, shared, modules: memo, inputs };
 
   // Files that do not parse: what TypeScript recovered from them is not what the file says.
   const diagnostics: Diagnostic[] = [];
@@ -274,35 +264,23 @@ function scanModule(
 /** `next`, or as much of `before` as is equal to it (the whole object, or its imports). */
 function share(before: AppModule, next: AppModule): AppModule {
   if (before.name !== next.name || before.file !== next.file) return next;
-  const sameImports =
-    before.imports.length === next.imports.length &&
-    before.imports.every((m, i) => {
-      const n = next.imports[i];
-      return (
-        n !== undefined &&
-        m.target === n.target &&
-        m.file === n.file &&
-        m.line === n.line &&
-        m.column === n.column &&
-        m.typeOnly === n.typeOnly &&
-        m.targetFile === n.targetFile
-      );
-    });
+  const sameImports = sameRecords(before.imports, next.imports, [
+    "target",
+    "file",
+    "line",
+    "column",
+    "typeOnly",
+    "targetFile",
+  ]);
   const sameAppFileImports = JSON.stringify(before.appFileImports) === JSON.stringify(next.appFileImports);
-  const sameComponents =
-    before.components.length === next.components.length &&
-    before.components.every((c, i) => {
-      const d = next.components[i];
-      return (
-        d !== undefined &&
-        c.kind === d.kind &&
-        c.key === d.key &&
-        c.exportName === d.exportName &&
-        c.file === d.file &&
-        c.line === d.line &&
-        c.column === d.column
-      );
-    });
+  const sameComponents = sameRecords(before.components, next.components, [
+    "kind",
+    "key",
+    "exportName",
+    "file",
+    "line",
+    "column",
+  ]);
   if (sameImports && sameComponents && sameAppFileImports) return before;
   return sameImports ? { ...next, imports: before.imports } : next;
 }
@@ -318,107 +296,6 @@ function sameModules(a: readonly Located[], b: readonly Located[]): boolean {
     a === b ||
     (a.length === b.length && a.every((module, i) => module.name === b[i]?.name && module.file === b[i]?.file))
   );
-}
-
-/** What `locateModules` found, for the next run. */
-interface LocateMemo {
-  /** The run it was made in. */
-  readonly run: number;
-  /** The apps (and whether their folder exists) and schema modules it was made for. */
-  readonly key: string;
-  readonly located: readonly Located[];
-  /** Every path probed, and whether it is a file. */
-  readonly probes: ReadonlyMap<string, boolean>;
-}
-
-/**
- * Finds each app × module file, with one stat per file (which the cache reuses). When the
- * caller said which files changed since the previous run and none of them is a module file
- * that appeared or went away, the previous run's answer stands (fresh stats for the changed).
- */
-function locateModules(
-  input: ScanInput,
-  appsPrefix: string,
-  cache: ScanCache,
-  existence: FileExistence,
-): readonly Located[] {
-  const key = JSON.stringify([appsPrefix, input.apps.map((app) => [app.name, app.exists]), input.modules]);
-  const previous = cache.stages.get("locate") as LocateMemo | undefined;
-  if (cache.changed !== undefined && previous !== undefined && previous.run === cache.run - 1 && previous.key === key) {
-    const reused = relocate(previous, cache.changed);
-    if (reused !== undefined) {
-      for (const [path, exists] of previous.probes) existence.files.set(path, exists);
-      cache.stages.set("locate", { ...previous, run: cache.run, located: reused } satisfies LocateMemo);
-      return reused;
-    }
-  }
-  const probes = new Map<string, boolean>();
-  const located = locateAll(input, appsPrefix, cache, probes);
-  for (const [path, exists] of probes) existence.files.set(path, exists);
-  cache.stages.set("locate", { run: cache.run, key, located, probes } satisfies LocateMemo);
-  return located;
-}
-
-/** `previous.located` with fresh stats for the changed module files, or `undefined` when a module file may have appeared or gone. */
-function relocate(previous: LocateMemo, changed: ReadonlySet<string>): readonly Located[] | undefined {
-  const restat = new Set<string>();
-  for (const path of changed) {
-    const existed = previous.probes.get(path);
-    if (existed === undefined) {
-      // Not a module file; a folder (new modules?) is not a file edit: look again.
-      if (statSync(path, { throwIfNoEntry: false })?.isDirectory() === true) return undefined;
-      continue;
-    }
-    if (!existed) return undefined;
-    restat.add(path);
-  }
-  if (restat.size === 0) return previous.located;
-  const located: Located[] = [];
-  for (const module of previous.located) {
-    if (module.file === undefined || !restat.has(module.file)) {
-      located.push(module);
-      continue;
-    }
-    const stat = statFile(module.file);
-    if (stat === undefined) return undefined;
-    located.push({ ...module, stat });
-  }
-  return located;
-}
-
-function locateAll(input: ScanInput, appsPrefix: string, cache: ScanCache, probes: Map<string, boolean>): Located[] {
-  const existence = { files: probes };
-  const located: Located[] = [];
-  for (const app of input.apps) {
-    const appDir = appsPrefix + app.name;
-    for (const module of input.modules) {
-      const name = `${app.name}.${module}`;
-      if (!app.exists) {
-        located.push({ name, app: app.name, module, file: undefined, folder: undefined, stat: undefined });
-        continue;
-      }
-      const flat = `${appDir}${sep}${module}.ts`;
-      const flatStat = trustedStat(cache, "facts", flat) ?? statFile(flat);
-      existence.files.set(flat, flatStat !== undefined);
-      if (flatStat !== undefined) {
-        located.push({ name, app: app.name, module, file: flat, folder: undefined, stat: flatStat });
-        continue;
-      }
-      const folder = `${appDir}${sep}${module}`;
-      const index = `${folder}${sep}index.ts`;
-      const indexStat = trustedStat(cache, "facts", index) ?? statFile(index);
-      existence.files.set(index, indexStat !== undefined);
-      located.push({
-        name,
-        app: app.name,
-        module,
-        file: indexStat && index,
-        folder: indexStat && folder,
-        stat: indexStat,
-      });
-    }
-  }
-  return located;
 }
 
 /** The module file, plus for a folder module every file of the folder it reaches by relative imports. */
@@ -517,9 +394,7 @@ function firstRegistrar(declaration: Declaration, resolver: KindResolver): Regis
 }
 
 function byPlace(a: ComponentRecord, b: ComponentRecord): number {
-  return compare(a.file, b.file) || a.line - b.line || a.column - b.column || compare(a.exportName, b.exportName);
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return (
+    compareText(a.file, b.file) || a.line - b.line || a.column - b.column || compareText(a.exportName, b.exportName)
+  );
 }

@@ -3,7 +3,7 @@
  * must always equal the parts joined (and encoded) from scratch.
  */
 import { describe, expect, it } from "vitest";
-import { splice, splicedBytes, type RenderMemo } from "../../src/codegen/render/registry.ts";
+import { splice, splicedBytes, type Rendered } from "../../src/codegen/incremental.ts";
 
 /** A deterministic pseudo-random generator (xorshift). */
 function random(seed: number): () => number {
@@ -24,9 +24,8 @@ describe("splice", () => {
     let reused = 0;
     for (let session = 0; session < 50; session++) {
       let parts = Array.from({ length: Math.floor(next() * 6) }, pick);
-      const memo: RenderMemo = {};
-      memo.data = splice(undefined, parts);
-      let bytes: Buffer = Buffer.from(memo.data.text, "utf8");
+      let rendered: Rendered = splice(undefined, parts).rendered;
+      let bytes: Buffer = Buffer.from(rendered.text, "utf8");
       for (let edit = 0; edit < 30; edit++) {
         const copy = [...parts];
         const kind = next();
@@ -35,13 +34,14 @@ describe("splice", () => {
         else if (kind < 0.6) copy.splice(at, 1);
         else if (kind < 0.9) copy[Math.min(at, Math.max(0, copy.length - 1))] = pick();
         else copy.push(pick(), pick());
-        const from = memo.data;
-        memo.data = splice(memo.data, copy);
-        expect(memo.data.text).toBe(copy.join("\n"));
-        const spliced = splicedBytes(memo.data, from, bytes);
+        const from = rendered;
+        const step = splice(from, copy);
+        rendered = step.rendered;
+        expect(rendered.text).toBe(copy.join("\n"));
+        const spliced = step.kept && splicedBytes({ bytes, rendered: from }, rendered, step.kept);
         if (spliced !== undefined) reused++;
-        if (spliced !== undefined) expect(spliced.equals(Buffer.from(copy.join("\n"), "utf8"))).toBe(true);
-        bytes = spliced ?? Buffer.from(memo.data.text, "utf8");
+        if (spliced !== undefined) expect(spliced.bytes.equals(Buffer.from(copy.join("\n"), "utf8"))).toBe(true);
+        bytes = spliced?.bytes ?? Buffer.from(rendered.text, "utf8");
         parts = copy;
       }
     }
