@@ -7,6 +7,7 @@
 import type { SourceLocation } from "../../errors.ts";
 import { appImportsOf } from "../check/app-rules.ts";
 import type { ProjectModel } from "../model.ts";
+import { compareText } from "../_compare.ts";
 
 export interface AppNode {
   readonly id: string;
@@ -52,7 +53,7 @@ export function appGraph(model: ProjectModel): AppGraph {
   return {
     nodes: model.apps.map((app) => ({ id: app.name, modes: app.modes })),
     edges: [...edges.values()]
-      .sort((a, b) => compare(a.from, b.from) || compare(a.to, b.to))
+      .sort((a, b) => compareText(a.from, b.from) || compareText(a.to, b.to))
       .map((edge) => ({ ...edge, allowed: rules[edge.from]?.apps.includes(edge.to) ?? null })),
   };
 }
@@ -83,9 +84,5 @@ export function formatAppDot(graph: AppGraph): string {
 }
 
 function compareLocations(a: SourceLocation, b: SourceLocation): number {
-  return compare(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0);
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return compareText(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0);
 }

@@ -8,6 +8,7 @@
  * diagnostics.
  */
 import type { Diagnostic } from "../model.ts";
+import { compareText } from "../_compare.ts";
 
 /** One recorded diagnostic (or `count` identical ones). */
 export interface BaselineEntry {
@@ -113,9 +114,5 @@ function identity(entry: { readonly code: string; readonly file: string; readonl
 }
 
 function compareEntries(a: BaselineEntry, b: BaselineEntry): number {
-  return compare(a.code, b.code) || compare(a.file, b.file) || compare(a.key, b.key);
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return compareText(a.code, b.code) || compareText(a.file, b.file) || compareText(a.key, b.key);
 }

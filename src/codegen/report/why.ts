@@ -5,6 +5,7 @@
 import type { SourceLocation } from "../../errors.ts";
 import type { ProjectModel } from "../model.ts";
 import { moduleGraph } from "./format-graph.ts";
+import { compareText } from "../_compare.ts";
 
 /** One import of a chain. */
 export interface ChainEdge {
@@ -77,10 +78,10 @@ export function importChains(
     const left = distance.get(node) ?? 0;
     const steps = (out.get(node) ?? [])
       .filter((edge) => distance.get(edge.to) === left - 1)
-      .sort((a, b) => compare(a.to, b.to));
+      .sort((a, b) => compareText(a.to, b.to));
     for (const edge of steps) walk(edge.to, [...chain, edge]);
   };
-  for (const start of [...starts].sort(compare)) if (distance.get(start) === shortest) walk(start, []);
+  for (const start of [...starts].sort(compareText)) if (distance.get(start) === shortest) walk(start, []);
   return { ...names, chains, truncated };
 }
 
@@ -106,8 +107,4 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
