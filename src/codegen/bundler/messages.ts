@@ -6,9 +6,9 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Diagnostic } from "../model.ts";
+import type { Diagnostic, PipelineResult } from "../model.ts";
 import { codeFrame } from "../report/code-frame.ts";
-import { formatLocation } from "../report/format-text.ts";
+import { formatLocation, formatText } from "../report/format-text.ts";
 
 /** A diagnostic as Rollup's `this.error` / `this.warn` take it (`RollupLog`). */
 export interface RollupDiagnostic {
@@ -71,4 +71,16 @@ function sourceOf(path: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The generator's errors as one thrown error, for a run that has no located-error format of
+ * its own (Vitest's startup): the text `spoc check` prints, and no stack trace, since the
+ * mistake is in the project, not in spoc.
+ */
+export function generationFailure(result: Pick<PipelineResult, "diagnostics" | "silenced">, root: string): Error {
+  const error = new Error(`spoc: the registry cannot be generated\n\n${formatText(result, { root })}`);
+  error.name = "SpocError";
+  error.stack = `${error.name}: ${error.message}`;
+  return error;
 }

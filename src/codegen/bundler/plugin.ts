@@ -9,7 +9,7 @@ import { createUnplugin, type UnpluginOptions } from "unplugin";
 import type { Generation } from "../generate.ts";
 import { spocPlugin as spocEsbuildPlugin } from "../esbuild-plugin.ts";
 import { lowerDecorators, mayHaveDecorators } from "./decorators.ts";
-import { toRollupDiagnostic } from "./messages.ts";
+import { generationFailure, toRollupDiagnostic } from "./messages.ts";
 import { RegistrySession } from "./session.ts";
 import { configureDevServer, type DevServer } from "./vite-dev.ts";
 import { applyToWebpackLike, type WebpackLikeCompiler } from "./webpack-like.ts";
@@ -33,6 +33,8 @@ export const spocUnplugin = createUnplugin<SpocBuildPluginOptions | undefined>((
   const start = (root: string): RegistrySession => (session ??= new RegistrySession(options.root ?? root));
   const current = (): RegistrySession => start(process.cwd());
   let serving = false;
+  /** Under Vitest (mode "test"), whose startup prints a thrown error but not Vite's located ones. */
+  let testing = false;
   /** In `vite dev`: shows a generation's diagnostics in the terminal and the overlay. */
   let reportToDevServer: ((generation: Generation) => void) | undefined;
 
@@ -46,7 +48,7 @@ export const spocUnplugin = createUnplugin<SpocBuildPluginOptions | undefined>((
       const context = this as unknown as RollupLikeContext;
       if (typeof context.error !== "function") return; // webpack and rspack report in webpack-like.ts
       if (context.meta?.watchMode === true) for (const file of current().watchFiles()) this.addWatchFile(file);
-      if (serving) {
+      if (serving && !testing) {
         reportToDevServer?.(generation);
         return;
       }
@@ -57,6 +59,7 @@ export const spocUnplugin = createUnplugin<SpocBuildPluginOptions | undefined>((
       }
       const [first, ...rest] = errors;
       if (first === undefined) return;
+      if (testing) throw generationFailure(generation.result, root);
       for (const error of rest) context.warn(toRollupDiagnostic(error, root));
       const more = rest.length === 0 ? "" : `\n(${rest.length} more spoc error${rest.length === 1 ? "" : "s"} above)`;
       const diagnostic = toRollupDiagnostic(first, root);
@@ -78,9 +81,16 @@ export const spocUnplugin = createUnplugin<SpocBuildPluginOptions | undefined>((
     },
 
     vite: {
+      /** For other plugins and tests (Vite's convention): the session, once the config is resolved. */
+      api: {
+        get session(): RegistrySession | undefined {
+          return session;
+        },
+      },
       configResolved(config) {
         start(config.root);
-        serving = config.command === "serve" && config.mode !== "test";
+        testing = config.mode === "test";
+        serving = config.command === "serve";
       },
       configureServer(server: DevServer) {
         if (serving) reportToDevServer = configureDevServer(server, current());

@@ -37,6 +37,11 @@ export class RegistrySession {
     return this.#last?.result;
   }
 
+  /** How many files the session has parsed with TypeScript, over all its runs. */
+  get parses(): number {
+    return this.#cache.parses;
+  }
+
   /** Whether the last run reported an error (the registry on disk was not brought up to date). */
   get failed(): boolean {
     return this.#last !== undefined && hasErrors(this.#last.result);

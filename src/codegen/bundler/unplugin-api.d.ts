@@ -35,6 +35,7 @@ export interface UnpluginOptions {
   >;
   /** Vite-only hooks, merged over the others under Vite. */
   vite?: {
+    api?: object;
     configResolved?: (config: {
       readonly root: string;
       readonly command: "build" | "serve";
