@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { synthesize } from "../../bench/synth.ts";
 import { parseTopLevel, parseTypeScript, positionOf } from "../../src/codegen/parse/ast.ts";
-import { readFileFacts } from "../../src/codegen/scan/file-facts.ts";
+import { readFileFacts } from "../../src/codegen/scan/file-facts-ts.ts";
 import { hollowInnerBlocks } from "../../src/codegen/parse/hollow-blocks.ts";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));

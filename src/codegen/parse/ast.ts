@@ -2,7 +2,8 @@
  * Small helpers over TypeScript's syntax tree. Nodes never leave the stage that parsed them:
  * what these helpers return is plain data (strings, numbers, locations).
  */
-import { ts } from "ts-morph";
+import type { ts } from "ts-morph";
+import { typescript } from "./typescript.ts";
 import type { SourceLocation } from "../../errors.ts";
 import { hollowInnerBlocks } from "./hollow-blocks.ts";
 
@@ -17,6 +18,7 @@ export interface Position {
  * comments), which keeps the parse as cheap as TypeScript allows.
  */
 export function parseTypeScript(path: string, text: string): ts.SourceFile {
+  const ts = typescript();
   return ts.createSourceFile(
     path,
     text,
@@ -51,6 +53,7 @@ export interface ParseError extends Position {
  * is internal to TypeScript but always set by `createSourceFile`.
  */
 export function firstParseError(source: ts.SourceFile): ParseError | undefined {
+  const ts = typescript();
   const first = (source as ts.SourceFile & { readonly parseDiagnostics?: readonly ts.DiagnosticWithLocation[] })
     .parseDiagnostics?.[0];
   if (first === undefined) return undefined;
@@ -60,6 +63,7 @@ export function firstParseError(source: ts.SourceFile): ParseError | undefined {
 
 /** Where `node` starts (after its leading trivia). */
 export function positionOf(source: ts.SourceFile, node: ts.Node): Position {
+  const ts = typescript();
   const { line, character } = ts.getLineAndCharacterOfPosition(source, node.getStart(source));
   return { line: line + 1, column: character + 1 };
 }
@@ -96,6 +100,7 @@ export function locate(file: string, source: ts.SourceFile, node: ts.Node): Sour
 
 /** Strips `( … )`, `… as const`, `… satisfies T` and `…!`, which do not change a value. */
 export function unwrap(node: ts.Expression): ts.Expression {
+  const ts = typescript();
   let current = node;
   for (;;) {
     if (
@@ -113,11 +118,13 @@ export function unwrap(node: ts.Expression): ts.Expression {
 
 /** The text of a string literal or a template without substitutions, else `undefined`. */
 export function stringValue(node: ts.Node): string | undefined {
+  const ts = typescript();
   return ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) ? node.text : undefined;
 }
 
 /** The name of a property written as an identifier, a string or a number, else `undefined`. */
 export function propertyName(name: ts.PropertyName | ts.ModuleExportName): string | undefined {
+  const ts = typescript();
   if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name))
     return name.text;
   if (ts.isComputedPropertyName(name)) return stringValue(unwrap(name.expression));
@@ -126,11 +133,13 @@ export function propertyName(name: ts.PropertyName | ts.ModuleExportName): strin
 
 /** Whether a declaration carries `export` (and, when asked, `default`). */
 export function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
+  const ts = typescript();
   const modifiers = ts.canHaveModifiers(node) ? ts.getModifiers(node) : undefined;
   return modifiers?.some((modifier) => modifier.kind === kind) ?? false;
 }
 
 /** The decorators written on a class, in source order. */
 export function decoratorsOf(node: ts.ClassDeclaration): readonly ts.Decorator[] {
+  const ts = typescript();
   return ts.getDecorators(node) ?? [];
 }

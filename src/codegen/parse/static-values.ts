@@ -1,17 +1,24 @@
 /**
- * Reading literal values out of a syntax tree without running the code. Whatever is not a
- * literal becomes an SPOC008 diagnostic pointing at the offending node.
+ * Reading literal values out of a syntax tree (oxc's ESTree) without running the code.
+ * Whatever is not a literal becomes an SPOC008 diagnostic pointing at the offending node.
  */
-import { ts } from "ts-morph";
+import type { Expression, Node, ObjectProperty, Program } from "oxc-parser";
 import { ErrorCode } from "../../errors.ts";
-import { firstParseError, hasModifier, positionOf, propertyName, stringValue, unwrap, type Position } from "./ast.ts";
 import type { Diagnostic } from "../model.ts";
+import { firstParseError, parseTypeScript, type Position } from "./ast.ts";
+import { createOffsetPositions, keyName, literalString, type ParsedModule, unwrapExpression } from "./estree.ts";
 
 /** The file being read and the diagnostics found in it. */
 export interface StaticContext {
   readonly file: string;
-  readonly source: ts.SourceFile;
+  readonly text: string;
+  readonly positionOf: (offset: number) => Position;
   readonly diagnostics: Diagnostic[];
+}
+
+/** A new context for reading `parsed` (the file at `file`, relative to the root). */
+export function staticContext(file: string, parsed: ParsedModule): StaticContext {
+  return { file, text: parsed.text, positionOf: createOffsetPositions(parsed.text), diagnostics: [] };
 }
 
 /** A string read from the source, with where it was written. */
@@ -23,8 +30,8 @@ export interface LocatedString extends Position {
 export interface StaticProperty {
   readonly name: string;
   readonly at: Position;
-  /** `undefined` for methods and shorthand properties, whose value is code. */
-  readonly value: ts.Expression | undefined;
+  /** `undefined` for methods, accessors and shorthand properties, whose value is code. */
+  readonly value: Expression | undefined;
 }
 
 /** An SPOC008 diagnostic at `at` in `file`. */
@@ -35,28 +42,33 @@ export function invalidConfig(file: string, at: Position, message: string, hint:
 /** The hint of a file that does not parse. */
 export const PARSE_HINT = "fix the syntax error; the generator reads this file without running it";
 
-/** An SPOC008 for the first syntax error of `source`, or `undefined` when it parses. */
-export function parseErrorDiagnostic(file: string, source: ts.SourceFile): Diagnostic | undefined {
-  const error = firstParseError(source);
-  return error === undefined
-    ? undefined
-    : invalidConfig(file, error, `${file} does not parse: ${error.message}`, PARSE_HINT);
+/**
+ * An SPOC008 for the first syntax error of a file, or `undefined` when it parses. The message
+ * and position are TypeScript's (loaded only for a broken file), so they match what tsc says.
+ */
+export function parseErrorDiagnostic(file: string, parsed: ParsedModule): Diagnostic | undefined {
+  if (parsed.errorAt === undefined) return undefined;
+  const error = firstParseError(parseTypeScript(file, parsed.text)) ?? {
+    message: "syntax error",
+    ...createOffsetPositions(parsed.text)(parsed.errorAt),
+  };
+  return invalidConfig(file, error, `${file} does not parse: ${error.message}`, PARSE_HINT);
 }
 
 /** Records an SPOC008 at `node`. */
-export function reportNotStatic(context: StaticContext, node: ts.Node, message: string, hint: string): void {
-  context.diagnostics.push(invalidConfig(context.file, positionOf(context.source, node), message, hint));
+export function reportNotStatic(context: StaticContext, node: Node, message: string, hint: string): void {
+  context.diagnostics.push(invalidConfig(context.file, context.positionOf(node.start), message, hint));
 }
 
 /** An array literal of string literals, e.g. `["users", "blog"]`. */
 export function readStringArray(
   context: StaticContext,
-  node: ts.Expression,
+  node: Expression,
   label: string,
   hint: string,
 ): LocatedString[] | undefined {
-  const array = unwrap(node);
-  if (!ts.isArrayLiteralExpression(array)) {
+  const array = unwrapExpression(node);
+  if (array.type !== "ArrayExpression") {
     reportNotStatic(
       context,
       node,
@@ -67,17 +79,18 @@ export function readStringArray(
   }
   const values: LocatedString[] = [];
   for (const element of array.elements) {
-    const value = stringValue(unwrap(element));
-    if (value === undefined) {
+    const value =
+      element === null || element.type === "SpreadElement" ? undefined : literalString(unwrapExpression(element));
+    if (value === undefined || element === null) {
       reportNotStatic(
         context,
-        element,
-        `${label} in ${context.file} must hold only string literals, got ${describe(context, element)}`,
+        element ?? array,
+        `${label} in ${context.file} must hold only string literals, got ${element === null ? "a hole" : describe(context, element)}`,
         hint,
       );
       return undefined;
     }
-    values.push({ value, ...positionOf(context.source, element) });
+    values.push({ value, ...context.positionOf(element.start) });
   }
   return values;
 }
@@ -85,12 +98,12 @@ export function readStringArray(
 /** An object literal whose property names are static; spreads and computed names are reported. */
 export function readObject(
   context: StaticContext,
-  node: ts.Expression,
+  node: Expression,
   label: string,
   hint: string,
 ): StaticProperty[] | undefined {
-  const object = unwrap(node);
-  if (!ts.isObjectLiteralExpression(object)) {
+  const object = unwrapExpression(node);
+  if (object.type !== "ObjectExpression") {
     reportNotStatic(
       context,
       node,
@@ -101,8 +114,8 @@ export function readObject(
   }
   const properties: StaticProperty[] = [];
   for (const property of object.properties) {
-    const name = property.name === undefined ? undefined : propertyName(property.name);
-    if (ts.isSpreadAssignment(property) || name === undefined || property.name === undefined) {
+    const name = property.type === "SpreadElement" ? undefined : keyName(property.key, property.computed);
+    if (property.type === "SpreadElement" || name === undefined) {
       reportNotStatic(
         context,
         property,
@@ -111,22 +124,25 @@ export function readObject(
       );
       return undefined;
     }
-    const value = ts.isPropertyAssignment(property) ? property.initializer : undefined;
-    properties.push({ name, at: positionOf(context.source, property.name), value });
+    properties.push({ name, at: context.positionOf(property.key.start), value: assignedValue(property) });
   }
   return properties;
+}
+
+/** The value of `key: value`; `undefined` for a method, an accessor or a shorthand property. */
+export function assignedValue(property: ObjectProperty): Expression | undefined {
+  return property.kind === "init" && !property.method && !property.shorthand ? property.value : undefined;
 }
 
 /** `true` or `false`. */
 export function readBoolean(
   context: StaticContext,
-  node: ts.Expression,
+  node: Expression,
   label: string,
   hint: string,
 ): boolean | undefined {
-  const value = unwrap(node);
-  if (value.kind === ts.SyntaxKind.TrueKeyword) return true;
-  if (value.kind === ts.SyntaxKind.FalseKeyword) return false;
+  const value = unwrapExpression(node);
+  if (value.type === "Literal" && typeof value.value === "boolean") return value.value;
   reportNotStatic(
     context,
     node,
@@ -143,33 +159,41 @@ export function readBoolean(
  * exports none of these.
  */
 export function findExportedObject(
-  source: ts.SourceFile,
+  program: Program,
   constNames: readonly string[],
   acceptDefault: boolean,
-): ts.Expression | undefined {
-  return findExport(source, constNames, acceptDefault)?.value;
+): Expression | undefined {
+  return findExport(program, constNames, acceptDefault)?.value;
 }
 
 /** `findExportedObject`, also telling which export holds the object (`"default"` or one of `constNames`). */
 export function findExport(
-  source: ts.SourceFile,
+  program: Program,
   constNames: readonly string[],
   acceptDefault: boolean,
-): { readonly exportName: string; readonly value: ts.Expression | undefined } | undefined {
-  const locals = new Map<string, ts.Expression>();
-  let named: { exportName: string; value: ts.Expression } | undefined;
-  let byDefault: ts.Expression | undefined;
-  for (const statement of source.statements) {
-    if (ts.isVariableStatement(statement)) {
-      const exported = hasModifier(statement, ts.SyntaxKind.ExportKeyword);
-      for (const declaration of statement.declarationList.declarations) {
-        if (!ts.isIdentifier(declaration.name) || declaration.initializer === undefined) continue;
-        locals.set(declaration.name.text, declaration.initializer);
-        if (exported && constNames.includes(declaration.name.text))
-          named ??= { exportName: declaration.name.text, value: declaration.initializer };
+): { readonly exportName: string; readonly value: Expression | undefined } | undefined {
+  const locals = new Map<string, Expression>();
+  let named: { exportName: string; value: Expression } | undefined;
+  let byDefault: Expression | undefined;
+  for (const statement of program.body) {
+    const exported = statement.type === "ExportNamedDeclaration";
+    const declaration = exported ? statement.declaration : statement;
+    if (declaration?.type === "VariableDeclaration") {
+      for (const declarator of declaration.declarations) {
+        if (declarator.id.type !== "Identifier" || declarator.init === null) continue;
+        locals.set(declarator.id.name, declarator.init);
+        if (exported && constNames.includes(declarator.id.name))
+          named ??= { exportName: declarator.id.name, value: declarator.init };
       }
-    } else if (acceptDefault && ts.isExportAssignment(statement) && !statement.isExportEquals) {
-      byDefault ??= statement.expression;
+    } else if (acceptDefault && statement.type === "ExportDefaultDeclaration") {
+      const value = statement.declaration;
+      if (
+        value.type !== "ClassDeclaration" &&
+        value.type !== "FunctionDeclaration" &&
+        value.type !== "TSDeclareFunction" &&
+        value.type !== "TSInterfaceDeclaration"
+      )
+        byDefault ??= value as Expression;
     }
   }
   // The default export wins: it is what the runtime imports.
@@ -178,17 +202,17 @@ export function findExport(
   if (found === undefined || exportName === undefined) return undefined;
   // Follow `export default settings` to its `const`, and `define…({…})` to its argument.
   for (let depth = 0; found !== undefined && depth < 8; depth++) {
-    const value: ts.Expression = unwrap(found);
-    if (ts.isIdentifier(value) && locals.has(value.text)) found = locals.get(value.text);
-    else if (ts.isCallExpression(value) && value.arguments.length === 1 && value.arguments[0] !== undefined)
-      found = value.arguments[0];
+    const value: Expression = unwrapExpression(found);
+    const argument = value.type === "CallExpression" && value.arguments.length === 1 ? value.arguments[0] : undefined;
+    if (value.type === "Identifier" && locals.has(value.name)) found = locals.get(value.name);
+    else if (argument !== undefined && argument.type !== "SpreadElement") found = argument;
     else return { exportName, value };
   }
   return { exportName, value: found };
 }
 
 /** A short description of a node for messages: its source text, cut to one line. */
-export function describe(context: StaticContext, node: ts.Node): string {
-  const text = node.getText(context.source).replace(/\s+/g, " ");
+export function describe(context: StaticContext, node: Node): string {
+  const text = context.text.slice(node.start, node.end).replace(/\s+/g, " ");
   return `\`${text.length > 40 ? `${text.slice(0, 37)}...` : text}\``;
 }

@@ -16,9 +16,9 @@ import {
   type ProjectConfig,
 } from "../../config/index.ts";
 import { ErrorCode, SpocError, type SourceLocation } from "../../errors.ts";
-import { readCached, readParsed, type ScanCache } from "../cache.ts";
+import { readCached, type ScanCache } from "../cache.ts";
 import type { AppRulesModel, Diagnostic, ProjectModel, SchemaModel } from "../model.ts";
-import { parseTypeScript } from "../parse/ast.ts";
+import { parseModule } from "../parse/estree.ts";
 import { missingSchema, readSchema } from "./schema.ts";
 import { NO_SETTINGS, readSettings } from "./settings.ts";
 
@@ -69,24 +69,16 @@ export function readProject(root: string, cache: ScanCache): ProjectDeclarations
   else if (toml !== undefined) config = toml.config;
   const tomlText = toml?.text ?? "";
 
-  const settings = readParsed(
-    cache,
-    "settings",
-    join(root, SETTINGS_FILE),
-    (source) => readSettings(SETTINGS_FILE, source),
-    undefined,
-    parseTypeScript,
-  );
+  const settings = readCached(cache, "settings", join(root, SETTINGS_FILE), (text) => {
+    cache.parses++;
+    return readSettings(SETTINGS_FILE, parseModule(SETTINGS_FILE, text));
+  });
   diagnostics.push(...(settings ?? NO_SETTINGS).diagnostics);
   const schemaRead =
-    readParsed(
-      cache,
-      "schema",
-      join(root, SCHEMA_FILE),
-      (source) => readSchema(SCHEMA_FILE, source),
-      undefined,
-      parseTypeScript,
-    ) ?? missingSchema(SCHEMA_FILE);
+    readCached(cache, "schema", join(root, SCHEMA_FILE), (text) => {
+      cache.parses++;
+      return readSchema(SCHEMA_FILE, parseModule(SCHEMA_FILE, text));
+    }) ?? missingSchema(SCHEMA_FILE);
   diagnostics.push(...schemaRead.diagnostics);
 
   const appFolders = listFolders(join(root, "apps"));

@@ -2,9 +2,9 @@
  * Reads `config/schema.ts` statically: `modules`, `dependencies` and `strict` must be
  * literals; of `hooks` only the property names are read (their values are functions).
  */
-import type { ts } from "ts-morph";
+import type { Expression } from "oxc-parser";
 import { ErrorCode, type SourceLocation } from "../../errors.ts";
-import { positionOf } from "../parse/ast.ts";
+import type { ParsedModule } from "../parse/estree.ts";
 import { schemaFingerprint } from "../../schema.ts";
 import type { Diagnostic, SchemaModel } from "../model.ts";
 import {
@@ -14,7 +14,7 @@ import {
   readBoolean,
   readObject,
   readStringArray,
-  type StaticContext,
+  staticContext,
 } from "../parse/static-values.ts";
 
 /** The schema, or `undefined` when its modules cannot be read; plus what was wrong. */
@@ -27,11 +27,11 @@ const HINT =
   'write the schema as literals, e.g. defineSchema({ modules: ["models", "services"], dependencies: { services: ["models"] } }); the generator reads it without running your code';
 
 /** Reads a parsed `config/schema.ts`; `file` is its path relative to the root. */
-export function readSchema(file: string, source: ts.SourceFile): SchemaRead {
-  const parseError = parseErrorDiagnostic(file, source);
+export function readSchema(file: string, parsed: ParsedModule): SchemaRead {
+  const parseError = parseErrorDiagnostic(file, parsed);
   if (parseError !== undefined) return { schema: undefined, diagnostics: [parseError] };
-  const context: StaticContext = { file, source, diagnostics: [] };
-  const object = findExportedObject(source, ["schema"], true);
+  const context = staticContext(file, parsed);
+  const object = findExportedObject(parsed.program, ["schema"], true);
   if (object === undefined) {
     return {
       schema: undefined,
@@ -47,13 +47,13 @@ export function readSchema(file: string, source: ts.SourceFile): SchemaRead {
   }
   const properties = readObject(context, object, "the schema", HINT);
   if (properties === undefined) return { schema: undefined, diagnostics: context.diagnostics };
-  const property = (name: string): ts.Expression | undefined => properties.find((p) => p.name === name)?.value;
+  const property = (name: string): Expression | undefined => properties.find((p) => p.name === name)?.value;
 
   const modulesNode = property("modules");
   const modules = modulesNode === undefined ? undefined : readStringArray(context, modulesNode, "schema modules", HINT);
   if (modulesNode === undefined) {
     context.diagnostics.push(
-      invalidConfig(file, positionOf(source, object), `the schema in ${file} has no \`modules\``, HINT),
+      invalidConfig(file, context.positionOf(object.start), `the schema in ${file} has no \`modules\``, HINT),
     );
   }
   if (modules === undefined) return { schema: undefined, diagnostics: context.diagnostics };

@@ -2,19 +2,19 @@
  * Reads `config/settings.ts` statically: `installedApps` and `plugins`, which must be
  * literals. Other settings are the project's business and are not read.
  */
-import { ts } from "ts-morph";
-import { propertyName } from "../parse/ast.ts";
 import { ErrorCode } from "../../errors.ts";
+import { keyName, type ParsedModule, unwrapExpression } from "../parse/estree.ts";
 import type { Diagnostic } from "../model.ts";
 import {
+  assignedValue,
   describe,
   findExport,
   parseErrorDiagnostic,
   readObject,
   readStringArray,
   reportNotStatic,
+  staticContext,
   type LocatedString,
-  type StaticContext,
 } from "../parse/static-values.ts";
 
 /** What the generator knows from `config/settings.ts`. */
@@ -32,18 +32,18 @@ const PLUGINS_HINT =
   'write plugins as a literal object of string arrays, e.g. plugins: { middleware: ["framework/plugins:requestTiming"] }; the generator reads it without running your code';
 
 /** Reads the settings of a parsed `config/settings.ts`; `file` is its path relative to the root. */
-export function readSettings(file: string, source: ts.SourceFile): SettingsRead {
+export function readSettings(file: string, parsed: ParsedModule): SettingsRead {
   // A file that does not parse would be read wrongly (e.g. a missing `]` swallows the next property).
-  const parseError = parseErrorDiagnostic(file, source);
+  const parseError = parseErrorDiagnostic(file, parsed);
   if (parseError !== undefined)
     return {
       installedApps: [],
       plugins: [],
       diagnostics: [parseError],
-      exportName: findExport(source, ["settings"], true)?.exportName ?? "default",
+      exportName: findExport(parsed.program, ["settings"], true)?.exportName ?? "default",
     };
-  const context: StaticContext = { file, source, diagnostics: [] };
-  const found = findExport(source, ["settings"], true);
+  const context = staticContext(file, parsed);
+  const found = findExport(parsed.program, ["settings"], true);
   const object = found?.value;
   const exportName = found?.exportName ?? "default";
   if (object === undefined) {
@@ -58,7 +58,8 @@ export function readSettings(file: string, source: ts.SourceFile): SettingsRead 
     });
     return { installedApps: [], plugins: [], diagnostics: context.diagnostics, exportName };
   }
-  if (!ts.isObjectLiteralExpression(object)) {
+  const literal = unwrapExpression(object);
+  if (literal.type !== "ObjectExpression") {
     reportNotStatic(
       context,
       object,
@@ -70,10 +71,11 @@ export function readSettings(file: string, source: ts.SourceFile): SettingsRead 
   let installedApps: LocatedString[] = [];
   let foundApps = false;
   const plugins: { group: string; refs: LocatedString[] }[] = [];
-  for (const property of object.properties) {
-    const name = property.name === undefined ? undefined : propertyName(property.name);
-    if (name !== "installedApps" && name !== "plugins") continue;
-    if (!ts.isPropertyAssignment(property)) {
+  for (const property of literal.properties) {
+    const name = property.type === "SpreadElement" ? undefined : keyName(property.key, property.computed);
+    if (property.type === "SpreadElement" || (name !== "installedApps" && name !== "plugins")) continue;
+    const value = assignedValue(property);
+    if (value === undefined) {
       reportNotStatic(
         context,
         property,
@@ -82,16 +84,11 @@ export function readSettings(file: string, source: ts.SourceFile): SettingsRead 
       );
     } else if (name === "installedApps") {
       foundApps = true;
-      installedApps = readStringArray(context, property.initializer, "installedApps", APPS_HINT) ?? [];
+      installedApps = readStringArray(context, value, "installedApps", APPS_HINT) ?? [];
     } else {
-      for (const group of readObject(context, property.initializer, "plugins", PLUGINS_HINT) ?? []) {
+      for (const group of readObject(context, value, "plugins", PLUGINS_HINT) ?? []) {
         if (group.value === undefined) {
-          reportNotStatic(
-            context,
-            property.initializer,
-            `plugins.${group.name} in ${file} must be an array of strings`,
-            PLUGINS_HINT,
-          );
+          reportNotStatic(context, value, `plugins.${group.name} in ${file} must be an array of strings`, PLUGINS_HINT);
           continue;
         }
         plugins.push({
@@ -101,7 +98,7 @@ export function readSettings(file: string, source: ts.SourceFile): SettingsRead 
       }
     }
   }
-  const spread = object.properties.find((property) => ts.isSpreadAssignment(property));
+  const spread = literal.properties.find((property) => property.type === "SpreadElement");
   if (!foundApps && spread !== undefined) {
     reportNotStatic(
       context,

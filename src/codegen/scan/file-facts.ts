@@ -3,21 +3,24 @@
  * imports, its exports, the declarations that may be components, and the `Components`
  * instances and registrars it declares. Depends on the file's text alone, so it is cached
  * per file; resolving names across files happens later (kinds.ts, scan.ts).
+ *
+ * Files are parsed with oxc (parse/estree.ts). A file oxc cannot parse is read by TypeScript
+ * (file-facts-ts.ts) instead, so its facts and its syntax error are TypeScript's, as before.
  */
-import { ts } from "ts-morph";
-import {
-  createPositions,
-  decoratorsOf,
-  firstParseError,
-  type ParseError,
-  hasModifier,
-  parseTopLevel,
-  propertyName,
-  stringValue,
-  unwrap,
-  type Position,
-} from "../parse/ast.ts";
-import { readParsed, type FileStat, type ScanCache } from "../cache.ts";
+import type {
+  BindingPattern,
+  CallExpression,
+  Class,
+  Declaration,
+  ExportNamedDeclaration,
+  Expression,
+  ImportDeclaration,
+  Node,
+} from "oxc-parser";
+import { readCached, type FileStat, type ScanCache } from "../cache.ts";
+import { parseTopLevel, type ParseError, type Position } from "../parse/ast.ts";
+import { createOffsetPositions, keyName, literalString, parseModule, unwrapExpression } from "../parse/estree.ts";
+import { readFileFacts } from "./file-facts-ts.ts";
 
 /** A reference to a binding: `model`, or `c.model` through a namespace import. */
 export interface NameUse {
@@ -83,90 +86,132 @@ export interface FileFacts {
   readonly parseError: ParseError | undefined;
 }
 
-/** Reads the facts of one parsed file. */
 /** The facts of the file at `path` (cached per file), or `undefined` when it does not exist. */
 export function cachedFacts(cache: ScanCache, path: string, stat?: FileStat): FileFacts | undefined {
-  return readParsed(cache, "facts", path, readFileFacts, stat, parseTopLevel);
+  return readCached(
+    cache,
+    "facts",
+    path,
+    (text) => {
+      cache.parses++;
+      return factsOfText(path, text);
+    },
+    stat,
+  );
 }
 
-export function readFileFacts(source: ts.SourceFile): FileFacts {
+/** The facts of a file's text: oxc's reading, or TypeScript's when oxc finds a syntax error. */
+export function factsOfText(path: string, text: string): FileFacts {
+  const parsed = parseModule(path, text);
+  if (parsed.errorAt !== undefined) return readFileFacts(parseTopLevel(path, text));
+  return readEstreeFacts(parsed.program.body, text);
+}
+
+type Pending = { readonly name: { readonly name: string; readonly start: number }; readonly uses: readonly NameUse[] };
+
+/** Reads the facts of a file oxc parsed (the same facts `readFileFacts` reads from TypeScript's tree). */
+export function readEstreeFacts(body: readonly Node[], text: string): FileFacts {
   const imports: ImportFact[] = [];
   const bindings = new Map<string, ImportBinding>();
   const exports = new Map<string, string>();
   const reExports: ReExport[] = [];
-  const positionOf = createPositions(source);
-  // Candidates are positioned at the end, and only when exported: most `const`s are not components.
-  const pending = new Map<string, { readonly name: ts.Identifier; readonly uses: readonly NameUse[] }>();
+  const positionOf = createOffsetPositions(text);
+  const pending = new Map<string, Pending>();
   const registrars = new Map<string, RegistrarFact>();
   const instances = new Map<string, InstanceFact>();
   const addedKinds: RegistrarFact[] = [];
 
-  for (const statement of source.statements) {
-    if (ts.isImportDeclaration(statement)) {
-      const specifier = stringValue(statement.moduleSpecifier);
-      if (specifier === undefined) continue;
-      const clause = statement.importClause;
-      const named =
-        clause?.namedBindings !== undefined && ts.isNamedImports(clause.namedBindings)
-          ? clause.namedBindings
-          : undefined;
-      const typeOnly =
-        clause !== undefined &&
-        (clause.isTypeOnly ||
-          (clause.name === undefined &&
-            named !== undefined &&
-            named.elements.length > 0 &&
-            named.elements.every((e) => e.isTypeOnly)));
-      imports.push({ specifier, typeOnly, ...positionOf(statement.moduleSpecifier) });
-      if (clause === undefined || clause.isTypeOnly) continue;
-      if (clause.name) bindings.set(clause.name.text, { specifier, imported: "default" });
-      const namedBindings = clause.namedBindings;
-      if (namedBindings !== undefined && ts.isNamespaceImport(namedBindings)) {
-        bindings.set(namedBindings.name.text, { specifier, imported: "*" });
+  const declare = (declaration: Declaration | Class, exported: "named" | "default" | undefined): void => {
+    switch (declaration.type) {
+      case "VariableDeclaration":
+        for (const declarator of declaration.declarations) {
+          if (exported !== undefined) for (const name of boundNames(declarator.id)) exports.set(name, name);
+          if (declarator.id.type !== "Identifier" || declarator.init === null) continue;
+          readVariable(declarator.id, unwrapExpression(declarator.init), pending, registrars, instances);
+        }
+        return;
+      case "ClassDeclaration":
+      case "ClassExpression": {
+        const name = declaration.id?.name;
+        exportDeclared(name, exported, exports);
+        if (declaration.id === null || declaration.id === undefined || name === undefined) return;
+        const uses = declaration.decorators.map((d) => nameUse(d.expression)).filter((use) => use !== undefined);
+        if (uses.length > 0) pending.set(name, { name: declaration.id, uses });
+        return;
       }
-      for (const element of named?.elements ?? []) {
-        if (element.isTypeOnly) continue;
-        const imported = element.propertyName === undefined ? element.name.text : propertyName(element.propertyName);
-        if (imported !== undefined) bindings.set(element.name.text, { specifier, imported });
+      case "FunctionDeclaration":
+      case "TSDeclareFunction":
+      case "FunctionExpression":
+      case "TSEnumDeclaration":
+        exportDeclared(declaration.id?.name, exported, exports);
+        return;
+      case "TSModuleDeclaration":
+        if (declaration.id.type === "Identifier") exportDeclared(declaration.id.name, exported, exports);
+        else if (declaration.id.type === "TSQualifiedName") exportDeclared(leftmost(declaration.id), exported, exports);
+        return;
+      default:
+        return;
+    }
+  };
+
+  for (const statement of body) {
+    switch (statement.type) {
+      case "ImportDeclaration":
+        readImport(statement, positionOf, imports, bindings);
+        break;
+      case "ExportNamedDeclaration":
+        if (statement.declaration !== null) declare(statement.declaration, "named");
+        else readExportDeclaration(statement, positionOf, imports, exports, reExports);
+        break;
+      case "ExportAllDeclaration": {
+        const typeOnly = statement.exportKind === "type";
+        imports.push({ specifier: statement.source.value, typeOnly, ...positionOf(statement.source.start) });
+        if (typeOnly) break;
+        const exported = statement.exported === null ? "*" : keyName(statement.exported);
+        if (exported !== undefined) reExports.push({ specifier: statement.source.value, imported: "*", exported });
+        break;
       }
-    } else if (ts.isExportDeclaration(statement)) {
-      readExportDeclaration(positionOf, statement, imports, exports, reExports);
-    } else if (ts.isExportAssignment(statement)) {
-      if (!statement.isExportEquals) {
-        const value = unwrap(statement.expression);
-        exports.set("default", ts.isIdentifier(value) ? value.text : "");
+      case "ExportDefaultDeclaration": {
+        const declaration = statement.declaration;
+        if (
+          declaration.type === "ClassDeclaration" ||
+          declaration.type === "FunctionDeclaration" ||
+          declaration.type === "TSDeclareFunction"
+        ) {
+          declare(declaration, "default");
+        } else if (declaration.type === "TSInterfaceDeclaration") {
+          // a type: no value export
+        } else {
+          const value = unwrapExpression(declaration as Expression);
+          exports.set("default", value.type === "Identifier" ? value.name : "");
+        }
+        break;
       }
-    } else if (ts.isVariableStatement(statement)) {
-      const exported = hasModifier(statement, ts.SyntaxKind.ExportKeyword);
-      for (const declaration of statement.declarationList.declarations) {
-        if (exported) for (const name of boundNames(declaration.name)) exports.set(name, name);
-        if (!ts.isIdentifier(declaration.name) || declaration.initializer === undefined) continue;
-        readVariable(declaration.name, unwrap(declaration.initializer), pending, registrars, instances);
+      case "VariableDeclaration":
+      case "ClassDeclaration":
+      case "FunctionDeclaration":
+      case "TSDeclareFunction":
+      case "TSEnumDeclaration":
+      case "TSModuleDeclaration":
+        declare(statement, undefined);
+        break;
+      case "ExpressionStatement": {
+        const call = unwrapExpression(statement.expression);
+        const added = call.type === "CallExpression" ? methodCall(call, "addType") : undefined;
+        if (added) addedKinds.push(added);
+        break;
       }
-    } else if (ts.isClassDeclaration(statement)) {
-      const name = statement.name?.text;
-      readExportedDeclaration(statement, name, exports);
-      if (statement.name === undefined || name === undefined) continue;
-      const uses = decoratorsOf(statement)
-        .map((decorator) => nameUse(decorator.expression))
-        .filter((use) => use !== undefined);
-      if (uses.length > 0) pending.set(name, { name: statement.name, uses });
-    } else if (ts.isFunctionDeclaration(statement) || ts.isEnumDeclaration(statement)) {
-      readExportedDeclaration(statement, statement.name?.text, exports);
-    } else if (ts.isModuleDeclaration(statement) && ts.isIdentifier(statement.name)) {
-      readExportedDeclaration(statement, statement.name.text, exports);
-    } else if (ts.isExpressionStatement(statement)) {
-      const call = unwrap(statement.expression);
-      const added = ts.isCallExpression(call) ? methodCall(call, "addType") : undefined;
-      if (added) addedKinds.push(added);
+      default:
+        break;
     }
   }
   const exportedLocals = new Set(exports.values());
   const candidates = new Map<string, ComponentCandidate>();
   const positioned = [...pending.values()]
-    .filter((candidate) => exportedLocals.has(candidate.name.text))
-    .sort((a, b) => a.name.pos - b.name.pos);
-  for (const { name, uses } of positioned) candidates.set(name.text, { local: name.text, uses, ...positionOf(name) });
+    .filter((candidate) => exportedLocals.has(candidate.name.name))
+    .sort((a, b) => a.name.start - b.name.start);
+  for (const { name, uses } of positioned)
+    candidates.set(name.name, { local: name.name, uses, ...positionOf(name.start) });
   return {
     imports,
     bindings,
@@ -176,93 +221,139 @@ export function readFileFacts(source: ts.SourceFile): FileFacts {
     registrars,
     instances,
     addedKinds,
-    parseError: firstParseError(source),
+    parseError: undefined,
   };
 }
 
+function readImport(
+  statement: ImportDeclaration,
+  positionOf: (offset: number) => Position,
+  imports: ImportFact[],
+  bindings: Map<string, ImportBinding>,
+): void {
+  const specifier = statement.source.value;
+  const clauseTypeOnly = statement.importKind === "type";
+  const named = statement.specifiers.filter((s) => s.type === "ImportSpecifier");
+  const typeOnly =
+    clauseTypeOnly ||
+    (named.length > 0 && named.length === statement.specifiers.length && named.every((s) => s.importKind === "type"));
+  imports.push({ specifier, typeOnly, ...positionOf(statement.source.start) });
+  if (clauseTypeOnly) return;
+  for (const binding of statement.specifiers) {
+    if (binding.type === "ImportDefaultSpecifier") bindings.set(binding.local.name, { specifier, imported: "default" });
+    else if (binding.type === "ImportNamespaceSpecifier")
+      bindings.set(binding.local.name, { specifier, imported: "*" });
+    else if (binding.importKind !== "type") {
+      const imported = keyName(binding.imported);
+      if (imported !== undefined) bindings.set(binding.local.name, { specifier, imported });
+    }
+  }
+}
+
 function readExportDeclaration(
-  positionOf: (node: ts.Node) => Position,
-  statement: ts.ExportDeclaration,
+  statement: ExportNamedDeclaration,
+  positionOf: (offset: number) => Position,
   imports: ImportFact[],
   exports: Map<string, string>,
   reExports: ReExport[],
 ): void {
-  const specifier = statement.moduleSpecifier === undefined ? undefined : stringValue(statement.moduleSpecifier);
-  const clause = statement.exportClause;
-  const elements = clause !== undefined && ts.isNamedExports(clause) ? clause.elements : undefined;
-  if (specifier !== undefined && statement.moduleSpecifier !== undefined) {
-    const typeOnly =
-      statement.isTypeOnly || (elements !== undefined && elements.length > 0 && elements.every((e) => e.isTypeOnly));
-    imports.push({ specifier, typeOnly, ...positionOf(statement.moduleSpecifier) });
-    if (statement.isTypeOnly) return;
-    if (clause === undefined) reExports.push({ specifier, imported: "*", exported: "*" });
-    else if (ts.isNamespaceExport(clause)) {
-      const exported = propertyName(clause.name);
-      if (exported !== undefined) reExports.push({ specifier, imported: "*", exported });
-    }
+  const source = statement.source;
+  const clauseTypeOnly = statement.exportKind === "type";
+  const elements = statement.specifiers;
+  if (source !== null) {
+    const typeOnly = clauseTypeOnly || (elements.length > 0 && elements.every((e) => e.exportKind === "type"));
+    imports.push({ specifier: source.value, typeOnly, ...positionOf(source.start) });
   }
-  if (statement.isTypeOnly) return;
-  for (const element of elements ?? []) {
-    if (element.isTypeOnly) continue;
-    const exported = propertyName(element.name);
-    const local = element.propertyName === undefined ? exported : propertyName(element.propertyName);
+  if (clauseTypeOnly) return;
+  for (const element of elements) {
+    if (element.exportKind === "type") continue;
+    const exported = keyName(element.exported);
+    const local = keyName(element.local);
     if (exported === undefined || local === undefined) continue;
-    if (specifier === undefined) exports.set(exported, local);
-    else reExports.push({ specifier, imported: local, exported });
+    if (source === null) exports.set(exported, local);
+    else reExports.push({ specifier: source.value, imported: local, exported });
   }
 }
 
-function readExportedDeclaration(node: ts.Node, name: string | undefined, exports: Map<string, string>): void {
-  if (!hasModifier(node, ts.SyntaxKind.ExportKeyword)) return;
-  if (hasModifier(node, ts.SyntaxKind.DefaultKeyword)) exports.set("default", name ?? "");
-  else if (name !== undefined) exports.set(name, name);
+function exportDeclared(
+  name: string | undefined,
+  exported: "named" | "default" | undefined,
+  exports: Map<string, string>,
+): void {
+  if (exported === "default") exports.set("default", name ?? "");
+  else if (exported === "named" && name !== undefined) exports.set(name, name);
+}
+
+function leftmost(name: Node): string | undefined {
+  let current = name;
+  while (current.type === "TSQualifiedName") current = current.left;
+  return current.type === "Identifier" ? current.name : undefined;
 }
 
 function readVariable(
-  name: ts.Identifier,
-  initializer: ts.Expression,
-  candidates: Map<string, { readonly name: ts.Identifier; readonly uses: readonly NameUse[] }>,
+  name: { readonly name: string; readonly start: number },
+  initializer: Expression,
+  candidates: Map<string, Pending>,
   registrars: Map<string, RegistrarFact>,
   instances: Map<string, InstanceFact>,
 ): void {
-  if (ts.isNewExpression(initializer)) {
-    const constructorUse = nameUse(initializer.expression);
+  if (initializer.type === "NewExpression") {
+    const constructorUse = nameUse(initializer.callee);
     if (constructorUse === undefined) return;
-    const kinds = (initializer.arguments ?? [])
-      .map((argument) => stringValue(unwrap(argument)))
+    const kinds = initializer.arguments
+      .map((argument) => (argument.type === "SpreadElement" ? undefined : literalString(unwrapExpression(argument))))
       .filter((kind) => kind !== undefined);
-    instances.set(name.text, { constructorUse, kinds: kinds.map((kind) => kind.trim().toLowerCase()) });
-  } else if (ts.isCallExpression(initializer)) {
+    instances.set(name.name, { constructorUse, kinds: kinds.map((kind) => kind.trim().toLowerCase()) });
+  } else if (initializer.type === "CallExpression") {
     const registrar = methodCall(initializer, "register");
-    if (registrar) registrars.set(name.text, registrar);
-    const use = nameUse(initializer.expression);
-    if (use !== undefined) candidates.set(name.text, { name, uses: [use] });
+    if (registrar) registrars.set(name.name, registrar);
+    const use = nameUse(initializer.callee);
+    if (use !== undefined) candidates.set(name.name, { name, uses: [use] });
   }
 }
 
 /** `<instance>.<method>("kind", …)` → the instance and the kind. */
-function methodCall(call: ts.CallExpression, method: string): RegistrarFact | undefined {
-  const callee = unwrap(call.expression);
-  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== method) return undefined;
-  const instance = nameUse(callee.expression);
+function methodCall(call: CallExpression, method: string): RegistrarFact | undefined {
+  const callee = unwrapExpression(call.callee);
+  if (callee.type !== "MemberExpression" || callee.computed || callee.property.type !== "Identifier") return undefined;
+  if (callee.property.name !== method) return undefined;
+  const instance = nameUse(callee.object);
   const first = call.arguments[0];
-  const kind = first === undefined ? undefined : stringValue(unwrap(first));
+  const kind =
+    first === undefined || first.type === "SpreadElement" ? undefined : literalString(unwrapExpression(first));
   return instance === undefined || kind === undefined ? undefined : { instance, kind: kind.trim().toLowerCase() };
 }
 
 /** `name` or `namespace.member`; anything else is not a name this scanner follows. */
-function nameUse(expression: ts.Expression): NameUse | undefined {
-  const node = unwrap(expression);
-  if (ts.isIdentifier(node)) return { name: node.text };
-  if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && ts.isIdentifier(node.name)) {
-    return { name: node.expression.text, member: node.name.text };
+function nameUse(expression: Expression): NameUse | undefined {
+  const node = unwrapExpression(expression);
+  if (node.type === "Identifier") return { name: node.name };
+  if (
+    node.type === "MemberExpression" &&
+    !node.computed &&
+    node.object.type === "Identifier" &&
+    node.property.type === "Identifier"
+  ) {
+    return { name: node.object.name, member: node.property.name };
   }
   return undefined;
 }
 
-function boundNames(name: ts.BindingName): string[] {
-  if (ts.isIdentifier(name)) return [name.text];
-  const names: string[] = [];
-  for (const element of name.elements) if (!ts.isOmittedExpression(element)) names.push(...boundNames(element.name));
-  return names;
+function boundNames(pattern: BindingPattern): string[] {
+  switch (pattern.type) {
+    case "Identifier":
+      return [pattern.name];
+    case "AssignmentPattern":
+      return boundNames(pattern.left);
+    case "ObjectPattern":
+      return pattern.properties.flatMap((property) =>
+        property.type === "RestElement" ? boundNames(property.argument) : boundNames(property.value),
+      );
+    case "ArrayPattern":
+      return pattern.elements.flatMap((element) =>
+        element === null ? [] : element.type === "RestElement" ? boundNames(element.argument) : boundNames(element),
+      );
+    default:
+      return [];
+  }
 }
