@@ -32,6 +32,8 @@ export interface ChildOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** @default 600_000 */
   readonly timeoutMs?: number;
+  /** Accept a non-zero exit (a checker that found problems). @default false */
+  readonly allowFailure?: boolean;
 }
 
 /** Runs `command args` once and returns its wall time, peak RSS and report; throws on failure. */
@@ -48,7 +50,7 @@ export function runChild(command: string, args: readonly string[], options: Chil
   const wallMs = performance.now() - started;
   const stdout = result.stdout ?? "";
   const stderr = result.stderr ?? "";
-  if (result.error || result.status !== 0) {
+  if (result.error || (result.status !== 0 && options.allowFailure !== true)) {
     const reason = result.error?.message ?? `exit ${result.status ?? result.signal}`;
     throw new Error(`${command} ${args.join(" ")} failed (${reason}):\n${tail(stdout)}\n${tail(stderr)}`);
   }

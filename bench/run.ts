@@ -41,7 +41,7 @@ import {
 import { compileProject } from "./compile-js.ts";
 import { MODULES, PROJECTS_DIR, REPO_ROOT, appName, synthesize, tsconfig } from "./synth.ts";
 
-const SECTIONS = ["gen", "tsc", "start", "watch", "workers"] as const;
+const SECTIONS = ["gen", "tsc", "start", "watch", "workers", "small", "peers"] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({
@@ -90,7 +90,8 @@ log(
     )}; node ${process.version}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GB; sections ${[...only].join(",")}; sizes ${sizes.join(",")}; ${runs} runs`,
 );
 const needsLargest = ["tsc", "start", "watch"].some((name) => only.has(name as Section));
-for (const n of only.has("gen") ? sizes : needsLargest ? [largest] : []) {
+const needsAll = only.has("gen") || only.has("peers");
+for (const n of needsAll ? sizes : needsLargest ? [largest] : []) {
   const project = synthesize(n, projectDir(n));
   log(`synthesized ${n} apps: ${project.moduleFiles.length} module files, ${project.lines} lines`);
 }
@@ -643,6 +644,78 @@ await section("workers", () => {
       runs,
     });
   }
+});
+
+// ─── small ────────────────────────────────────────────────────────────────────
+// The example (2 apps): what a small project pays for spoc in every build.
+await section("small", async () => {
+  const launcher = join(REPO_ROOT, "bin", "spoc.js");
+  const cliBundle = join(runDir, "spoc-cli-small.mjs");
+  await build({
+    entryPoints: [join(REPO_ROOT, "src", "codegen", "cli.ts")],
+    outfile: cliBundle,
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    packages: "external",
+    logLevel: "error",
+  });
+  const outdir = (name: string): string => join(runDir, `example-${name}`);
+  const variants = {
+    node: () => runChild(process.execPath, ["-e", "0"]),
+    cli: () => runChild(process.execPath, [launcher, "gen", "--root", REPO_ROOT]),
+    bundle: () => runChild(process.execPath, [cliBundle, "gen", "--root", REPO_ROOT]),
+    without: () => runTs(script("build-once.ts"), ["without", outdir("without")]),
+    with: () => runTs(script("build-once.ts"), ["with", outdir("with")]),
+  };
+  interleave(1, variants);
+  const samples = interleave(Math.max(runs, 7), variants);
+  const node = ms(samples.node);
+  for (const [name, label] of [
+    ["cli", "spoc gen of the example, process (bin/spoc.js), vs node -e 0"],
+    ["bundle", "spoc gen of the example, process (CLI bundled, node), vs node -e 0"],
+  ] as const) {
+    const value = ms(samples[name]);
+    rows.push({
+      section: "small",
+      measure: label,
+      size: "2",
+      median: value,
+      baseline: node,
+      unit: "ms",
+      rssMb: rss(samples[name]),
+      target: "≤ 150 ms",
+      met: value <= 150,
+      runs: samples[name].length,
+    });
+  }
+  const withPlugin = median(field(samples.with, "ms"));
+  const without = median(field(samples.without, "ms"));
+  rows.push({
+    section: "small",
+    measure: "esbuild build of the example with spocPlugin() vs without",
+    size: "2",
+    median: withPlugin,
+    baseline: without,
+    unit: "ms",
+    target: "≤ 1.2×",
+    met: withPlugin <= 1.2 * without,
+    runs: samples.with.length,
+  });
+});
+
+// ─── peers ────────────────────────────────────────────────────────────────────
+await section("peers", async () => {
+  const { benchPeers } = await import("./peers.ts");
+  rows.push(
+    ...benchPeers(
+      sizes.filter((n) => n >= 100),
+      runs,
+      projectDir,
+      log,
+    ),
+  );
 });
 
 const table = formatTable(rows);

@@ -57,8 +57,8 @@ const SPOC_KEYS = ["apps", "check", "debug", "mode", "modes", "plugins", "rules"
 const CHECK_KEYS = ["ignore"] as const;
 const RULES_KEYS = ["apps", "encapsulated"] as const;
 const MODE_NAME = /^[A-Za-z0-9_-]+$/;
-/** The generator's diagnostic codes (SPOC001–SPOC099): the only ones `check` can silence. */
-const DIAGNOSTIC_CODES: readonly string[] = Object.values(ErrorCode).filter((code) => code < "SPOC100");
+/** The checker's diagnostic codes (SPOC001–SPOC019): the only ones `check` can silence. */
+const DIAGNOSTIC_CODES: readonly string[] = Object.values(ErrorCode).filter((code) => code < "SPOC020");
 
 /** The configuration a project without `config/spoc.toml` gets. */
 export function defaultProjectConfig(): ProjectConfig {
