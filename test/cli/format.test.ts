@@ -173,13 +173,13 @@ describe("unifiedDiff", () => {
     const before = `${["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"].join("\n")}\n`;
     const after = `${["1", "2", "three", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13"].join("\n")}\n`;
     expect(unifiedDiff(before, after, { from: "old", to: "new", context: 1 })).toBe(
-      ["--- old", "+++ new", "@@ -2,3 +2,3 @@", " 2", "-3", "+three", " 4", "@@ -12 +12,2 @@", " 12", "+13", ""].join(
+      ["--- old", "+++ new", "@@ -2,3 +2,3 @@", " 2", "-3", "+three", " 4", "@@ -12,1 +12,2 @@", " 12", "+13", ""].join(
         "\n",
       ),
     );
   });
 
   it("diffs against an empty text", () => {
-    expect(unifiedDiff("", "a\n")).toBe(["--- a", "+++ b", "@@ -0,0 +1 @@", "+a", ""].join("\n"));
+    expect(unifiedDiff("", "a\n")).toBe(["--- a", "+++ b", "@@ -0,0 +1,1 @@", "+a", ""].join("\n"));
   });
 });

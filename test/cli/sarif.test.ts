@@ -6,7 +6,7 @@ import { sarifViolations } from "./_sarif.ts";
 describe("SARIF output", () => {
   const log = JSON.parse(JSON.stringify(toSarif([cycleDiagnostic, warningDiagnostic], { toolVersion: "0.1.0" })));
 
-  it("satisfies the required properties of the SARIF 2.1.0 schema", () => {
+  it("is valid against the SARIF 2.1.0 JSON schema", () => {
     expect(sarifViolations(log)).toEqual([]);
   });
 
@@ -35,7 +35,7 @@ describe("SARIF output", () => {
     expect(second).toMatchObject({ ruleId: "SPOC005", level: "warning" });
   });
 
-  it("catches what the schema forbids", () => {
+  it("is checked by a validator that catches what the schema forbids", () => {
     const broken = {
       version: "2.1.0",
       $schema: "x",
@@ -52,13 +52,11 @@ describe("SARIF output", () => {
       ],
     };
     expect(sarifViolations(broken)).toEqual([
-      "$schema names SARIF 2.1.0",
-      "runs[0].tool.driver.name is a string",
-      "runs[0].results[0].message.text is a string",
-      "runs[0].results[0].ruleId is a string",
-      "runs[0].results[0].level is error|warning|note|none",
-      "runs[0].results[0] location 0 has a relative uri",
-      "runs[0].results[0] location 0 region.startLine >= 1",
+      '/$schema must match format "uri"',
+      "/runs/0/tool/driver must have required property 'name'",
+      "/runs/0/results/0 must have required property 'message'",
+      "/runs/0/results/0/level must be equal to one of the allowed values",
+      "/runs/0/results/0/locations/0/physicalLocation/region/startLine must be >= 1",
     ]);
   });
 });

@@ -3,6 +3,7 @@
  * per diagnostic, locations relative to `%SRCROOT%`.
  */
 import { ErrorCode } from "../../errors.ts";
+import type { Location, Log, Result } from "sarif";
 import type { Diagnostic } from "../model.ts";
 import type { BaselineEntry } from "./baseline.ts";
 
@@ -27,44 +28,8 @@ export const diagnosticRules: Readonly<Record<string, string>> = {
 /** The SARIF `$schema` URI. */
 export const sarifSchema = "https://json.schemastore.org/sarif-2.1.0.json";
 
-export interface SarifLocation {
-  readonly id?: number;
-  readonly physicalLocation: {
-    readonly artifactLocation: { readonly uri: string; readonly uriBaseId: "%SRCROOT%" };
-    readonly region?: { readonly startLine: number; readonly startColumn?: number };
-  };
-  readonly message?: { readonly text: string };
-}
-
-export interface SarifResult {
-  readonly ruleId: string;
-  readonly ruleIndex?: number;
-  readonly level: "error" | "warning" | "note" | "none";
-  readonly message: { readonly text: string };
-  readonly locations: readonly SarifLocation[];
-  readonly relatedLocations?: readonly SarifLocation[];
-  /** With `--baseline`: whether the result is new, recorded, or recorded but gone. */
-  readonly baselineState?: "new" | "unchanged" | "absent";
-}
-
-export interface SarifLog {
-  readonly $schema: string;
-  readonly version: "2.1.0";
-  readonly runs: readonly [
-    {
-      readonly tool: {
-        readonly driver: {
-          readonly name: "spoc";
-          readonly informationUri?: string;
-          readonly version?: string;
-          readonly rules: readonly { readonly id: string; readonly shortDescription: { readonly text: string } }[];
-        };
-      };
-      readonly columnKind: "utf16CodeUnits";
-      readonly results: readonly SarifResult[];
-    },
-  ];
-}
+/** A SARIF 2.1.0 log (the types of `@types/sarif`). */
+export type SarifLog = Log;
 
 export interface SarifOptions {
   /** `tool.driver.version`. */
@@ -108,7 +73,7 @@ export function toSarif(diagnostics: readonly Diagnostic[], options: SarifOption
   };
 }
 
-function toResult(diagnostic: Diagnostic, ruleIndex: number): SarifResult {
+function toResult(diagnostic: Diagnostic, ruleIndex: number): Result {
   const text = [
     diagnostic.message,
     diagnostic.cycle === undefined ? undefined : `Cycle: ${diagnostic.cycle.join(" -> ")}.`,
@@ -130,7 +95,7 @@ function toResult(diagnostic: Diagnostic, ruleIndex: number): SarifResult {
 }
 
 /** A baseline entry no longer found: reported so the baseline can shrink. */
-function absentResult(entry: BaselineEntry, ruleIndex: number): SarifResult {
+function absentResult(entry: BaselineEntry, ruleIndex: number): Result {
   return {
     ruleId: entry.code,
     ruleIndex,
@@ -141,11 +106,7 @@ function absentResult(entry: BaselineEntry, ruleIndex: number): SarifResult {
   };
 }
 
-function toLocation(location: {
-  readonly file: string;
-  readonly line?: number;
-  readonly column?: number;
-}): SarifLocation {
+function toLocation(location: { readonly file: string; readonly line?: number; readonly column?: number }): Location {
   const line = location.line ?? 0;
   const column = location.column ?? 0;
   return {
