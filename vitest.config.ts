@@ -16,6 +16,9 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     exclude: ["**/node_modules/**", "test/fixtures/**"],
+    // Type tests (`*.test-d.ts`): tsc checks them, and an expectation or `@ts-expect-error`
+    // that no longer holds fails its test.
+    typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },
