@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { SMTPServer } from "smtp-server";
 import { setWorkerLocation } from "spoc/workers";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CommentService, PostService } from "../../apps/blog/services.ts";
 import { NotificationService, UserService } from "../../apps/users/services.ts";
 import { EmailNotificationWorker, type EmailSettings } from "../../apps/users/workers.ts";
@@ -163,14 +163,17 @@ describe("EmailNotificationWorker over SMTP", () => {
       expect(await worker.deliverDue()).toEqual({ sent: 0, failed: 0 });
 
       const back = await startSmtp(port);
+      // The clock moves past the next attempt (retryBaseMs) without a real wait; only Date is faked.
+      vi.useFakeTimers({ toFake: ["Date"] });
       try {
-        await new Promise((resolve) => setTimeout(resolve, 1050));
+        vi.setSystemTime(Date.now() + 1050);
         expect(await worker.deliverDue()).toEqual({ sent: 1, failed: 0 });
         expect(back.received.map((mail) => mail.to)).toEqual([["alice@example.com"]]);
         expect(await outbox.getMessage(1)).toMatchObject({ attempts: 1, lastError: null });
         expect((await outbox.getMessage(1)).sentAt).not.toBeNull();
         expect(worker.context).toEqual({ sent: 1, failed: 1, failedPasses: 0 });
       } finally {
+        vi.useRealTimers();
         await back.close();
       }
     } finally {

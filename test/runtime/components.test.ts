@@ -43,14 +43,11 @@ describe("Components", () => {
     expect(() => components.register("service")).toThrowError(
       'unknown component kind "service"; declared kinds: "model", "view"',
     );
-    try {
-      components.isComponent("servce", {});
-      expect.unreachable();
-    } catch (error) {
-      expect(error).toBeInstanceOf(SpocError);
-      expect((error as SpocError).code).toBe(ErrorCode.UnknownKind);
-      expect((error as SpocError).hint).toContain('addType("servce")');
-    }
+    const misspelt = (): boolean => components.isComponent("servce", {});
+    expect(misspelt).toThrow(SpocError);
+    expect(misspelt).toThrow(
+      expect.objectContaining({ code: ErrorCode.UnknownKind, hint: expect.stringContaining('addType("servce")') }),
+    );
   });
 
   it("refuses to register null or undefined", () => {

@@ -111,23 +111,19 @@ describe("context and options", () => {
     expect(() => new CounterThread({ smtp: { client: new Map([["a", new URL("http://x")]]) } })).toThrow(
       /option "smtp\.client\.get\(a\)"/,
     );
-    try {
-      make();
-    } catch (error) {
-      expect((error as { hint?: string }).hint).toMatch(/structured-clone-able/);
-    }
+    expect(make).toThrow(expect.objectContaining({ hint: expect.stringMatching(/structured-clone-able/) }));
   });
 
   it("says how to make a worker class locatable", () => {
     const worker = new UnlocatedThread();
     expect(() => worker.start()).toThrow(expect.objectContaining({ code: ErrorCode.WorkerNotLocatable }));
-    try {
-      worker.start();
-    } catch (error) {
-      expect((error as { hint?: string }).hint).toContain(
-        'setWorkerLocation(UnlocatedThread, { moduleUrl: import.meta.url, exportName: "UnlocatedThread" })',
-      );
-    }
+    expect(() => worker.start()).toThrow(
+      expect.objectContaining({
+        hint: expect.stringContaining(
+          'setWorkerLocation(UnlocatedThread, { moduleUrl: import.meta.url, exportName: "UnlocatedThread" })',
+        ),
+      }),
+    );
   });
 
   it("cannot be joined before it starts", async () => {
