@@ -1,20 +1,19 @@
 /**
  * One folder per case under test/fixtures/: a small project, with `expected.json` (the
- * diagnostics, load order, kinds and components the generator must find) and, for some,
- * `expected-registry.ts` and `expected-registry.data.js` (the exact registry files it must
- * render). A folder is a case when it holds
- * `expected.json`; to add one, create the project and an `expected.json` holding `{}`, run
- * `UPDATE_FIXTURES=1 npx vitest run test/codegen`, and review what was written: the expected
- * files are the spec.
+ * diagnostics with their messages and hints, load order, kinds and components the generator
+ * must find) and, for some, `expected-registry.ts` and `expected-registry.data.js` (the exact
+ * registry files it must render). They are file snapshots (`toMatchFileSnapshot`): a change
+ * fails with a diff. A folder is a case when it holds `expected.json`; to add one, create the
+ * project and an empty `expected.json`, run `npx vitest run test/codegen/fixtures -u`, and
+ * review what was written: the expected files are the spec.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { runPipeline, type PipelineResult } from "../../src/codegen/index.ts";
 
 const fixtures = fileURLToPath(new URL("../fixtures/", import.meta.url));
-const update = process.env["UPDATE_FIXTURES"] === "1";
 const cases = readdirSync(fixtures)
   .filter((name) => existsSync(join(fixtures, name, "expected.json")))
   .sort();
@@ -24,6 +23,8 @@ function summarize(result: PipelineResult): unknown {
   return {
     diagnostics: result.diagnostics.map((d) => ({
       code: d.code,
+      message: d.message,
+      hint: d.hint ?? null,
       file: d.file,
       line: d.line,
       column: d.column,
@@ -50,21 +51,11 @@ describe("generator fixtures", () => {
     const root = join(fixtures, name);
     const result = await runPipeline({ root });
     const summary = summarize(result);
-    const expectedFile = join(root, "expected.json");
+    await expect(`${JSON.stringify(summary, null, 2)}\n`).toMatchFileSnapshot(join(root, "expected.json"));
     const registryFile = join(root, "expected-registry.ts");
-    const dataFile = join(root, "expected-registry.data.js");
-    if (update) {
-      writeFileSync(expectedFile, `${JSON.stringify(summary, null, 2)}\n`);
-      if (existsSync(registryFile)) {
-        writeFileSync(registryFile, result.registry?.module ?? "");
-        writeFileSync(dataFile, result.registry?.data ?? "");
-      }
-      return;
-    }
-    expect(summary).toEqual(JSON.parse(readFileSync(expectedFile, "utf8")));
     if (existsSync(registryFile)) {
-      expect(result.registry?.module).toBe(readFileSync(registryFile, "utf8"));
-      expect(result.registry?.data).toBe(readFileSync(dataFile, "utf8"));
+      await expect(result.registry?.module).toMatchFileSnapshot(registryFile);
+      await expect(result.registry?.data).toMatchFileSnapshot(join(root, "expected-registry.data.js"));
     }
     for (const diagnostic of result.diagnostics) {
       expect(diagnostic.message.length, `${diagnostic.code} has a message`).toBeGreaterThan(10);
