@@ -20,8 +20,11 @@
  *   watch    one edit in the largest project → registry written (bench/watch-once.ts); with
  *            --baseline DIR, also DIR's watch mode (another checkout), sessions interleaved.
  *   workers  stop latency and spawn → startup of a ThreadWorker and a ProcessWorker.
+ *   plugins  a build of the example (apps/, config/, framework/, main.ts) by Vite, Rollup,
+ *            webpack, rspack and esbuild, each with and without spoc's plugin, interleaved
+ *            (bench/plugin-build.ts; the tools from `npm ci --prefix test/bundlers`).
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -41,7 +44,7 @@ import {
 import { compileProject } from "./compile-js.ts";
 import { MODULES, PROJECTS_DIR, REPO_ROOT, appName, synthesize, tsconfig } from "./synth.ts";
 
-const SECTIONS = ["gen", "tsc", "start", "watch", "workers", "small", "peers"] as const;
+const SECTIONS = ["gen", "tsc", "start", "watch", "workers", "small", "peers", "plugins"] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({
@@ -716,6 +719,49 @@ await section("peers", async () => {
       log,
     ),
   );
+});
+
+// ─── plugins ──────────────────────────────────────────────────────────────────
+await section("plugins", async () => {
+  const example = join(runDir, "example");
+  for (const entry of ["apps", "config", "framework", "generated", "main.ts"]) {
+    cpSync(join(REPO_ROOT, entry), join(example, entry), { recursive: true });
+  }
+  writeFileSync(join(example, "package.json"), '{ "type": "module" }\n');
+  const { linkModules } = await import("../test/bundlers/_project.ts");
+  await linkModules(join(example, "node_modules"));
+  for (const tool of ["vite", "rollup", "webpack", "rspack", "esbuild"] as const) {
+    const variants = {
+      without: () => runTs(script("plugin-build.ts"), [tool, "without", example]),
+      with: () => runTs(script("plugin-build.ts"), [tool, "with", example]),
+    };
+    interleave(1, variants); // warm the file system and caches; not counted
+    const samples = interleave(runs, variants);
+    const build = median(field(samples.with, "buildMs"));
+    const plain = median(field(samples.without, "buildMs"));
+    rows.push({
+      section: "plugins",
+      measure: `${tool} build of the example, with spoc's plugin vs without`,
+      size: "–",
+      median: build,
+      baseline: plain,
+      unit: "ms",
+      rssMb: rss(samples.with),
+      target: "≤ 1.2×",
+      met: build <= 1.2 * plain,
+      runs,
+    });
+    rows.push({
+      section: "plugins",
+      measure: `${tool} build, whole process (tool and plugin loading included)`,
+      size: "–",
+      median: ms(samples.with),
+      baseline: ms(samples.without),
+      unit: "ms",
+      target: "–",
+      runs,
+    });
+  }
 });
 
 const table = formatTable(rows);

@@ -115,7 +115,9 @@ export function importPluginFromDisk(baseDir: string): PluginLoader {
     }
     let module: Record<string, unknown>;
     try {
-      module = (await import(pathToFileURL(join(baseDir, file)).href)) as Record<string, unknown>;
+      module = (await import(
+        /* webpackIgnore: true */ /* @vite-ignore */ pathToFileURL(join(baseDir, file)).href
+      )) as Record<string, unknown>;
     } catch (error) {
       throw new ConfigError(
         ErrorCode.UnresolvedPlugin,

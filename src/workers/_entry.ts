@@ -52,10 +52,11 @@ export function childEntry(location: WorkerLocation): ChildEntry {
 
 /** The module a thread or process starts from, for the three cases above. */
 function childUrl(sourceMode: boolean): string {
-  if (sourceMode) return new URL("./child.ts", import.meta.url).href;
-  if (new URL(import.meta.url).pathname.endsWith("/workers/_entry.js"))
-    return new URL("./child.js", import.meta.url).href;
-  const bundled = new URL("./spoc-worker.js", import.meta.url);
+  // Not `new URL("./x.js", import.meta.url)`: webpack and rspack would bundle that file as an asset.
+  const here = import.meta.url;
+  if (sourceMode) return new URL("./child.ts", here).href;
+  if (new URL(here).pathname.endsWith("/workers/_entry.js")) return new URL("./child.js", here).href;
+  const bundled = new URL("./spoc-worker.js", here);
   if (!existsSync(bundled)) {
     throw new WorkerError(
       ErrorCode.WorkerChildMissing,

@@ -57,7 +57,10 @@ async function importWorkerClass(location: WorkerLocation): Promise<new (options
   let exports: ModuleExports;
   try {
     if ("registryUrl" in location) {
-      const registry = findRegistry((await import(location.registryUrl)) as ModuleExports, location.registryUrl);
+      const registry = findRegistry(
+        (await import(/* webpackIgnore: true */ /* @vite-ignore */ location.registryUrl)) as ModuleExports,
+        location.registryUrl,
+      );
       const appModule = registry.modules[location.module];
       if (appModule === undefined) {
         throw new WorkerError(ErrorCode.WorkerNotLocatable, `the registry has no module "${location.module}"`, {
@@ -66,7 +69,7 @@ async function importWorkerClass(location: WorkerLocation): Promise<new (options
       }
       exports = await appModule.load();
     } else {
-      exports = (await import(location.moduleUrl)) as ModuleExports;
+      exports = (await import(/* webpackIgnore: true */ /* @vite-ignore */ location.moduleUrl)) as ModuleExports;
     }
   } catch (error) {
     if (error instanceof WorkerError) throw error;

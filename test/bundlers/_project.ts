@@ -33,8 +33,11 @@ export async function removeProjects(): Promise<void> {
   await Promise.all(created.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 }
 
-/** Links every package of the repository's and the tools' node_modules (the tools' win), and `spoc`. */
-async function linkModules(target: string): Promise<void> {
+/**
+ * Makes `target` (a project's node_modules) link every package of the repository's and the
+ * tools' node_modules (the tools' win), and `spoc` run from its sources. The bench uses it too.
+ */
+export async function linkModules(target: string): Promise<void> {
   const links = new Map<string, string>();
   for (const source of [join(repoRoot, "node_modules"), toolModules]) {
     for (const entry of readdirSync(source, { withFileTypes: true })) {

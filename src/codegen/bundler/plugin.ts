@@ -22,7 +22,7 @@ const FAILED_REGISTRY =
 const NAME = "spoc";
 
 /** The plugin for every tool unplugin supports; use the per-tool exports. */
-export const spocUnplugin = createUnplugin<SpocBuildPluginOptions | undefined>((options = {}, meta) => {
+export const spocUnplugin = createUnplugin<SpocBuildPluginOptions | undefined, false>((options = {}, meta) => {
   if (meta.framework === "esbuild") {
     // esbuild keeps its own plugin (watch files and folders, located messages with line text).
     const esbuildPlugin = spocEsbuildPlugin(options.root === undefined ? {} : { root: options.root });

@@ -61,6 +61,6 @@ export interface UnpluginInstance<Options> {
   esbuild(options?: Options): object;
 }
 
-export declare function createUnplugin<Options>(
+export declare function createUnplugin<Options, _Nested extends boolean = boolean>(
   factory: (options: Options, meta: UnpluginContextMeta) => UnpluginOptions,
 ): UnpluginInstance<Options>;
