@@ -178,7 +178,7 @@ function projectRoot(option: string | boolean | undefined): string {
 }
 
 async function gen(root: string, io: CliIo): Promise<number> {
-  const generation = await generateRegistry({ root });
+  const generation = await generateRegistry({ root, diskCache: true });
   const { result } = generation;
   if (result.diagnostics.length > 0) io.stderr(formatText(result, { root, color: io.color }));
   if (hasErrors(result) || result.registry === undefined) {
@@ -192,7 +192,7 @@ async function gen(root: string, io: CliIo): Promise<number> {
 }
 
 async function genCheck(root: string, io: CliIo): Promise<number> {
-  const result = await runPipeline({ root });
+  const result = await runPipeline({ root, diskCache: true });
   if (result.diagnostics.length > 0) io.stderr(formatText(result, { root, color: io.color }));
   if (hasErrors(result) || result.registry === undefined) return 1;
   const problems: string[] = [];
@@ -251,7 +251,7 @@ function printWatchEvent(event: WatchEvent, root: string, io: CliIo): void {
 }
 
 async function check(root: string, format: string, flags: CheckFlags, io: CliIo): Promise<number> {
-  const result = await runPipeline({ root });
+  const result = await runPipeline({ root, diskCache: true });
   if (flags.updateBaseline !== undefined) {
     writeFileSync(resolve(flags.updateBaseline), formatBaseline(toBaseline(result.diagnostics)));
     const entries = toBaseline(result.diagnostics).entries.length;
@@ -342,7 +342,7 @@ function graphFlags(values: Record<string, string | boolean | undefined>): Graph
 }
 
 async function graph(root: string, format: string, flags: GraphFlags, io: CliIo): Promise<number> {
-  const result: PipelineResult = await runPipeline({ root });
+  const result: PipelineResult = await runPipeline({ root, diskCache: true });
   const model = result.model;
   if (format !== "json" && result.diagnostics.length > 0) io.stderr(formatText(result, { root, color: io.color }));
   if (flags.level === "app") {
@@ -375,7 +375,7 @@ async function graph(root: string, format: string, flags: GraphFlags, io: CliIo)
 }
 
 async function why(root: string, format: string, [from, to]: [string, string], io: CliIo): Promise<number> {
-  const result = await runPipeline({ root });
+  const result = await runPipeline({ root, diskCache: true });
   const model = result.model;
   if (model === undefined) {
     io.stderr(formatText(result, { root, color: io.color }));

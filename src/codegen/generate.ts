@@ -30,6 +30,8 @@ export interface GenerateOptions {
    * it is (watch mode: a newer edit came in while this run worked, so it is run again).
    */
   readonly beforeWrite?: () => Promise<boolean>;
+  /** Keep the scan's results on disk between processes; see `PipelineOptions.diskCache`. @default false */
+  readonly diskCache?: boolean;
 }
 
 /** Runs the pipeline and writes the registry's files unless there are errors. */
@@ -37,7 +39,12 @@ export async function generateRegistry(options: GenerateOptions): Promise<Genera
   const started = performance.now();
   const { changed } = options;
   const cache = options.cache ?? createScanCache();
-  const result = await runPipeline({ root: options.root, cache, ...(changed && { changed }) });
+  const result = await runPipeline({
+    root: options.root,
+    cache,
+    ...(changed && { changed }),
+    ...(options.diskCache === true && { diskCache: true }),
+  });
   let written = false;
   let withheld = false;
   if (result.registry !== undefined && !hasErrors(result)) {

@@ -12,6 +12,7 @@ import { resolvePluginFiles } from "./read/plugin-refs.ts";
 import { readProject } from "./read/project.ts";
 import type { SessionMemo } from "./incremental.ts";
 import { createFileExistence } from "./scan/resolve.ts";
+import { attachDiskCache, detachDiskCache, openDiskCache, saveDiskCache } from "./scan/disk-cache.ts";
 import { scanApps } from "./scan/scan.ts";
 import { compareText, sameElements } from "./_compare.ts";
 
@@ -32,6 +33,12 @@ export interface PipelineOptions {
    * the previous run read are then trusted without a stat. Leave it out when unsure.
    */
   readonly changed?: readonly string[];
+  /**
+   * Keep the scan's per-file results on disk (`node_modules/.cache/spoc/`) between processes,
+   * keyed by each file's content: one-shot commands (`spoc check`, `spoc gen`) then parse only
+   * what changed since the last run. @default false
+   */
+  readonly diskCache?: boolean;
 }
 
 /**
@@ -46,6 +53,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     cache,
     options.changed?.map((file) => resolve(root, file)),
   );
+  if (options.diskCache === true) attachDiskCache(cache, openDiskCache(root));
   try {
     const declarations = readProject(root, cache);
     const diagnostics: Diagnostic[] = [...declarations.diagnostics];
@@ -105,6 +113,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     return result;
   } finally {
     endRun(cache);
+    const disk = detachDiskCache(cache);
+    if (disk !== undefined) saveDiskCache(disk);
   }
 }
 

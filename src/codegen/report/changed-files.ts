@@ -29,7 +29,8 @@ export function changedFiles(root: string, ref: string): Set<string> {
   for (const file of listed) {
     if (file === "") continue;
     const fromRoot = relative(root, `${top}/${file}`).split(sep).join("/");
-    if (!fromRoot.startsWith("../")) files.add(fromRoot);
+    // node_modules holds no project source, and spoc's own disk cache lives there.
+    if (!fromRoot.startsWith("../") && !/(^|\/)node_modules\//.test(fromRoot)) files.add(fromRoot);
   }
   return files;
 }

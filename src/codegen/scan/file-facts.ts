@@ -20,6 +20,7 @@ import type {
 import { readCached, type FileStat, type ScanCache } from "../cache.ts";
 import { parseTopLevel, type ParseError, type Position } from "../parse/ast.ts";
 import { createOffsetPositions, keyName, literalString, parseModule, unwrapExpression } from "../parse/estree.ts";
+import { diskCacheOf, factsThroughDisk } from "./disk-cache.ts";
 import { readFileFacts } from "./file-facts-ts.ts";
 
 /** A reference to a binding: `model`, or `c.model` through a namespace import. */
@@ -93,8 +94,12 @@ export function cachedFacts(cache: ScanCache, path: string, stat?: FileStat): Fi
     "facts",
     path,
     (text) => {
-      cache.parses++;
-      return factsOfText(path, text);
+      const read = (): FileFacts => {
+        cache.parses++;
+        return factsOfText(path, text);
+      };
+      const disk = diskCacheOf(cache);
+      return disk === undefined ? read() : factsThroughDisk(disk, path, text, read);
     },
     stat,
   );

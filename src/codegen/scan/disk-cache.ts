@@ -1,0 +1,159 @@
+/**
+ * The scan's results kept on disk between processes, so a second `spoc check` or `spoc gen`
+ * (or the ESLint plugin starting in an editor) parses only files whose content changed.
+ *
+ * One file per project, `node_modules/.cache/spoc/scan-<hash of the root>.bin`: the file facts
+ * (file-facts.ts) of each file, keyed by a hash of its content, written with `v8.serialize`.
+ * The file records spoc's version and this format's; a file of another version, a foreign or
+ * corrupt file is ignored (and replaced), never trusted. Writing is atomic (temp file + rename)
+ * and only when a run parsed something new; a cache that cannot be written is skipped silently:
+ * it is an optimisation, never a reason to fail.
+ */
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { deserialize, serialize } from "node:v8";
+import type { FileFacts } from "./file-facts.ts";
+
+/** Bumped whenever FileFacts or this file's layout changes. */
+const FORMAT = 1;
+const MAGIC = "spoc-scan-cache";
+
+interface StoredCache {
+  readonly magic: typeof MAGIC;
+  readonly format: number;
+  readonly version: string;
+  /** Absolute path → the hash of the content the facts were read from, and the facts. */
+  readonly files: Map<string, { readonly hash: string; readonly facts: FileFacts }>;
+}
+
+/** The disk cache of one project, open for one run of the pipeline. */
+export interface DiskCache {
+  readonly file: string;
+  readonly files: Map<string, { readonly hash: string; readonly facts: FileFacts }>;
+  /** Whether this run added or replaced an entry (then `saveDiskCache` writes). */
+  changed: boolean;
+  /** Paths this run read, so entries of files gone from the project are dropped. */
+  readonly used: Set<string>;
+}
+
+/** Where the cache of the project at `root` lives. */
+export function diskCacheFile(root: string): string {
+  const id = createHash("sha1").update(root).digest("hex").slice(0, 16);
+  return join(root, "node_modules", ".cache", "spoc", `scan-${id}.bin`);
+}
+
+/** Opens (reads) the cache of the project at `root`; an unreadable or foreign cache starts empty. */
+export function openDiskCache(root: string): DiskCache {
+  const file = diskCacheFile(root);
+  return { file, files: readStored(file) ?? new Map(), changed: false, used: new Set() };
+}
+
+function readStored(file: string): StoredCache["files"] | undefined {
+  let stored: unknown;
+  try {
+    stored = deserialize(readFileSync(file));
+  } catch {
+    return undefined; // missing, unreadable or not a v8 serialization
+  }
+  const candidate = stored as Partial<StoredCache> | null;
+  if (
+    candidate === null ||
+    typeof candidate !== "object" ||
+    candidate.magic !== MAGIC ||
+    candidate.format !== FORMAT ||
+    candidate.version !== spocVersion() ||
+    !(candidate.files instanceof Map)
+  )
+    return undefined;
+  return candidate.files;
+}
+
+/**
+ * The facts of `path` whose text is `text`: the stored ones when the content is the same,
+ * else `read(text)`, stored for the next run.
+ */
+export function factsThroughDisk(cache: DiskCache, path: string, text: string, read: () => FileFacts): FileFacts {
+  cache.used.add(path);
+  const hash = createHash("sha1").update(text).digest("base64");
+  const stored = cache.files.get(path);
+  if (stored !== undefined && stored.hash === hash && isFacts(stored.facts)) return stored.facts;
+  const facts = read();
+  cache.files.set(path, { hash, facts });
+  cache.changed = true;
+  return facts;
+}
+
+/** Writes the cache when the run changed it, without the files the run no longer read. */
+export function saveDiskCache(cache: DiskCache): void {
+  for (const path of cache.files.keys()) {
+    if (!cache.used.has(path)) {
+      cache.files.delete(path);
+      cache.changed = true;
+    }
+  }
+  if (!cache.changed) return;
+  const stored: StoredCache = { magic: MAGIC, format: FORMAT, version: spocVersion(), files: cache.files };
+  const temp = `${cache.file}.${process.pid}.tmp`;
+  try {
+    mkdirSync(join(cache.file, ".."), { recursive: true });
+    writeFileSync(temp, serialize(stored));
+    renameSync(temp, cache.file);
+    cache.changed = false;
+  } catch {
+    // A read-only node_modules or a full disk: the next run parses again, nothing else changes.
+  }
+}
+
+/** A stored value shaped like FileFacts (the maps and arrays every reader walks). */
+function isFacts(value: unknown): value is FileFacts {
+  const facts = value as Partial<FileFacts> | null;
+  return (
+    facts !== null &&
+    typeof facts === "object" &&
+    Array.isArray(facts.imports) &&
+    facts.bindings instanceof Map &&
+    facts.exports instanceof Map &&
+    Array.isArray(facts.reExports) &&
+    facts.candidates instanceof Map &&
+    facts.registrars instanceof Map &&
+    facts.instances instanceof Map &&
+    Array.isArray(facts.addedKinds)
+  );
+}
+
+let version: string | undefined;
+
+/** spoc's own version, from its package.json (src/ and dist/ sit at the same depth). */
+function spocVersion(): string {
+  if (version === undefined) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {
+        version?: unknown;
+      };
+      version = typeof pkg.version === "string" ? pkg.version : "unknown";
+    } catch {
+      version = "unknown";
+    }
+  }
+  return version;
+}
+
+const attached = new WeakMap<object, DiskCache>();
+
+/** Makes the runs of `owner` (a ScanCache) read and fill `disk`. */
+export function attachDiskCache(owner: object, disk: DiskCache): void {
+  attached.set(owner, disk);
+}
+
+/** Stops `owner` using its disk cache and returns it. */
+export function detachDiskCache(owner: object): DiskCache | undefined {
+  const disk = attached.get(owner);
+  attached.delete(owner);
+  return disk;
+}
+
+/** The disk cache attached to `owner`, if any. */
+export function diskCacheOf(owner: object): DiskCache | undefined {
+  return attached.get(owner);
+}
