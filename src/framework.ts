@@ -5,6 +5,7 @@ import type { ComponentMap, Registry, RegistryComponent, RegistryModule } from "
 import { schemaFingerprint } from "./schema.ts";
 import type { LoadedModule, ModuleHook, Schema } from "./schema.ts";
 import { setWorkerLocation } from "./workers/location.ts";
+import { REGENERATE_COMMAND } from "./regenerate-command.ts";
 
 /** A component map with no compile-time keys, for registries built by hand. */
 export type AnyComponentMap = Record<string, Record<string, unknown>>;
@@ -129,7 +130,7 @@ function assertFreshRegistry(schema: Schema, registry: Registry): void {
     throw new SpocError(
       ErrorCode.StaleRegistry,
       `generated/registry.ts was generated for a different schema (fingerprint ${registry.fingerprint}, schema has ${expected})`,
-      { hint: "Run `npm run spoc -- gen` to regenerate it.", location: { file: "generated/registry.ts" } },
+      { hint: `Run \`${REGENERATE_COMMAND}\` to regenerate it.`, location: { file: "generated/registry.ts" } },
     );
   }
 }
@@ -146,7 +147,10 @@ function modulesToLoad(
     throw new SpocError(
       ErrorCode.StaleRegistry,
       `installed app${unknown.length > 1 ? "s" : ""} ${unknown.map((a) => `"${a}"`).join(", ")} not in generated/registry.ts`,
-      { hint: "Run `npm run spoc -- gen` after changing installed apps.", location: { file: "generated/registry.ts" } },
+      {
+        hint: `Run \`${REGENERATE_COMMAND}\` after changing installed apps.`,
+        location: { file: "generated/registry.ts" },
+      },
     );
   }
   const installed = new Set(installedApps);
@@ -171,7 +175,7 @@ function modulesToLoad(
     const entry = registry.modules[name];
     if (!entry) {
       throw new SpocError(ErrorCode.StaleRegistry, `load order names "${name}", which the registry does not define`, {
-        hint: "Run `npm run spoc -- gen` to regenerate generated/registry.ts.",
+        hint: `Run \`${REGENERATE_COMMAND}\` to regenerate generated/registry.ts.`,
         location: { file: "generated/registry.ts" },
       });
     }
@@ -219,7 +223,7 @@ async function importModule(
         ErrorCode.StaleRegistry,
         `${entry.file} no longer exports ${component.exportName} (component ${component.key})`,
         {
-          hint: "Run `npm run spoc -- gen` to regenerate generated/registry.ts.",
+          hint: `Run \`${REGENERATE_COMMAND}\` to regenerate generated/registry.ts.`,
           location: { file: component.file, line: component.line },
         },
       );

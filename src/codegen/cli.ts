@@ -21,6 +21,7 @@ import { checkFails, checkReport, formatCheckText, toCheckJson, toCheckSarif } f
 import { limitGraph, neighbourhood } from "./report/focus.ts";
 import { formatWhy, importChains, modulesNamed } from "./report/why.ts";
 import { runPipeline } from "./pipeline.ts";
+import { findProjectRoot, ProjectNotFoundError } from "./project-root.ts";
 import { REGENERATE_COMMAND, REGISTRY_FILE as registryFile, registryFiles } from "./render/registry.ts";
 import { watchProject, type WatchEvent } from "./watch.ts";
 
@@ -44,7 +45,8 @@ Commands:
             --format text|json         (default: text)
 
 Options:
-  --root <dir>   project root (default: the current directory)
+  --root <dir>   project root (default: the nearest folder up from here with
+                 config/spoc.toml or config/schema.ts)
   -h, --help     show this help
   -v, --version  print the version
 
@@ -165,8 +167,10 @@ function chooseFormat(command: Exclude<Command, "gen">, format: string | boolean
   return format;
 }
 
+/** `--root` as given, else the nearest folder up from the current one with `config/`. */
 function projectRoot(option: string | boolean | undefined): string {
-  const root = resolve(typeof option === "string" ? option : ".");
+  if (typeof option !== "string") return findProjectRoot(process.cwd());
+  const root = resolve(option);
   let isDirectory = false;
   try {
     isDirectory = statSync(root).isDirectory();
@@ -409,6 +413,10 @@ function reportFailure(error: unknown, io: CliIo): number {
     io.stderr(`spoc: ${formatError(error)}\n`);
     return 1;
   }
+  if (error instanceof ProjectNotFoundError) {
+    io.stderr(`spoc: ${error.message}\n`);
+    return 2;
+  }
   io.stderr(`${describeFailure(error)}\n`);
   return 2;
 }
@@ -440,11 +448,25 @@ function stopOnSignal(): AbortSignal {
 
 function processIo(): CliIo {
   const color = process.stdout.isTTY === true && process.env.NO_COLOR === undefined && process.env.TERM !== "dumb";
+  endQuietlyWhenClosed();
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     color,
   };
+}
+
+/**
+ * A reader that stops early (`spoc graph | head -1`) closes the pipe: the next write fails
+ * with EPIPE, which ends the command quietly instead of as an unhandled error.
+ */
+function endQuietlyWhenClosed(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") throw error;
+      process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
+    });
+  }
 }
 
 function isMain(): boolean {

@@ -22,6 +22,7 @@ import {
   type ProcessInit,
   type ThreadData,
 } from "./_protocol.ts";
+import { REGENERATE_COMMAND } from "../regenerate-command.ts";
 import { describeLocation, type WorkerLocation } from "./location.ts";
 
 interface RunnableWorker {
@@ -64,7 +65,7 @@ async function importWorkerClass(location: WorkerLocation): Promise<new (options
       const appModule = registry.modules[location.module];
       if (appModule === undefined) {
         throw new WorkerError(ErrorCode.WorkerNotLocatable, `the registry has no module "${location.module}"`, {
-          hint: "run `spoc gen` to regenerate the registry",
+          hint: `run \`${REGENERATE_COMMAND}\` to regenerate the registry`,
         });
       }
       exports = await appModule.load();

@@ -291,7 +291,7 @@ describe("Framework.start", () => {
       registry: makeRegistry(other, modules, order),
     }).catch((e: unknown) => e);
     expect((error as SpocError).code).toBe(ErrorCode.StaleRegistry);
-    expect((error as SpocError).hint).toContain("npm run spoc -- gen");
+    expect((error as SpocError).hint).toContain("npx spoc gen");
   });
 
   it("refuses a registry that does not know an installed app", async () => {

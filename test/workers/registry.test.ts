@@ -34,7 +34,7 @@ describe("a worker class located through the registry", () => {
     expect(errors[0]).toMatchObject({
       code: ErrorCode.WorkerNotLocatable,
       message: 'the registry has no module "demo.nope"',
-      hint: "run `spoc gen` to regenerate the registry",
+      hint: "run `npx spoc gen` to regenerate the registry",
     });
   });
 
