@@ -10,6 +10,7 @@ export default defineConfig({
       { find: /^spoc$/, replacement: src("index.ts") },
       { find: /^spoc\/workers\/child$/, replacement: src("workers/child.ts") },
       { find: /^spoc\/(vite|rollup|webpack|rspack|esbuild)$/, replacement: src("codegen/bundler/$1.ts") },
+      { find: /^spoc\/eslint$/, replacement: src("codegen/eslint/index.ts") },
       { find: /^spoc\/([\w-]+)$/, replacement: src("$1/index.ts") },
     ],
   },

@@ -2,7 +2,7 @@
  * `npm run bench`: every benchmark of spoc, each figure the median of fresh processes, each
  * candidate interleaved with its floor or baseline in this same invocation.
  *
- *   npm run bench -- [--only gen,watch,tsc,start,workers] [--sizes 10,100,1000] [--runs 5] [--start-tsx]
+ *   npm run bench -- [--only gen,watch,tsc,start,workers,small,cache,eslint,peers] [--sizes 10,100,1000] [--runs 5] [--start-tsx]
  *                    [--baseline DIR]
  *
  * Sections:
@@ -20,6 +20,14 @@
  *   watch    one edit in the largest project → registry written (bench/watch-once.ts); with
  *            --baseline DIR, also DIR's watch mode (another checkout), sessions interleaved.
  *   workers  stop latency and spawn → startup of a ThreadWorker and a ProcessWorker.
+ *   small    the example: `spoc gen` (launcher and bundled CLI) vs `node -e 0`, and its esbuild
+ *            build with `spocPlugin()` vs without (bench/build-once.ts).
+ *   cache    `spoc check` of the largest project with its disk cache (warm) vs without (cold).
+ *   eslint   `spoc/eslint` in one ESLint session on the largest project: the first lint, then
+ *            the median lint of one file, beside ESLint alone (bench/eslint-once.ts).
+ *   peers    `spoc check` vs dependency-cruiser (no-circular, tsPreCompilationDeps) and madge
+ *            --circular at every size ≥ 100, interleaved, with each tool's cycle count
+ *            (bench/peers.ts; the peers are installed in bench/peers/).
  *   plugins  a build of the example (apps/, config/, framework/, main.ts) by Vite, Rollup,
  *            webpack, rspack and esbuild, each with and without spoc's plugin, interleaved
  *            (bench/plugin-build.ts; the tools from `npm ci --prefix test/bundlers`).
@@ -44,7 +52,7 @@ import {
 import { compileProject } from "./compile-js.ts";
 import { MODULES, PROJECTS_DIR, REPO_ROOT, appName, synthesize, tsconfig } from "./synth.ts";
 
-const SECTIONS = ["gen", "tsc", "start", "watch", "workers", "small", "peers", "plugins"] as const;
+const SECTIONS = ["gen", "tsc", "start", "watch", "workers", "small", "peers", "plugins", "cache", "eslint"] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({
@@ -92,7 +100,7 @@ log(
       " ",
     )}; node ${process.version}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GB; sections ${[...only].join(",")}; sizes ${sizes.join(",")}; ${runs} runs`,
 );
-const needsLargest = ["tsc", "start", "watch"].some((name) => only.has(name as Section));
+const needsLargest = ["tsc", "start", "watch", "cache", "eslint"].some((name) => only.has(name as Section));
 const needsAll = only.has("gen") || only.has("peers");
 for (const n of needsAll ? sizes : needsLargest ? [largest] : []) {
   const project = synthesize(n, projectDir(n));
@@ -705,6 +713,78 @@ await section("small", async () => {
     target: "≤ 1.2×",
     met: withPlugin <= 1.2 * without,
     runs: samples.with.length,
+  });
+});
+
+// ─── cache ────────────────────────────────────────────────────────────────────
+// `spoc check` of the largest project without its disk cache (cold) and with it (warm).
+await section("cache", () => {
+  const root = projectDir(largest);
+  const cacheDir = join(root, "node_modules", ".cache", "spoc");
+  const check = () => runChild(process.execPath, [join(REPO_ROOT, "bin", "spoc.js"), "check", "--root", root]);
+  const variants = {
+    cold: () => {
+      rmSync(cacheDir, { recursive: true, force: true });
+      return check();
+    },
+    warm: check,
+  };
+  interleave(1, variants);
+  const samples = interleave(runs, variants);
+  const cold = ms(samples.cold);
+  const warm = ms(samples.warm);
+  rows.push({
+    section: "cache",
+    measure: "spoc check warm (disk cache) vs cold, process",
+    size: String(largest),
+    median: warm,
+    baseline: cold,
+    unit: "ms",
+    rssMb: rss(samples.warm),
+    target: "≤ 0.25× cold",
+    met: warm <= 0.25 * cold,
+    runs,
+  });
+  const cpu = (name: "cold" | "warm") => cpuMedian(samples[name]);
+  rows.push({
+    section: "cache",
+    measure: "spoc check warm vs cold, CPU time",
+    size: String(largest),
+    median: cpu("warm"),
+    baseline: cpu("cold"),
+    unit: "ms",
+    target: "–",
+    runs,
+  });
+});
+
+// ─── eslint ───────────────────────────────────────────────────────────────────
+await section("eslint", () => {
+  const root = projectDir(largest);
+  const samples = interleave(Math.max(1, Math.ceil(runs / 2)), {
+    session: () => runTs(script("eslint-once.ts"), [root, "40"]),
+  }).session;
+  const perFile = median(field(samples, "perFileMs"));
+  rows.push({
+    section: "eslint",
+    measure: "spoc/eslint, warm lint of one file vs ESLint alone (same parser, no rule)",
+    size: String(largest),
+    median: perFile,
+    baseline: median(field(samples, "bareMs")),
+    unit: "ms",
+    rssMb: rss(samples),
+    target: "≤ 20 ms",
+    met: perFile <= 20,
+    runs: samples.length,
+  });
+  rows.push({
+    section: "eslint",
+    measure: "spoc/eslint, first lint of a session (whole project checked)",
+    size: String(largest),
+    median: median(field(samples, "firstMs")),
+    unit: "ms",
+    target: "–",
+    runs: samples.length,
   });
 });
 

@@ -47,6 +47,14 @@ export interface PipelineOptions {
  * generator itself could not work (e.g. a file it could not read).
  */
 export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
+  return runPipelineSync(options);
+}
+
+/**
+ * `runPipeline` without the promise, for callers that cannot wait (an ESLint rule). Every
+ * stage is synchronous; `runPipeline` stays the entry point of everything else.
+ */
+export function runPipelineSync(options: PipelineOptions): PipelineResult {
   const root = resolve(options.root);
   const cache = options.cache ?? createScanCache();
   beginRun(
