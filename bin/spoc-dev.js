@@ -65,11 +65,23 @@ async function bundledCli() {
     for (const name of readdirSync(cacheDir)) {
       if (name.startsWith("cli-") && name.endsWith(".mjs") && join(cacheDir, name) !== file)
         rmSync(join(cacheDir, name), { force: true });
+      // A build killed before its rename leaves `cli-<hash>.mjs.<pid>.tmp`.
+      const builder = /^cli-.*\.mjs\.(\d+)\.tmp$/.exec(name)?.[1];
+      if (builder !== undefined && !isRunning(Number(builder))) removeQuietly(join(cacheDir, name));
     }
     return file;
   } catch {
     if (temporary !== undefined) removeQuietly(temporary);
     return undefined;
+  }
+}
+
+function isRunning(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === "EPERM";
   }
 }
 

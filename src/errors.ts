@@ -1,7 +1,7 @@
 /**
- * Stable error codes. SPOC001–SPOC014 are the generator's diagnostic codes (DESIGN.md);
- * the runtime reuses them where it meets the same problem, and adds its own from SPOC100;
- * the build tools' plugin has SPOC030–SPOC039.
+ * Stable error codes. SPOC001–SPOC014 and SPOC020–SPOC021 are the generator's diagnostic codes
+ * (DESIGN.md); the runtime reuses them where it meets the same problem, and adds its own from
+ * SPOC100; the build tools' plugin has SPOC030–SPOC039.
  */
 export const ErrorCode = {
   SchemaCycle: "SPOC001",
@@ -18,6 +18,8 @@ export const ErrorCode = {
   UndeclaredAppDependency: "SPOC012",
   DeepImport: "SPOC013",
   UnknownRuleApp: "SPOC014",
+  FileAccess: "SPOC020",
+  UnregistrableComponent: "SPOC021",
   DecoratorsNeedEsbuild: "SPOC030",
   UnknownKind: "SPOC101",
   InvalidComponent: "SPOC102",
@@ -26,6 +28,8 @@ export const ErrorCode = {
   InvalidEnvironment: "SPOC105",
   UnknownMode: "SPOC106",
   ModuleLoadFailed: "SPOC107",
+  DatabaseInUse: "SPOC108",
+  DatabaseUnusable: "SPOC109",
   WorkerChildMissing: "SPOC130",
   BundleOptions: "SPOC131",
   WorkerState: "SPOC201",

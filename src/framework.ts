@@ -125,6 +125,14 @@ export class Framework<Map extends object = ComponentMap> {
 }
 
 function assertFreshRegistry(schema: Schema, registry: Registry): void {
+  const { generation, typesGeneration } = registry;
+  if (generation !== undefined && typesGeneration !== undefined && generation !== typesGeneration) {
+    throw new SpocError(
+      ErrorCode.StaleRegistry,
+      `generated/registry.ts and generated/registry.data.js come from two different runs of spoc gen (generations ${typesGeneration} and ${generation}): one was replaced and the other not`,
+      { hint: "Run `npm run spoc -- gen` to write them again, together.", location: { file: "generated/registry.ts" } },
+    );
+  }
   const expected = schemaFingerprint(schema);
   if (registry.fingerprint !== expected) {
     throw new SpocError(

@@ -48,6 +48,16 @@ export interface Registry {
   readonly url?: string;
   /** Fingerprint of the schema's modules and dependencies; see `schemaFingerprint`. */
   readonly fingerprint: string;
+  /**
+   * The run of `spoc gen` that wrote `registry.data.js`: a hash of the types in `registry.ts`.
+   * Absent from registries written by hand.
+   */
+  readonly generation?: string;
+  /**
+   * The same hash as written into `registry.ts`: when it differs from `generation`, the two
+   * files come from two runs (one was replaced, the other not) and `Framework.start` refuses them.
+   */
+  readonly typesGeneration?: string;
   readonly apps: readonly RegistryApp[];
   /** Keyed by `"<app>.<module>"`. */
   readonly modules: Readonly<Record<string, RegistryModule>>;

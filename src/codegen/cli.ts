@@ -8,6 +8,8 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { SpocError, formatError } from "../errors.ts";
+import { fileAccessError } from "../system-error.ts";
+import { toJsonReport } from "./report/format-json.ts";
 import { formatText } from "./report/format-text.ts";
 import { describeModel, generateRegistry, hasErrors } from "./generate.ts";
 import { formatDot, formatMermaid, moduleGraph, toGraphJson } from "./report/format-graph.ts";
@@ -92,6 +94,7 @@ const formats: Record<Exclude<Command, "gen">, readonly string[]> = {
 
 /** Runs one command line (without `node` and the script) and returns the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  let root: string | undefined;
   try {
     const [first] = argv;
     if (first === "-h" || first === "--help" || first === "help") {
@@ -114,7 +117,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     if (positionals.length > expected) throw new UsageError(`unexpected argument "${positionals[expected]}"`);
     if (positionals.length < expected)
       throw new UsageError(`${command}: expected <from> <to>, e.g. spoc why blog users`);
-    const root = projectRoot(values.root);
+    root = projectRoot(values.root);
     switch (command) {
       case "gen":
         if (values.watch === true && values.check === true)
@@ -130,7 +133,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
         return await why(root, chooseFormat(command, values.format), positionals as [string, string], io);
     }
   } catch (error) {
-    return reportFailure(error, io);
+    return reportFailure(error, io, root);
   }
 }
 
@@ -169,6 +172,8 @@ function chooseFormat(command: Exclude<Command, "gen">, format: string | boolean
 
 /** `--root` as given, else the nearest folder up from the current one with `config/`. */
 function projectRoot(option: string | boolean | undefined): string {
+  if (option === "")
+    throw new UsageError("--root needs a folder (leave it out to find the project from the current directory)");
   if (typeof option !== "string") return findProjectRoot(process.cwd());
   const root = resolve(option);
   let isDirectory = false;
@@ -237,7 +242,7 @@ function printWatchEvent(event: WatchEvent, root: string, io: CliIo): void {
       ? ""
       : ` after ${event.changed[0]}${event.changed.length > 1 ? ` (+${event.changed.length - 1})` : ""} changed`;
   if (event.type === "failed") {
-    io.stderr(`${describeFailure(event.error)}\nspoc gen: still watching\n`);
+    io.stderr(`${describeFailure(event.error, root)}\nspoc gen: still watching\n`);
     return;
   }
   const { result, written, durationMs } = event.generation;
@@ -404,24 +409,27 @@ function unknownName(model: ProjectModel, name: string, what: string): UsageErro
   );
 }
 
-function reportFailure(error: unknown, io: CliIo): number {
+function reportFailure(error: unknown, io: CliIo, root: string | undefined): number {
   if (error instanceof UsageError) {
     io.stderr(`spoc: ${error.message}\n\n${usage}`);
     return 2;
-  }
-  if (error instanceof SpocError) {
-    io.stderr(`spoc: ${formatError(error)}\n`);
-    return 1;
   }
   if (error instanceof ProjectNotFoundError) {
     io.stderr(`spoc: ${error.message}\n`);
     return 2;
   }
-  io.stderr(`${describeFailure(error)}\n`);
-  return 2;
+  const failure = describeFailure(error, root);
+  io.stderr(`${failure}\n`);
+  return failure.startsWith("spoc: internal error") ? 2 : 1;
 }
 
-function describeFailure(error: unknown): string {
+/**
+ * A failure as a person reads it: a user's or the environment's problem (a SpocError, a file
+ * the system refused) with its code, path and fix; anything else is a bug in spoc.
+ */
+function describeFailure(error: unknown, root: string | undefined): string {
+  const known = error instanceof SpocError ? error : fileAccessError(error, root);
+  if (known !== undefined) return `spoc: ${formatError(known)}`;
   const message = error instanceof Error ? error.message : String(error);
   const stack = process.env.SPOC_DEBUG === "1" && error instanceof Error && error.stack ? `\n${error.stack}` : "";
   return `spoc: internal error: ${message}\nthis is a bug in spoc; please report it (set SPOC_DEBUG=1 for the stack trace)${stack}`;

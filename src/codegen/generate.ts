@@ -6,7 +6,9 @@
 import { join } from "node:path";
 import type { PipelineResult } from "./model.ts";
 import { createScanCache, runPipeline, type ScanCache } from "./pipeline.ts";
+import type { RegistryChange } from "./incremental.ts";
 import { registryFiles } from "./render/registry.ts";
+import { replaceTogether } from "./write/write-if-changed.ts";
 
 export interface Generation {
   readonly result: PipelineResult;
@@ -48,15 +50,17 @@ export async function generateRegistry(options: GenerateOptions): Promise<Genera
   let written = false;
   let withheld = false;
   if (result.registry !== undefined && !hasErrors(result)) {
-    // Asked once, so the registry's files are written all or none.
-    let answer: Promise<boolean> | undefined;
-    const mayWrite = (): Promise<boolean> => (answer ??= options.beforeWrite?.() ?? Promise.resolve(true));
-    const releaseInBackground = options.cache !== undefined;
+    const changes: RegistryChange[] = [];
     for (const { file, text } of registryFiles(result.registry)) {
-      if (await cache.memo.write(join(options.root, file), file, text, mayWrite, { releaseInBackground }))
-        written = true;
-      withheld = answer !== undefined && !(await answer);
-      if (withheld) break;
+      const change = cache.memo.change(options.root, join(options.root, file), file, text);
+      if (change !== undefined) changes.push(change);
+    }
+    // Asked once, and the files are replaced together: all or none.
+    if (changes.length > 0 && !(await (options.beforeWrite?.() ?? true))) withheld = true;
+    else if (changes.length > 0) {
+      replaceTogether(changes, { root: options.root });
+      for (const change of changes) change.remember();
+      written = true;
     }
   }
   return { result, written, ...(withheld ? { withheld } : {}), durationMs: performance.now() - started };

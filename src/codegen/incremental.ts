@@ -27,7 +27,7 @@ import {
 } from "./render/registry.ts";
 import type { LocateMemo } from "./scan/locate.ts";
 import type { ScanMemo } from "./scan/scan.ts";
-import { readIfExists, writeIfChanged } from "./write/write-if-changed.ts";
+import { readIfExists, type Replacement } from "./write/write-if-changed.ts";
 
 /** One render of a file: `text` is `parts.join("\n")`. */
 export interface Rendered {
@@ -112,21 +112,16 @@ export class SessionMemo {
   }
 
   /**
-   * Writes `text` to `path` (the registry file `file`) unless the file already holds it. Asks
-   * `mayWrite` before writing. `true` when written.
+   * What replacing `path` (the registry file `file`, under `root`) with `text` takes, or
+   * `undefined` when the file holds it already. The caller writes the changes of all the
+   * registry's files together, then calls each one's `remember`.
    */
-  async write(
-    path: string,
-    file: string,
-    text: string,
-    mayWrite: () => Promise<boolean>,
-    options: { readonly releaseInBackground: boolean },
-  ): Promise<boolean> {
+  change(root: string, path: string, file: string, text: string): RegistryChange | undefined {
     const previous = this.written.get(path);
     const known = previous !== undefined && unchangedSince(path, previous) ? previous : undefined;
     const render = this.renders.get(file);
     const current = render !== undefined && render.rendered.text === text ? render : undefined; // the same string: no comparison
-    if (known !== undefined && current !== undefined && known.rendered === current.rendered) return false;
+    if (known !== undefined && current !== undefined && known.rendered === current.rendered) return undefined;
     const spliced =
       known !== undefined && current?.kept !== undefined && current.kept.from === known.rendered
         ? splicedBytes(known, current.rendered, current.kept)
@@ -143,18 +138,27 @@ export class SessionMemo {
         rendered: current?.rendered,
         byteLengths: spliced?.byteLengths,
       });
-      return false;
+      return undefined;
     }
-    if (known === undefined && readIfExists(path) === text) {
+    const onDisk = known !== undefined ? known.content : readIfExists(path, root);
+    if (onDisk === text) {
       remember(Buffer.from(text, "utf8"), undefined);
-      return false;
+      return undefined;
     }
-    if (!(await mayWrite())) return false;
     const bytes = spliced?.bytes ?? Buffer.from(text, "utf8");
-    await writeIfChanged(path, text, { differs: true, encoded: bytes, ...options });
-    remember(bytes, spliced?.byteLengths);
-    return true;
+    return {
+      path,
+      content: text,
+      encoded: bytes,
+      current: onDisk,
+      remember: () => remember(bytes, spliced?.byteLengths),
+    };
   }
+}
+
+/** A file of the registry to replace (see `replaceTogether`), and how to record it once written. */
+export interface RegistryChange extends Replacement {
+  readonly remember: () => void;
 }
 
 function unchangedSince(path: string, written: WrittenFile): boolean {

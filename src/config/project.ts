@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { parse, TomlError } from "smol-toml";
 import { ConfigError, ErrorCode, type SourceLocation } from "../errors.ts";
 import { describeValue, isTable } from "./_values.ts";
-import { locateTomlKey } from "./toml-location.ts";
+import { closest } from "../did-you-mean.ts";
+import { locateTomlEntry, locateTomlKey } from "./toml-location.ts";
 
 /** `config/spoc.toml`, validated, with defaults filled in. */
 export interface ProjectConfig {
@@ -53,9 +54,21 @@ export const DEFAULT_MODES: Readonly<Record<string, readonly string[]>> = Object
 /** The mode used when nothing names one. */
 export const DEFAULT_MODE = "development";
 
-const SPOC_KEYS = ["apps", "check", "debug", "mode", "modes", "plugins", "rules"] as const;
-const CHECK_KEYS = ["ignore"] as const;
-const RULES_KEYS = ["apps", "encapsulated"] as const;
+/**
+ * Every table of `spoc.toml` and the keys it allows (`"any"`: its keys are names the user
+ * chooses — modes, plugin groups). Anything else is an error at its own line, with a
+ * suggestion for a near miss. A new setting is one line here (and its reader below).
+ */
+export const TOML_TABLES: Readonly<Record<string, readonly string[] | "any">> = {
+  "": ["spoc"],
+  spoc: ["apps", "check", "debug", "mode", "modes", "plugins", "rules"],
+  "spoc.apps": "any",
+  "spoc.check": ["ignore"],
+  "spoc.modes": "any",
+  "spoc.plugins": "any",
+  "spoc.rules": ["apps", "encapsulated"],
+  "spoc.rules.apps": "any",
+};
 const MODE_NAME = /^[A-Za-z0-9_-]+$/;
 /** The checker's diagnostic codes (SPOC001–SPOC019): the only ones `check` can silence. */
 const DIAGNOSTIC_CODES: readonly string[] = Object.values(ErrorCode).filter((code) => code < "SPOC020");
@@ -83,6 +96,7 @@ export function defaultProjectConfig(): ProjectConfig {
 export function parseProjectConfig(text: string, file: string): ProjectConfig {
   const document = parseToml(text, file);
   const at = (table: string, key?: string): SourceLocation => locateTomlKey(text, file, table, key);
+  rejectUnknownKeys(document, "", (table, key) => locateTomlEntry(text, file, table, key ?? ""));
   const spoc = document["spoc"];
   if (spoc === undefined) return defaultProjectConfig();
   if (!isTable(spoc)) {
@@ -92,7 +106,6 @@ export function parseProjectConfig(text: string, file: string): ProjectConfig {
       "start the file with a [spoc] section",
     );
   }
-  rejectUnknownKeys(spoc, SPOC_KEYS, "spoc", at);
 
   const modes = readModes(spoc["modes"], at);
   const known = Object.keys(modes).sort();
@@ -161,13 +174,27 @@ function invalid(message: string, location: SourceLocation, hint: string): Confi
   return new ConfigError(ErrorCode.InvalidConfig, message, { location, hint });
 }
 
-function rejectUnknownKeys(table: Record<string, unknown>, known: readonly string[], name: string, at: Locate): void {
-  for (const key of Object.keys(table)) {
-    if (known.includes(key)) continue;
+/** Throws at the first key of `table` (a path of {@link TOML_TABLES}) or of its sub-tables that is not known. */
+function rejectUnknownKeys(table: Record<string, unknown>, path: string, at: Locate): void {
+  const known = TOML_TABLES[path];
+  if (known === undefined || known === "any") return;
+  for (const [key, value] of Object.entries(table)) {
+    const child = path === "" ? key : `${path}.${key}`;
+    if (known.includes(key)) {
+      if (isTable(value)) rejectUnknownKeys(value, child, at);
+      continue;
+    }
+    const suggestion = closest(key, known);
+    const what =
+      path !== ""
+        ? `unknown key "${key}" in [${path}]`
+        : isTable(value)
+          ? `unknown table [${key}]`
+          : `unknown key "${key}" outside any table`;
     throw invalid(
-      `unknown key "${key}" in [${name}]; known keys: ${known.join(", ")}`,
-      at(name, key),
-      `rename or remove "${key}"`,
+      `${what}${suggestion === undefined ? "" : ` (did you mean "${suggestion}"?)`}; known ${path === "" ? "tables" : "keys"}: ${known.join(", ")}`,
+      at(path, key),
+      suggestion === undefined ? `remove "${key}", or move it where it belongs` : `rename "${key}" to "${suggestion}"`,
     );
   }
 }
@@ -253,7 +280,6 @@ function readCheck(value: unknown, at: Locate): string[] {
       'write [spoc.check] ignore = ["SPOC003"]',
     );
   }
-  rejectUnknownKeys(value, CHECK_KEYS, "spoc.check", at);
   const ignore = value["ignore"] ?? [];
   const codes = stringList(ignore, "[spoc.check] ignore", "diagnostic codes", at("spoc.check", "ignore"));
   for (const code of codes) {
@@ -277,7 +303,6 @@ function readRules(value: unknown, at: Locate): AppRules {
       'write [spoc.rules.apps] blog = ["users"]',
     );
   }
-  rejectUnknownKeys(value, RULES_KEYS, "spoc.rules", at);
   const dependencies = readStringLists(value["apps"], "rules.apps", "app names", at);
   const encapsulated =
     value["encapsulated"] === undefined

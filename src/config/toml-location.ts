@@ -40,3 +40,29 @@ function keyColumn(line: string, current: string, table: string, key: string): n
   if (full !== `${table}.${key}`) return undefined;
   return (assignment[1] ?? "").length + 1;
 }
+
+/**
+ * Where `key` of the table `table` (`""`: the top level) is written: its assignment, a dotted
+ * key that starts with it, or a table header `[table.key]` / `[table.key.sub]`, whichever comes
+ * first. Falls back to {@link locateTomlKey}.
+ */
+export function locateTomlEntry(text: string, file: string, table: string, key: string): SourceLocation {
+  const path = table === "" ? key : `${table}.${key}`;
+  const within = (written: string): boolean => written === path || written.startsWith(`${path}.`);
+  let current = "";
+  for (const [index, line] of text.split(/\r?\n/).entries()) {
+    const heading = /^\s*\[\[?\s*([^\][]+?)\s*\]/.exec(line);
+    if (heading) {
+      current = normalizeKeyPath(heading[1] ?? "");
+      if (within(current)) return { file, line: index + 1, column: line.indexOf("[") + 1 };
+      continue;
+    }
+    const assignment = /^(\s*)([^=#]+?)\s*=/.exec(line);
+    if (!assignment) continue;
+    const written = normalizeKeyPath(assignment[2] ?? "");
+    if (within(current === "" ? written : `${current}.${written}`)) {
+      return { file, line: index + 1, column: (assignment[1] ?? "").length + 1 };
+    }
+  }
+  return locateTomlKey(text, file, table, key);
+}

@@ -4,7 +4,7 @@
  * package.json, and a node_modules of links to this repository's packages), so its cache
  * is its own.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -63,13 +63,19 @@ describe("bin/spoc.js", () => {
     expect((await spoc(["--version"])).stdout).toBe(`spoc ${version}\n`);
     expect(await bundles()).toEqual(built);
 
-    // A source file changed: a new bundle replaces the old one.
+    // A build killed before its rename left its temporary file; its process is gone.
+    const gone = spawnSync(process.execPath, ["-e", ""]).pid;
+    const leftover = `cli-0123456789abcdef.mjs.${gone}.tmp`;
+    await writeFile(join(pkg, "node_modules", ".cache", "spoc", leftover), "half a bund");
+
+    // A source file changed: a new bundle replaces the old one, and the leftover goes.
     const later = new Date(Date.now() + 5_000);
     await utimes(join(pkg, "src", "errors.ts"), later, later);
     expect((await spoc(["--version"])).code).toBe(0);
     const rebuilt = await bundles();
     expect(rebuilt).toHaveLength(1);
     expect(rebuilt).not.toEqual(built);
+    expect(await readdir(join(pkg, "node_modules", ".cache", "spoc"))).toEqual(rebuilt);
   });
 
   it("runs a command through the bundle and exits with the CLI's code", async () => {

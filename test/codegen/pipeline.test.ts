@@ -1,4 +1,5 @@
-import { appendFile, cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { spawnSync } from "node:child_process";
+import { appendFile, chmod, cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -239,22 +240,18 @@ describe("writeIfChanged", () => {
     expect(await readdir(join(dir, "generated"))).toEqual(["registry.ts"]);
   });
 
-  it("replaces a file whose old pages are released in the background, leaving nothing behind", async () => {
+  it("keeps the file's mode, and removes what a killed writer left behind", async () => {
     const dir = await mkdtemp(join(tmpdir(), "spoc-write-"));
     temporary.push(dir);
-    const path = join(dir, "generated", "registry.data.js");
-    for (const text of ["one\n", "two\n", "three\n"]) {
-      expect(await writeIfChanged(path, text, { releaseInBackground: true })).toBe(true);
-      expect(await readFile(path, "utf8")).toBe(text);
-    }
-    await waitUntil(async () => (await readdir(join(dir, "generated"))).length === 1);
-    expect(await readdir(join(dir, "generated"))).toEqual(["registry.data.js"]);
+    const folder = join(dir, "generated");
+    const path = join(folder, "registry.data.js");
+    expect(await writeIfChanged(path, "one\n")).toBe(true);
+    await chmod(path, 0o640);
+    // A run killed during its write: its process is gone, its temporary file is not.
+    const gone = spawnSync(process.execPath, ["-e", ""]).pid;
+    await writeFile(join(folder, `.registry.data.js.${gone}.0123abcd.tmp`), "half a fi");
+    expect(await writeIfChanged(path, "two\n")).toBe(true);
+    expect((await stat(path)).mode & 0o777).toBe(0o640);
+    expect(await readdir(folder)).toEqual(["registry.data.js"]);
   });
 });
-
-async function waitUntil(check: () => Promise<boolean>): Promise<void> {
-  for (let tries = 0; !(await check()); tries++) {
-    if (tries > 200) throw new Error("timed out");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

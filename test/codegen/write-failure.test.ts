@@ -1,48 +1,80 @@
 /**
- * A write that fails half-way leaves the registry as it was and no stray files: the rename
- * over the registry is made to fail after the temporary file and the second link exist.
+ * The registry's files change together: when the rename of one fails (an immutable file, a
+ * full disk), the files already replaced get their old content back, and no temporary file is
+ * left. The rename over the last file is made to fail after the first one succeeded.
  */
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
 
-const failing = vi.hoisted(() => ({ rename: false }));
+const failing = vi.hoisted(() => ({ renameTo: undefined as string | undefined }));
 vi.mock("node:fs", async (importOriginal) => {
   const fs = await importOriginal<typeof import("node:fs")>();
   return {
     ...fs,
     renameSync: (from: string, to: string) => {
-      if (failing.rename)
-        throw Object.assign(new Error(`EXDEV: cross-device link not permitted, rename '${from}' -> '${to}'`), {
-          code: "EXDEV",
+      if (failing.renameTo !== undefined && to.endsWith(failing.renameTo))
+        throw Object.assign(new Error(`EPERM: operation not permitted, rename '${from}' -> '${to}'`), {
+          code: "EPERM",
+          syscall: "rename",
+          path: from,
+          dest: to,
         });
       fs.renameSync(from, to);
     },
   };
 });
 
-const { writeIfChanged } = await import("../../src/codegen/write/write-if-changed.ts");
+const { replaceTogether, writeIfChanged } = await import("../../src/codegen/write/write-if-changed.ts");
 
 const dirs: string[] = [];
 afterAll(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
 
-describe("writeIfChanged when the rename fails", () => {
-  it.each([false, true])(
-    "keeps the old file and removes its own temporary files (release in background: %s)",
-    async (releaseInBackground) => {
-      const dir = await mkdtemp(join(tmpdir(), "spoc-write-fail-"));
-      dirs.push(dir);
-      const path = join(dir, "registry.data.js");
-      expect(await writeIfChanged(path, "old\n")).toBe(true);
-      failing.rename = true;
-      try {
-        await expect(writeIfChanged(path, "new\n", { releaseInBackground })).rejects.toThrow(/EXDEV/);
-      } finally {
-        failing.rename = false;
-      }
-      expect(await readFile(path, "utf8")).toBe("old\n");
-      expect(await readdir(dir)).toEqual(["registry.data.js"]);
-    },
-  );
+async function folder(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "spoc-write-fail-"));
+  dirs.push(dir);
+  return dir;
+}
+
+describe("replacing the registry's files when a rename fails", () => {
+  it("keeps the old file, removes its temporary file and names the path (SPOC020)", async () => {
+    const dir = await folder();
+    const path = join(dir, "registry.data.js");
+    expect(await writeIfChanged(path, "old\n")).toBe(true);
+    failing.renameTo = "registry.data.js";
+    try {
+      await expect(writeIfChanged(path, "new\n")).rejects.toThrow(
+        /SPOC020|cannot replace .*registry\.data\.js: operation not permitted \(EPERM\)/,
+      );
+    } finally {
+      failing.renameTo = undefined;
+    }
+    expect(await readFile(path, "utf8")).toBe("old\n");
+    expect(await readdir(dir)).toEqual(["registry.data.js"]);
+  });
+
+  it("puts back the files already replaced: all old, never a mix", async () => {
+    const dir = await folder();
+    const data = join(dir, "registry.data.js");
+    const types = join(dir, "registry.ts");
+    replaceTogether([
+      { path: data, content: "data 1\n" },
+      { path: types, content: "types 1\n" },
+    ]);
+    failing.renameTo = "registry.ts";
+    try {
+      expect(() =>
+        replaceTogether([
+          { path: data, content: "data 2\n" },
+          { path: types, content: "types 2\n" },
+        ]),
+      ).toThrow(/cannot replace .*registry\.ts/);
+    } finally {
+      failing.renameTo = undefined;
+    }
+    expect(await readFile(data, "utf8")).toBe("data 1\n");
+    expect(await readFile(types, "utf8")).toBe("types 1\n");
+    expect((await readdir(dir)).sort()).toEqual(["registry.data.js", "registry.ts"]);
+  });
 });

@@ -197,7 +197,7 @@ users = []
     expect(fail(`[spoc.check]\nignore = "SPOC003"\n`).message).toContain("ignore must be an array");
     const unknown = fail(`[spoc.check]\nignore = ["SPOC003", "SPOC999"]\n`);
     expect(unknown.message).toBe('[spoc.check] ignore has "SPOC999", which is not a diagnostic code');
-    expect(unknown.hint).toBe('use codes from SPOC001 to SPOC014, e.g. "SPOC003"');
+    expect(unknown.hint).toBe('use codes from SPOC001 to SPOC021, e.g. "SPOC003"');
   });
 
   it("rejects plugin groups that are not arrays of strings", () => {

@@ -294,6 +294,19 @@ describe("Framework.start", () => {
     expect((error as SpocError).hint).toContain("npx spoc gen");
   });
 
+  it("refuses registry files from two runs of spoc gen (one replaced, the other not)", async () => {
+    const schema = defineSchema({ modules: ["models", "services"] });
+    const registry = {
+      ...makeRegistry(schema, modules, order),
+      generation: "aaaaaaaaaaaa",
+      typesGeneration: "bbbbbbbbbbbb",
+    };
+    const error = await Framework.start({ ...quiet, baseDir, schema, registry }).catch((e: unknown) => e);
+    expect((error as SpocError).code).toBe(ErrorCode.StaleRegistry);
+    expect((error as SpocError).message).toContain("two different runs of spoc gen");
+    expect((error as SpocError).hint).toContain("npm run spoc -- gen");
+  });
+
   it("refuses a registry that does not know an installed app", async () => {
     writeFileSync(join(baseDir, "config/spoc.toml"), '[spoc.apps]\nproduction = ["users", "shop"]\n');
     const schema = defineSchema({ modules: ["models", "services"] });

@@ -3,7 +3,7 @@
  * `config/spoc.toml` (through the config module), `config/settings.ts` and
  * `config/schema.ts` (statically), and the folders under `apps/`.
  */
-import { readdirSync } from "node:fs";
+import { type Dirent, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import {
   PROJECT_CONFIG_FILE,
@@ -16,6 +16,7 @@ import {
   type ProjectConfig,
 } from "../../config/index.ts";
 import { ErrorCode, SpocError, type SourceLocation } from "../../errors.ts";
+import { fileAccessError } from "../../system-error.ts";
 import { readCached, type ScanCache } from "../cache.ts";
 import type { AppRulesModel, Diagnostic, ProjectModel, SchemaModel } from "../model.ts";
 import { parseModule } from "../parse/estree.ts";
@@ -57,6 +58,12 @@ type TomlRead =
 export function readProject(root: string, cache: ScanCache): ProjectDeclarations {
   const diagnostics: Diagnostic[] = [];
 
+  const unreadable = new Set<string>();
+  for (const file of [PROJECT_CONFIG_FILE, SETTINGS_FILE, SCHEMA_FILE]) {
+    const problem = notAFile(root, file);
+    if (problem !== undefined) diagnostics.push(problem);
+    if (problem !== undefined) unreadable.add(file);
+  }
   const toml = readCached<TomlRead>(cache, "toml", join(root, PROJECT_CONFIG_FILE), (text) => {
     try {
       return { text, config: parseProjectConfig(text, PROJECT_CONFIG_FILE) };
@@ -78,10 +85,10 @@ export function readProject(root: string, cache: ScanCache): ProjectDeclarations
     readCached(cache, "schema", join(root, SCHEMA_FILE), (text) => {
       cache.parses++;
       return readSchema(SCHEMA_FILE, parseModule(SCHEMA_FILE, text));
-    }) ?? missingSchema(SCHEMA_FILE);
+    }) ?? (unreadable.has(SCHEMA_FILE) ? { schema: undefined, diagnostics: [] } : missingSchema(SCHEMA_FILE));
   diagnostics.push(...schemaRead.diagnostics);
 
-  const appFolders = listFolders(join(root, "apps"));
+  const appFolders = listFolders(root, diagnostics);
   const folderSet = new Set(appFolders);
   const modes = knownModes(config);
   const settingsApps = (settings ?? NO_SETTINGS).installedApps;
@@ -215,14 +222,73 @@ function locateTomlString(text: string, table: string, key: string, value: strin
   return { file: PROJECT_CONFIG_FILE, line: at.line ?? 1, column: at.column ?? 1 };
 }
 
-function listFolders(path: string): string[] {
+/**
+ * The app folders under `apps/`, sorted; a symbolic link to a folder counts (workspaces and
+ * monorepos link apps in). A link that loops or points nowhere is reported, not skipped.
+ */
+function listFolders(root: string, diagnostics: Diagnostic[]): string[] {
+  const path = join(root, "apps");
+  let entries: Dirent[];
   try {
-    return readdirSync(path, { withFileTypes: true })
-      .filter((entry) => entry.isDirectory())
-      .map((entry) => entry.name)
-      .sort();
+    entries = readdirSync(path, { withFileTypes: true });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return [];
+    if (code === "ENOTDIR") {
+      diagnostics.push(
+        fileDiagnostic(
+          "apps",
+          "apps is a file; the apps live in the folder apps/",
+          "rename the file apps, then create the folder apps/ with one folder per app",
+        ),
+      );
+      return [];
+    }
+    throw fileAccessError(error, root) ?? error;
   }
+  const folders: string[] = [];
+  for (const entry of entries) {
+    if (entry.isDirectory()) folders.push(entry.name);
+    else if (entry.isSymbolicLink()) {
+      const target = join(path, entry.name);
+      try {
+        if (statSync(target).isDirectory()) folders.push(entry.name);
+      } catch (error) {
+        const reason = fileAccessError(error, root, target);
+        diagnostics.push(
+          fileDiagnostic(
+            `apps/${entry.name}`,
+            `apps/${entry.name} is a symbolic link that cannot be followed: ${reason?.message ?? String(error)}`,
+            reason?.hint ?? `point apps/${entry.name} at an existing folder`,
+          ),
+        );
+      }
+    }
+  }
+  return folders.sort();
+}
+
+/** An SPOC020 error for `file` (relative to the root), at its first line. */
+function fileDiagnostic(file: string, message: string, hint: string): Diagnostic {
+  return { code: ErrorCode.FileAccess, severity: "error", message, file, line: 1, column: 1, hint };
+}
+
+/** An error when the configuration file `file` exists but is not a file (a folder, a looping link). */
+function notAFile(root: string, file: string): Diagnostic | undefined {
+  let isFile: boolean;
+  try {
+    const stat = statSync(join(root, file), { throwIfNoEntry: false });
+    if (stat === undefined) return undefined;
+    isFile = stat.isFile();
+  } catch (error) {
+    const reason = fileAccessError(error, root, join(root, file));
+    if (reason === undefined) throw error;
+    return fileDiagnostic(file, reason.message, reason.hint ?? `fix ${file}`);
+  }
+  if (isFile) return undefined;
+  return fileDiagnostic(
+    file,
+    `${file} is a folder; it must be a file`,
+    `remove or rename the folder ${file} and write the file in its place`,
+  );
 }

@@ -23,6 +23,9 @@ export interface SchemaRead {
   readonly diagnostics: readonly Diagnostic[];
 }
 
+/** A module is `apps/<app>/<module>.ts`: a plain name, never a path. */
+const MODULE_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
 const HINT =
   'write the schema as literals, e.g. defineSchema({ modules: ["models", "services"], dependencies: { services: ["models"] } }); the generator reads it without running your code';
 
@@ -59,6 +62,17 @@ export function readSchema(file: string, parsed: ParsedModule): SchemaRead {
   if (modules === undefined) return { schema: undefined, diagnostics: context.diagnostics };
   const seen = new Set<string>();
   for (const module of modules) {
+    if (!MODULE_NAME.test(module.value)) {
+      context.diagnostics.push(
+        invalidConfig(
+          file,
+          module,
+          `schema module ${JSON.stringify(module.value)} in ${file} is not a valid module name`,
+          'a module name is the name of a file in every app folder: use letters, digits, "_" and "-", starting with a letter (e.g. "models")',
+        ),
+      );
+      continue;
+    }
     if (seen.has(module.value))
       context.diagnostics.push(
         invalidConfig(file, module, `schema modules in ${file} name "${module.value}" twice`, "list each module once"),

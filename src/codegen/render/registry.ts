@@ -18,6 +18,7 @@
  * `typeof import("…").Name` members. At 20,000 keys, interfaces are cheap for tsc; mapped or
  * conditional types over the keys are about 20 times slower.
  */
+import { createHash } from "node:crypto";
 import { pluralOf } from "../../components.ts";
 import type { AppModule, ComponentRecord, ProjectModel } from "../model.ts";
 import { compareText } from "../_compare.ts";
@@ -140,12 +141,15 @@ export function registryParts(
   open(data, "plugins", "[", plugins.length);
   data.push(...plugins);
   close(data, "]", plugins.length);
+  // Filled in below: the generation of the types this data goes with. Near the end, so that
+  // a watch session's splice of an edit near the top does not rejoin the whole text.
+  const generationPart = data.push("") - 1;
   data.push("};", "", ...COMPONENT_FUNCTION, "");
 
   const types: string[] = [
     BANNER,
     "// @ts-nocheck: tsc resolves the type map below key by key, where getComponent uses it (see registry.data.js).",
-    `export { registry } from "./registry.data.js";`,
+    `import { registry as data } from "./registry.data.js";`,
     "",
   ];
   const interfaceNames = componentInterfaceNames(model);
@@ -174,8 +178,24 @@ export function registryParts(
     for (const node of appNodes) types.push(pieces.chunk(node).members);
     types.push("}");
   }
-  types.push("");
+  // The files change together: each carries the generation, a hash of the types, and
+  // Framework.start refuses a registry.ts and a registry.data.js of two different runs.
+  const generation = generationOf(types);
+  data[generationPart] = `  generation: ${str(generation)},`;
+  types.push(
+    "",
+    "/** The registry's data, stamped with the generation of these types: Framework.start refuses data from another run. */",
+    `export const registry = { ...data, typesGeneration: ${str(generation)} };`,
+    "",
+  );
   return { module: types, data };
+}
+
+/** A short hash of the types' parts: what identifies one run's registry files. */
+function generationOf(parts: readonly string[]): string {
+  const hash = createHash("sha256");
+  for (const part of parts) hash.update(part).update("\n");
+  return hash.digest("hex").slice(0, 12);
 }
 
 /** What the renderer derives from the module nodes and the load order alone. */

@@ -23,6 +23,8 @@ export const diagnosticRules: Readonly<Record<string, string>> = {
   [ErrorCode.UndeclaredAppDependency]: "An app imports an app its [spoc.rules.apps] entry does not list",
   [ErrorCode.DeepImport]: "An app imports a file of an encapsulated app other than its schema module files",
   [ErrorCode.UnknownRuleApp]: "[spoc.rules] names an app that is not installed",
+  [ErrorCode.FileAccess]: "A project file or folder cannot be read or followed",
+  [ErrorCode.UnregistrableComponent]: "A registered class is a default export and has no key",
 };
 
 /** The SARIF `$schema` URI. */

@@ -39,6 +39,8 @@ export function readFileFacts(source: ts.SourceFile): FileFacts {
   const registrars = new Map<string, RegistrarFact>();
   const instances = new Map<string, InstanceFact>();
   const addedKinds: RegistrarFact[] = [];
+  const redeclared: ComponentCandidate[] = [];
+  let defaultClass: ComponentCandidate | undefined;
 
   for (const statement of source.statements) {
     if (ts.isImportDeclaration(statement)) {
@@ -85,11 +87,16 @@ export function readFileFacts(source: ts.SourceFile): FileFacts {
     } else if (ts.isClassDeclaration(statement)) {
       const name = statement.name?.text;
       readExportedDeclaration(statement, name, exports);
-      if (statement.name === undefined || name === undefined) continue;
       const uses = decoratorsOf(statement)
         .map((decorator) => nameUse(decorator.expression))
         .filter((use) => use !== undefined);
-      if (uses.length > 0) pending.set(name, { name: statement.name, uses });
+      if (uses.length === 0) continue;
+      if (hasModifier(statement, ts.SyntaxKind.DefaultKeyword)) {
+        defaultClass ??= { local: name ?? "default", uses, ...positionOf(statement.name ?? statement) };
+      }
+      if (statement.name === undefined || name === undefined) continue;
+      if (pending.has(name)) redeclared.push({ local: name, uses, ...positionOf(statement.name) });
+      else pending.set(name, { name: statement.name, uses });
     } else if (ts.isFunctionDeclaration(statement) || ts.isEnumDeclaration(statement)) {
       readExportedDeclaration(statement, statement.name?.text, exports);
     } else if (ts.isModuleDeclaration(statement) && ts.isIdentifier(statement.name)) {
@@ -115,6 +122,8 @@ export function readFileFacts(source: ts.SourceFile): FileFacts {
     registrars,
     instances,
     addedKinds,
+    redeclared,
+    defaultClass,
     parseError: firstParseError(source),
   };
 }

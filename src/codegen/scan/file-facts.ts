@@ -83,6 +83,13 @@ export interface FileFacts {
   readonly instances: ReadonlyMap<string, InstanceFact>;
   /** `components.addType("x")` statements. */
   readonly addedKinds: readonly RegistrarFact[];
+  /**
+   * Decorated classes declared again under a name an earlier one took (`@model export class
+   * User` twice), in source order: each would be a second component with the same key.
+   */
+  readonly redeclared: readonly ComponentCandidate[];
+  /** A decorated `export default class`: a component needs a name, so it is reported. */
+  readonly defaultClass: ComponentCandidate | undefined;
   /** The file's first syntax error: the facts above are then what TypeScript recovered. */
   readonly parseError: ParseError | undefined;
 }
@@ -125,6 +132,8 @@ export function readEstreeFacts(body: readonly Node[], text: string): FileFacts 
   const registrars = new Map<string, RegistrarFact>();
   const instances = new Map<string, InstanceFact>();
   const addedKinds: RegistrarFact[] = [];
+  const redeclared: ComponentCandidate[] = [];
+  let defaultClass: ComponentCandidate | undefined;
 
   const declare = (declaration: Declaration | Class, exported: "named" | "default" | undefined): void => {
     switch (declaration.type) {
@@ -139,9 +148,15 @@ export function readEstreeFacts(body: readonly Node[], text: string): FileFacts 
       case "ClassExpression": {
         const name = declaration.id?.name;
         exportDeclared(name, exported, exports);
-        if (declaration.id === null || declaration.id === undefined || name === undefined) return;
         const uses = declaration.decorators.map((d) => nameUse(d.expression)).filter((use) => use !== undefined);
-        if (uses.length > 0) pending.set(name, { name: declaration.id, uses });
+        if (uses.length === 0) return;
+        const id = declaration.id ?? undefined;
+        if (exported === "default") {
+          defaultClass ??= { local: name ?? "default", uses, ...positionOf(id?.start ?? declaration.start) };
+        }
+        if (id === undefined || name === undefined) return;
+        if (pending.has(name)) redeclared.push({ local: name, uses, ...positionOf(id.start) });
+        else pending.set(name, { name: id, uses });
         return;
       }
       case "FunctionDeclaration":
@@ -226,6 +241,8 @@ export function readEstreeFacts(body: readonly Node[], text: string): FileFacts 
     registrars,
     instances,
     addedKinds,
+    redeclared,
+    defaultClass,
     parseError: undefined,
   };
 }

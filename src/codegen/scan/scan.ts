@@ -21,6 +21,7 @@ import { join, sep } from "node:path";
 import type { FileStat, ScanCache } from "../cache.ts";
 import { cachedFacts, type ComponentCandidate, type FileFacts } from "./file-facts.ts";
 import { createKindResolver, type KindResolver, type Registrar } from "./kinds.ts";
+import { ErrorCode } from "../../errors.ts";
 import type { AppFileImport, AppModule, AppRecord, ComponentRecord, Diagnostic, ModuleImport } from "../model.ts";
 import { parseErrorAt } from "../read/plugin-refs.ts";
 import { fileExists, relativeTo, resolveSpecifier, type FileExistence } from "./resolve.ts";
@@ -171,6 +172,12 @@ export function scanApps(input: ScanInput, cache: ScanCache, existence: FileExis
     if (error === undefined) continue;
     diagnostics.push(parseErrorAt(toRelative(file), error));
   }
+  for (const module of located) {
+    const facts = module.file === undefined ? undefined : memo.get(module.name)?.facts;
+    if (module.file === undefined || facts === undefined || broken.has(module.file)) continue;
+    const unnamed = unnamedComponent(module.file, facts, resolver, toRelative);
+    if (unnamed !== undefined) diagnostics.push(unnamed);
+  }
   return { modules, kinds: [...kinds], inputs, diagnostics };
 }
 
@@ -226,6 +233,13 @@ function scanModule(
     for (const exportName of listExports(file, factsOf, existence, ownFile, new Set())) {
       const declaration = findDeclaration(file, exportName, factsOf, existence, ownFile, new Set());
       if (declaration !== undefined) component(exportName, declaration);
+    }
+  }
+  // A class declared twice under one exported name: both are components of that key, so the
+  // duplicate-key check reports the second instead of the registry pointing at either.
+  for (const candidate of facts.redeclared) {
+    for (const [exportName, local] of facts.exports) {
+      if (exportName !== "default" && local === candidate.local) component(exportName, { file, candidate });
     }
   }
 
@@ -385,6 +399,34 @@ function findDeclaration(
 }
 
 /** The first decorator or callee of the declaration that is a registrar. */
+/**
+ * SPOC021, a warning, for a registrar-decorated `export default class` the module does not also
+ * export by name: a component's key is `"<app>.<ExportName>"`, so it is not registered.
+ */
+function unnamedComponent(
+  file: string,
+  facts: FileFacts,
+  resolver: KindResolver,
+  toRelative: (file: string) => string,
+): Diagnostic | undefined {
+  const candidate = facts.defaultClass;
+  if (candidate === undefined) return undefined;
+  for (const [exportName, local] of facts.exports)
+    if (exportName !== "default" && local === candidate.local) return undefined;
+  const registrar = firstRegistrar({ file, candidate }, resolver);
+  if (registrar === undefined) return undefined;
+  const name = candidate.local === "default" ? "MyComponent" : candidate.local;
+  return {
+    code: ErrorCode.UnregistrableComponent,
+    severity: "warning",
+    message: `a ${registrar.kind} is the default export of ${toRelative(file)}; it is not registered: a component must be exported by name (its key is "<app>.<ExportName>")`,
+    file: toRelative(file),
+    line: candidate.line,
+    column: candidate.column,
+    hint: `write \`export class ${name}\` instead of \`export default class\``,
+  };
+}
+
 function firstRegistrar(declaration: Declaration, resolver: KindResolver): Registrar | undefined {
   for (const use of declaration.candidate.uses) {
     const registrar = resolver.registrar(declaration.file, use);

@@ -1,14 +1,21 @@
 /**
- * The last stage: put the rendered text on disk, only when it differs from what is there, and
- * atomically (a temporary file in the same folder, then a rename), so a reader — tsc, esbuild,
- * a watcher — never sees half a file and an unchanged registry keeps its mtime.
+ * The last stage: put the rendered texts on disk, only when they differ from what is there,
+ * and atomically (a temporary file in the same folder, then a rename), so a reader — tsc,
+ * esbuild, a watcher — never sees half a file and an unchanged registry keeps its mtime.
+ *
+ * The registry's files are replaced together (`replaceTogether`): every temporary file is
+ * written before the first rename, and a rename that fails puts back the files already
+ * replaced. What a kill between two renames can still leave, the runtime refuses (each file
+ * carries the generation it belongs to). Temporary files a killed run left behind are removed
+ * by the next write to the folder. The replaced files keep their mode.
  *
  * The file system calls are synchronous: for one file of megabytes they take about half the
  * time of their promise versions (no thread-pool round trips), and nothing else runs meanwhile.
  */
 import { randomBytes } from "node:crypto";
-import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, unlink, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { fileAccessError } from "../../system-error.ts";
 
 export interface WriteOptions {
   /**
@@ -20,48 +27,123 @@ export interface WriteOptions {
   readonly differs?: boolean;
   /** `content` encoded as UTF-8, when the caller has it. */
   readonly encoded?: Buffer;
-  /**
-   * Free the replaced file's pages in the background (watch mode): renaming over a file of
-   * megabytes frees them there and then, 2–3 ms at 1000 apps on every run. A second link to
-   * the old file keeps it alive through the rename and is removed after `writeIfChanged`
-   * returns, so `.<name>.<pid>.<random>.old` may show in the folder for a moment.
-   */
-  readonly releaseInBackground?: boolean;
+}
+
+/** One file to replace with `replaceTogether`. */
+export interface Replacement {
+  /** Absolute. */
+  readonly path: string;
+  readonly content: string;
+  /** `content` as UTF-8, when the caller has it. */
+  readonly encoded?: Buffer;
+  /** What the file holds now, when the caller knows (`null`: it does not exist); read otherwise, to put it back on failure. */
+  readonly current?: string | null;
 }
 
 /**
  * Writes `content` to `path` unless the file already holds exactly that; creates the folder.
  * @returns whether the file was written.
+ * @throws SpocError (SPOC020) naming the path when the file system refuses.
  */
 export async function writeIfChanged(path: string, content: string, options: WriteOptions = {}): Promise<boolean> {
-  if (options.differs !== true) {
-    const current = options.current !== undefined ? options.current : readIfExists(path);
-    if (current === content) return false;
-  }
-  const folder = dirname(path);
-  mkdirSync(folder, { recursive: true });
-  const unique = `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}`;
-  const temporary = join(folder, `${unique}.tmp`);
-  const previous = join(folder, `${unique}.old`);
-  let linked = false;
-  try {
-    writeFileSync(temporary, options.encoded ?? content, options.encoded === undefined ? "utf8" : undefined);
-    if (options.releaseInBackground === true) {
-      try {
-        linkSync(path, previous);
-        linked = true;
-      } catch {
-        // no file yet, or no hard links here: a plain rename
-      }
-    }
-    renameSync(temporary, path);
-  } catch (error) {
-    removeQuietly(temporary);
-    if (linked) removeQuietly(previous);
-    throw error;
-  }
-  if (linked) unlink(previous, () => {});
+  const current =
+    options.differs === true ? undefined : options.current !== undefined ? options.current : readIfExists(path);
+  if (current === content) return false;
+  replaceTogether([
+    { path, content, ...(options.encoded && { encoded: options.encoded }), ...(current !== undefined && { current }) },
+  ]);
   return true;
+}
+
+/**
+ * Replaces every file of `files`, in order, as one change: all temporary files are written
+ * first; when a rename fails, the files already replaced get their old content back and the
+ * error is thrown. Files of one folder or several.
+ * @throws SpocError (SPOC020) naming the path when the file system refuses.
+ */
+export function replaceTogether(files: readonly Replacement[], options: { readonly root?: string } = {}): void {
+  const staged: { readonly file: Replacement; readonly temporary: string }[] = [];
+  try {
+    for (const folder of new Set(files.map((file) => dirname(file.path)))) {
+      mkdirSync(folder, { recursive: true });
+      removeLeftovers(folder);
+    }
+    for (const file of files) {
+      const temporary = temporaryPath(file.path);
+      staged.push({ file, temporary });
+      writeFileSync(temporary, file.encoded ?? file.content, file.encoded === undefined ? "utf8" : undefined);
+      const mode = modeOf(file.path);
+      if (mode !== undefined) chmodSync(temporary, mode);
+    }
+  } catch (error) {
+    for (const { temporary } of staged) removeQuietly(temporary);
+    throw located(error, staged.at(-1)?.file.path, options.root);
+  }
+  const previous = files.map((file) => (file.current !== undefined ? file.current : readQuietly(file.path)));
+  let done = 0;
+  try {
+    for (const { file, temporary } of staged) {
+      renameSync(temporary, file.path);
+      done++;
+    }
+  } catch (error) {
+    for (const { temporary } of staged.slice(done)) removeQuietly(temporary);
+    for (let i = done - 1; i >= 0; i--) putBack(staged[i]?.file.path as string, previous[i]);
+    throw located(error, staged[done]?.file.path, options.root);
+  }
+}
+
+/** `.<name>.<pid>.<random>.tmp` beside `path`. */
+function temporaryPath(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+}
+
+const LEFTOVER = /^\..+\.(\d+)\.[0-9a-f]{8}\.(tmp|old)$/;
+
+/** Removes the temporary files of writers to `folder` that no longer run (killed mid-write). */
+export function removeLeftovers(folder: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = LEFTOVER.exec(name)?.[1];
+    if (pid !== undefined && !isRunning(Number(pid))) removeQuietly(join(folder, name));
+  }
+}
+
+/** Whether a process with this id runs (ours is not writing now: writes are synchronous). */
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function modeOf(path: string): number | undefined {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  return stat === undefined ? undefined : stat.mode & 0o7777;
+}
+
+/** Restores `path` to `content` (`null`: removes it) after a failed change, as well as it can. */
+function putBack(path: string, content: string | null | undefined): void {
+  if (content === undefined) return;
+  try {
+    if (content === null) rmSync(path, { force: true });
+    else replaceTogether([{ path, content, current: content }]);
+  } catch {
+    // the generation stamp in each file makes the runtime refuse what is left
+  }
+}
+
+/** A system error as an SPOC020 naming `path` (a rename's error names the temporary file). */
+function located(error: unknown, path: string | undefined, root?: string): unknown {
+  return fileAccessError(error, root, path) ?? error;
 }
 
 /** Cleans up after a failed write without hiding why it failed. */
@@ -69,16 +151,27 @@ function removeQuietly(path: string): void {
   try {
     rmSync(path, { force: true });
   } catch {
-    // a leftover dotfile: the write's own error matters more
+    // a leftover dotfile: the next write to the folder removes it
   }
 }
 
-/** The text of the file at `path`, or `null` when there is none. */
-export function readIfExists(path: string): string | null {
+function readQuietly(path: string): string | null | undefined {
+  try {
+    return readIfExists(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The text of the file at `path`, or `null` when there is none.
+ * @throws SpocError (SPOC020) naming `path` (relative to `root` when given) when it cannot be read.
+ */
+export function readIfExists(path: string, root?: string): string | null {
   try {
     return readFileSync(path, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw located(error, path, root);
     return null;
   }
 }
