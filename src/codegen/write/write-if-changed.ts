@@ -22,7 +22,7 @@ export interface WriteOptions {
    * What the caller knows `path` holds (`null`: that it does not exist), e.g. the text it
    * wrote itself and whose mtime and size it has checked; the file is then not read back.
    */
-  readonly current?: string | null;
+  readonly current?: string | null | undefined;
   /** The caller has compared: `path` holds something else, so it is written without a look. */
   readonly differs?: boolean;
   /** `content` encoded as UTF-8, when the caller has it. */
@@ -37,7 +37,7 @@ export interface Replacement {
   /** `content` as UTF-8, when the caller has it. */
   readonly encoded?: Buffer;
   /** What the file holds now, when the caller knows (`null`: it does not exist); read otherwise, to put it back on failure. */
-  readonly current?: string | null;
+  readonly current?: string | null | undefined;
 }
 
 /**
