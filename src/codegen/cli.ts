@@ -9,7 +9,6 @@ import { fileURLToPath } from "node:url";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { SpocError, formatError } from "../errors.ts";
 import { fileAccessError } from "../system-error.ts";
-import { toJsonReport } from "./report/format-json.ts";
 import { formatText } from "./report/format-text.ts";
 import { describeModel, generateRegistry, hasErrors } from "./generate.ts";
 import { formatDot, formatMermaid, moduleGraph, toGraphJson } from "./report/format-graph.ts";
