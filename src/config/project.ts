@@ -70,8 +70,8 @@ export const TOML_TABLES: Readonly<Record<string, readonly string[] | "any">> = 
   "spoc.rules.apps": "any",
 };
 const MODE_NAME = /^[A-Za-z0-9_-]+$/;
-/** The checker's diagnostic codes (SPOC001–SPOC019): the only ones `check` can silence. */
-const DIAGNOSTIC_CODES: readonly string[] = Object.values(ErrorCode).filter((code) => code < "SPOC020");
+/** The checks' diagnostic codes (SPOC001–SPOC029; SPOC03x are the build plugin's): the only ones `check` can silence. */
+const DIAGNOSTIC_CODES: readonly string[] = Object.values(ErrorCode).filter((code) => code < "SPOC030");
 
 /** The configuration a project without `config/spoc.toml` gets. */
 export function defaultProjectConfig(): ProjectConfig {
