@@ -60,7 +60,7 @@ export const registry = {
   ],
   settings: () => import("../config/settings.ts"),
   plugins: [],
-  generation: "18dcc48c9aa6",
+  generation: "1786e59ba912",
 };
 
 /**
