@@ -60,7 +60,7 @@ export const registry = {
   ],
   settings: () => import("../config/settings.ts"),
   plugins: [],
-  generation: "1786e59ba912",
+  generation: "72b429292313",
 };
 
 /**

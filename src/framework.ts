@@ -130,7 +130,10 @@ function assertFreshRegistry(schema: Schema, registry: Registry): void {
     throw new SpocError(
       ErrorCode.StaleRegistry,
       `generated/registry.ts and generated/registry.data.js come from two different runs of spoc gen (generations ${typesGeneration} and ${generation}): one was replaced and the other not`,
-      { hint: "Run `npm run spoc -- gen` to write them again, together.", location: { file: "generated/registry.ts" } },
+      {
+        hint: `Run \`${REGENERATE_COMMAND}\` to write them again, together.`,
+        location: { file: "generated/registry.ts" },
+      },
     );
   }
   const expected = schemaFingerprint(schema);

@@ -304,7 +304,7 @@ describe("Framework.start", () => {
     const error = await Framework.start({ ...quiet, baseDir, schema, registry }).catch((e: unknown) => e);
     expect((error as SpocError).code).toBe(ErrorCode.StaleRegistry);
     expect((error as SpocError).message).toContain("two different runs of spoc gen");
-    expect((error as SpocError).hint).toContain("npm run spoc -- gen");
+    expect((error as SpocError).hint).toContain("npx spoc gen");
   });
 
   it("refuses a registry that does not know an installed app", async () => {
