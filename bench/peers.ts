@@ -6,7 +6,7 @@
  * JavaScript API, which spoc's own TypeScript 7 devDependency does not have).
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { interleave, median, runChild, type Row, type Sample } from "./_harness.ts";
 import { REPO_ROOT } from "./synth.ts";
@@ -37,16 +37,27 @@ export function benchPeers(
 };
 `,
     );
+    const spocCache = join(root, "node_modules", ".cache", "spoc");
+    const cruiseCache = join(root, "node_modules", ".cache", "dependency-cruiser");
+    const spoc = () =>
+      runChild(process.execPath, [join(REPO_ROOT, "bin", "spoc.js"), "check", "--format", "json", "--root", root], {
+        allowFailure: true,
+      });
+    const depcruise = (cache: boolean) => () =>
+      runChild(
+        bin("depcruise"),
+        ["apps", "--config", config, "--output-type", "json", ...(cache ? ["--cache", cruiseCache] : [])],
+        { cwd: root, allowFailure: true },
+      );
+    const cold = (dir: string, run: () => Sample) => (): Sample => {
+      rmSync(dir, { recursive: true, force: true });
+      return run();
+    };
     const variants = {
-      spoc: () =>
-        runChild(process.execPath, [join(REPO_ROOT, "bin", "spoc.js"), "check", "--format", "json", "--root", root], {
-          allowFailure: true,
-        }),
-      depcruise: () =>
-        runChild(bin("depcruise"), ["apps", "--config", config, "--output-type", "json"], {
-          cwd: root,
-          allowFailure: true,
-        }),
+      spocCold: cold(spocCache, spoc),
+      spocWarm: spoc,
+      depcruiseCold: depcruise(false),
+      depcruiseWarm: depcruise(true),
       madge: () =>
         runChild(bin("madge"), ["--circular", "--extensions", "ts", "--json", "apps"], {
           cwd: root,
@@ -55,33 +66,37 @@ export function benchPeers(
     };
     interleave(1, variants);
     const samples = interleave(runs, variants);
-    const cycles = {
-      spoc: (sample: Sample) =>
-        (JSON.parse(sample.stdout) as { diagnostics: { code: string }[] }).diagnostics.filter(
-          (d) => d.code === "SPOC002",
-        ).length,
-      depcruise: (sample: Sample) =>
-        (
-          JSON.parse(sample.stdout) as { summary: { violations: { rule: { name: string } }[] } }
-        ).summary.violations.filter((v) => v.rule.name === "no-circular").length,
-      madge: (sample: Sample) => (JSON.parse(sample.stdout) as unknown[]).length,
-    };
-    const fastestPeer = Math.min(
-      ...(["depcruise", "madge"] as const).map((name) => median(samples[name].map((s) => s.wallMs))),
-    );
-    for (const name of ["spoc", "depcruise", "madge"] as const) {
-      const wall = median(samples[name].map((s) => s.wallMs));
-      const found = cycles[name](samples[name][0] as Sample);
-      log(`peers ${n}: ${name} ${wall.toFixed(0)} ms, ${found} cycle report(s)`);
+    const spocCycles = (sample: Sample) =>
+      (JSON.parse(sample.stdout) as { diagnostics: { code: string }[] }).diagnostics.filter((d) => d.code === "SPOC002")
+        .length;
+    const cruiseCycles = (sample: Sample) =>
+      (
+        JSON.parse(sample.stdout) as { summary: { violations: { rule: { name: string } }[] } }
+      ).summary.violations.filter((v) => v.rule.name === "no-circular").length;
+    const madgeCycles = (sample: Sample) => (JSON.parse(sample.stdout) as unknown[]).length;
+    const wall = (name: keyof typeof samples) => median(samples[name].map((s) => s.wallMs));
+    const measures = [
+      ["spocCold", "spoc check, cold", spocCycles, "depcruiseCold"],
+      ["spocWarm", "spoc check, warm (disk cache)", spocCycles, "depcruiseWarm"],
+      ["depcruiseCold", "dependency-cruiser no-circular, cold", cruiseCycles, undefined],
+      ["depcruiseWarm", "dependency-cruiser no-circular, warm (--cache)", cruiseCycles, undefined],
+      ["madge", "madge --circular (no cache)", madgeCycles, undefined],
+    ] as const;
+    const fastestPeer = (mode: "depcruiseCold" | "depcruiseWarm") => Math.min(wall(mode), wall("madge"));
+    for (const [name, label, cycles, against] of measures) {
+      const value = wall(name);
+      const found = cycles(samples[name][0] as Sample);
+      log(`peers ${n}: ${label} ${value.toFixed(0)} ms, ${found} cycle report(s)`);
+      const peer = against === undefined ? undefined : fastestPeer(against);
       rows.push({
         section: "peers",
-        measure: `${name === "spoc" ? "spoc check" : name === "depcruise" ? "dependency-cruiser no-circular" : "madge --circular"} (${found} cycles), vs the fastest peer`,
+        measure: `${label} (${found} cycles)${peer === undefined ? "" : ", vs the fastest peer"}`,
         size: String(n),
-        median: wall,
-        baseline: fastestPeer,
+        median: value,
+        baseline: peer,
         unit: "ms",
-        target: name === "spoc" ? "≤ 0.5× fastest peer" : "–",
-        met: name === "spoc" ? wall <= 0.5 * fastestPeer : undefined,
+        target: peer === undefined ? "–" : "≤ 0.5× fastest peer",
+        met: peer === undefined ? undefined : value <= 0.5 * peer,
         runs,
       });
     }
