@@ -672,13 +672,25 @@ await section("small", async () => {
     packages: "external",
     logLevel: "error",
   });
+  // The build script bundled too, so the plugin runs compiled, as from the published package.
+  const buildBundle = join(runDir, "build-once.mjs");
+  await build({
+    entryPoints: [script("build-once.ts")],
+    outfile: buildBundle,
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    packages: "external",
+    logLevel: "error",
+  });
   const outdir = (name: string): string => join(runDir, `example-${name}`);
   const variants = {
     node: () => runChild(process.execPath, ["-e", "0"]),
     cli: () => runChild(process.execPath, [launcher, "gen", "--root", REPO_ROOT]),
     bundle: () => runChild(process.execPath, [cliBundle, "gen", "--root", REPO_ROOT]),
-    without: () => runTs(script("build-once.ts"), ["without", outdir("without")]),
-    with: () => runTs(script("build-once.ts"), ["with", outdir("with")]),
+    without: () => runChild(process.execPath, [buildBundle, "without", outdir("without")], { cwd: REPO_ROOT }),
+    with: () => runChild(process.execPath, [buildBundle, "with", outdir("with")], { cwd: REPO_ROOT }),
   };
   interleave(1, variants);
   const samples = interleave(Math.max(runs, 7), variants);

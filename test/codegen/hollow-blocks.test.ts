@@ -4,31 +4,16 @@
  * snippets, the file facts of the hollowed parse equal those of the full parse, positions
  * included. Only a syntax error inside an emptied block goes unseen; tsc reports it.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { synthesize } from "../../bench/synth.ts";
+import { repo, syntheticProject, tsFiles } from "./_sources.ts";
 import { parseTopLevel, parseTypeScript, positionOf } from "../../src/codegen/parse/ast.ts";
 import { readFileFacts } from "../../src/codegen/scan/file-facts-ts.ts";
 import { hollowInnerBlocks } from "../../src/codegen/parse/hollow-blocks.ts";
 
-const repo = fileURLToPath(new URL("../../", import.meta.url));
-const synthetic = mkdtempSync(join(tmpdir(), "spoc-hollow-"));
-synthesize(3, synthetic);
-
-afterAll(() => rmSync(synthetic, { recursive: true, force: true }));
-
-function tsFiles(dir: string, out: string[] = []): string[] {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) tsFiles(path, out);
-    else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) out.push(path);
-  }
-  return out;
-}
+const { root: synthetic, remove } = syntheticProject(3);
+afterAll(remove);
 
 const factsOf = (text: string, parse: typeof parseTypeScript) => readFileFacts(parse("file.ts", text));
 

@@ -5,31 +5,16 @@
  * before (of the file with its nested blocks emptied), positions included. A file oxc cannot
  * parse is read by TypeScript, so its facts and its syntax error are TypeScript's.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { synthesize } from "../../bench/synth.ts";
+import { repo, syntheticProject, tsFiles } from "./_sources.ts";
 import { parseTopLevel } from "../../src/codegen/parse/ast.ts";
 import { factsOfText } from "../../src/codegen/scan/file-facts.ts";
 import { readFileFacts } from "../../src/codegen/scan/file-facts-ts.ts";
 
-const repo = fileURLToPath(new URL("../../", import.meta.url));
-const synthetic = mkdtempSync(join(tmpdir(), "spoc-oxc-"));
-synthesize(3, synthetic);
-
-afterAll(() => rmSync(synthetic, { recursive: true, force: true }));
-
-function tsFiles(dir: string, out: string[] = []): string[] {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) tsFiles(path, out);
-    else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) out.push(path);
-  }
-  return out;
-}
+const { root: synthetic, remove } = syntheticProject(3);
+afterAll(remove);
 
 function expectSameFacts(text: string, file = "file.ts"): void {
   expect(factsOfText(file, text), file).toEqual(readFileFacts(parseTopLevel(file, text)));

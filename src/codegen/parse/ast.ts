@@ -5,6 +5,7 @@
 import type { ts } from "ts-morph";
 import { typescript } from "./typescript.ts";
 import type { SourceLocation } from "../../errors.ts";
+import { createOffsetPositions } from "./estree.ts";
 import { hollowInnerBlocks } from "./hollow-blocks.ts";
 
 /** A 1-based position inside a file relative to the root. */
@@ -73,24 +74,8 @@ export function positionOf(source: ts.SourceFile, node: ts.Node): Position {
  * from the previous answer instead of indexing every line of the file.
  */
 export function createPositions(source: ts.SourceFile): (node: ts.Node) => Position {
-  const text = source.text;
-  let offset = 0;
-  let line = 0;
-  let lineStart = 0;
-  return (node) => {
-    const start = node.getStart(source);
-    if (start < offset) {
-      offset = 0;
-      line = 0;
-      lineStart = 0;
-    }
-    for (let next = text.indexOf("\n", offset); next !== -1 && next < start; next = text.indexOf("\n", next + 1)) {
-      line++;
-      lineStart = next + 1;
-    }
-    offset = start;
-    return { line: line + 1, column: start - lineStart + 1 };
-  };
+  const at = createOffsetPositions(source.text);
+  return (node) => at(node.getStart(source));
 }
 
 /** `positionOf` with the file attached. */
