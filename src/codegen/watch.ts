@@ -6,9 +6,11 @@
  *
  * A run starts on the first event rather than after a quiet time, so the registry is written
  * as soon as the run is done; but it is written (or its diagnostics reported) only once no
- * event has come for `debounceMs`. An edit in several steps (truncate, then write) that
- * lands while a run works drops that run's result and runs again: a half-written file never
- * reaches the registry.
+ * event has come for `debounceMs` (100 ms: editors that save in place truncate, then write,
+ * and on a busy machine the two can be tens of milliseconds apart). An edit in several steps
+ * that lands while a run works drops that run's result and runs again; and a changed file
+ * that is empty is taken for a save caught between its truncate and its write, and waited for
+ * (up to two seconds after the last event): a half-written file never reaches the registry.
  */
 import { type Dirent, existsSync, type FSWatcher, readdirSync, statSync, watch } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
@@ -32,7 +34,7 @@ export interface WatchOptions {
    * event listener's would be.
    */
   readonly onEvent?: (event: WatchEvent) => void;
-  /** Quiet time after the last file event before a run's result is written or reported, in ms. @default 10 */
+  /** Quiet time after the last file event before a run's result is written or reported, in ms. @default 100 */
   readonly debounceMs?: number;
 }
 
@@ -45,13 +47,15 @@ export interface ProjectWatcher {
 const sourceFolders = ["apps", "config", "framework"];
 /** Never watched: the generator's own output, dependencies, build output. */
 const ignoredFolders = new Set(["generated", "node_modules", "dist", "coverage"]);
+/** How long after its last event an empty changed file is taken for a save in progress, in ms. */
+const MID_SAVE_MS = 2000;
 
 /**
  * Generates once, then watches. Resolves after the first run, with its event delivered.
  */
 export async function watchProject(options: WatchOptions): Promise<ProjectWatcher> {
   const root = resolve(options.root);
-  const debounceMs = options.debounceMs ?? 10;
+  const debounceMs = options.debounceMs ?? 100;
   const cache = createScanCache();
   const emit = options.onEvent ?? (() => {});
   const tops = new Set(sourceFolders);
@@ -92,12 +96,15 @@ export async function watchProject(options: WatchOptions): Promise<ProjectWatche
 
   /**
    * Whether a run's result may be written or reported: no event that matters came since the
-   * run started, and the quiet time after the last one has passed (waited for here).
+   * run started, the quiet time after the last one has passed, and none of the `changed` files
+   * is empty as a save in progress leaves it (all waited for here).
    */
-  const settled = async (): Promise<boolean> => {
+  const settled = async (changed: readonly string[]): Promise<boolean> => {
     for (;;) {
       if (closed || [...pending].some(matters)) return false;
-      const wait = lastEventAt + debounceMs - performance.now();
+      const sinceEvent = performance.now() - lastEventAt;
+      const midSave = sinceEvent < MID_SAVE_MS && changed.some((path) => isEmptyFile(join(root, path)));
+      const wait = midSave ? 25 : debounceMs - sinceEvent;
       if (wait <= 0) return true;
       await new Promise((done) => setTimeout(done, wait));
     }
@@ -109,7 +116,7 @@ export async function watchProject(options: WatchOptions): Promise<ProjectWatche
       // Telling the pipeline what changed spares it a stat of every input; only safe when
       // every change is an edit of a file it already read (not a new, removed or folder path).
       const edits = changed.length > 0 && changed.every((path) => inputs.has(path) && isFile(join(root, path)));
-      const generation = await generateRegistry({ root, cache, ...(edits && { changed }), beforeWrite: settled });
+      const generation = await generateRegistry({ root, cache, ...(edits && { changed }), beforeWrite: () => settled(changed) });
       const model = generation.result.model;
       if (model !== undefined) {
         // The app folders too: one removed after this run read it must still trigger a run.
@@ -123,7 +130,7 @@ export async function watchProject(options: WatchOptions): Promise<ProjectWatche
         }
       }
       // Superseded by an edit that came in meanwhile: the next run reports instead.
-      if (generation.withheld === true || (!generation.written && !(await settled()))) {
+      if (generation.withheld === true || (!generation.written && !(await settled(changed)))) {
         superseded = [...new Set([...superseded, ...changed])];
         rerunNeeded = true;
         return;
@@ -221,6 +228,10 @@ function isFile(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+function isEmptyFile(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.size === 0;
 }
 
 function isIgnoredName(name: string): boolean {

@@ -132,7 +132,13 @@ describe("spoc gen --watch", () => {
           ? true
           : undefined,
       );
-      expect(watch.output().stdout.trim().split("\n")).toHaveLength(2);
+      // Every registry written is a whole one: never one of a file caught mid-save.
+      for (const line of watch.output().stdout.trim().split("\n")) {
+        expect(line).toMatch(/^spoc gen: generated\/registry\.ts (updated|unchanged) \(4 modules, [45] components\)/);
+      }
+      const registry = await readFile(join(root, "generated/registry.ts"), "utf8");
+      expect(registry).toContain('"users.AuditService"');
+      expect(registry).toContain('"blog.PostService"');
       watch.child.kill("SIGINT");
       expect(await watch.exited).toBe(0);
     } finally {

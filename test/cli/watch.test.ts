@@ -46,6 +46,25 @@ describe("watchProject", () => {
     expect(await registry()).toContain('"blog.PostService"');
   });
 
+  it("never publishes a file caught between an editor's truncate and its write, even when they are far apart", async () => {
+    const { root, events, registry, next } = await watchCopy();
+    const file = join(root, "apps/users/services.ts");
+    const original = await readFile(file, "utf8");
+    // A save in place on a busy machine: the file is empty for longer than the quiet time.
+    await writeFile(file, "");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await writeFile(file, `${original}\n@service\nexport class AuditService {}\n`);
+    await next("the saved file's registry", (e) => e.type === "generated" && e.generation.written);
+    const text = await registry();
+    expect(text).toContain('"users.UserService"');
+    expect(text).toContain('"users.AuditService"');
+    // No run reported or wrote the registry of the empty file.
+    const components = events.map((e) =>
+      e.type === "generated" ? e.generation.result.model?.modules.flatMap((m) => m.components.map((c) => c.key)) : [],
+    );
+    expect(components.filter((keys) => keys !== undefined && !keys.includes("users.UserService"))).toEqual([]);
+  });
+
   it("regenerates when an app file changes", async () => {
     const { root, registry, next } = await watchCopy();
     const file = join(root, "apps/blog/models.ts");
