@@ -1,15 +1,16 @@
 /**
  * `npm run bench -- --only peers`: `spoc check` beside dependency-cruiser (a `no-circular`
  * rule, TypeScript pre-compilation dependencies on) and madge `--circular`, on the same
- * synthetic projects, interleaved, each with the cycles it found so the work compared is equal.
+ * synthetic projects (with import cycles added between some apps), interleaved, each with the
+ * cycles it found so the work compared is equal.
  * The peers live in bench/peers/ (installed there on first use: they need TypeScript's
  * JavaScript API, which spoc's own TypeScript 7 devDependency does not have).
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { interleave, median, runChild, type Row, type Sample } from "./_harness.ts";
-import { REPO_ROOT } from "./synth.ts";
+import { REPO_ROOT, appName } from "./synth.ts";
 
 const PEERS = join(REPO_ROOT, "bench", "peers");
 const bin = (name: string): string => join(PEERS, "node_modules", ".bin", name);
@@ -28,6 +29,8 @@ export function benchPeers(
   const rows: Row[] = [];
   for (const n of sizes) {
     const root = projectDir(n);
+    const cycles = addCycles(root, n);
+    log(`peers ${n}: added ${cycles} import cycles between apps' services, so every tool has cycles to find`);
     const config = join(root, ".dependency-cruiser.cjs");
     writeFileSync(
       config,
@@ -102,4 +105,16 @@ export function benchPeers(
     }
   }
   return rows;
+}
+
+/** Makes app i and app i+1 import each other's services for i = 10, 110, 210, …; returns how many pairs. */
+function addCycles(root: string, apps: number): number {
+  let pairs = 0;
+  for (let i = 10; i + 1 <= apps; i += 100) {
+    const services = (k: number): string => join(root, "apps", appName(k), "services.ts");
+    appendFileSync(services(i), `import "../${appName(i + 1)}/services.ts";\n`);
+    appendFileSync(services(i + 1), `import "../${appName(i)}/services.ts";\n`);
+    pairs++;
+  }
+  return pairs;
 }
