@@ -4,8 +4,9 @@
  *
  * One file per project, `node_modules/.cache/spoc/scan-<hash of the root>.bin`: the file facts
  * (file-facts.ts) of each file, keyed by a hash of its content, written with `v8.serialize`.
- * The file records spoc's version and this format's; a file of another version, a foreign or
- * corrupt file is ignored (and replaced), never trusted. Writing is atomic (temp file + rename)
+ * The file records spoc's version and a hash of the code that reads files (the readers'
+ * sources), so facts read by other code are never used; a foreign or corrupt file is ignored
+ * (and replaced), never trusted. Writing is atomic (temp file + rename)
  * and only when a run parsed something new; a cache that cannot be written is skipped silently:
  * it is an optimisation, never a reason to fail.
  */
@@ -15,8 +16,10 @@ import { join } from "node:path";
 import { deserialize, serialize } from "node:v8";
 import type { FileFacts } from "./file-facts.ts";
 
-/** Bumped whenever FileFacts or this file's layout changes. */
+/** Bumped whenever this file's layout changes. */
 const FORMAT = 1;
+/** The modules whose code decides the facts read from a file, relative to this one. */
+const READERS = ["./file-facts", "./file-facts-ts", "../parse/estree", "../parse/ast", "../parse/hollow-blocks"];
 const MAGIC = "spoc-scan-cache";
 
 interface StoredCache {
@@ -62,7 +65,7 @@ function readStored(file: string): StoredCache["files"] | undefined {
     typeof candidate !== "object" ||
     candidate.magic !== MAGIC ||
     candidate.format !== FORMAT ||
-    candidate.version !== spocVersion() ||
+    candidate.version !== readersVersion() ||
     !(candidate.files instanceof Map)
   )
     return undefined;
@@ -93,7 +96,7 @@ export function saveDiskCache(cache: DiskCache): void {
     }
   }
   if (!cache.changed) return;
-  const stored: StoredCache = { magic: MAGIC, format: FORMAT, version: spocVersion(), files: cache.files };
+  const stored: StoredCache = { magic: MAGIC, format: FORMAT, version: readersVersion(), files: cache.files };
   const temp = `${cache.file}.${process.pid}.tmp`;
   try {
     mkdirSync(join(cache.file, ".."), { recursive: true });
@@ -118,25 +121,41 @@ function isFacts(value: unknown): value is FileFacts {
     facts.candidates instanceof Map &&
     facts.registrars instanceof Map &&
     facts.instances instanceof Map &&
-    Array.isArray(facts.addedKinds)
+    Array.isArray(facts.addedKinds) &&
+    Array.isArray(facts.redeclared)
   );
 }
 
 let version: string | undefined;
 
-/** spoc's own version, from its package.json (src/ and dist/ sit at the same depth). */
-function spocVersion(): string {
+/**
+ * spoc's version and a hash of the readers' code (`.ts` in the sources, `.js` in the package):
+ * a cache written by other code than this is never read.
+ */
+function readersVersion(): string {
   if (version === undefined) {
+    const extension = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
+    const hash = createHash("sha1");
     try {
-      const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {
-        version?: unknown;
-      };
-      version = typeof pkg.version === "string" ? pkg.version : "unknown";
+      for (const reader of READERS) hash.update(readFileSync(new URL(`${reader}${extension}`, import.meta.url)));
     } catch {
-      version = "unknown";
+      // Bundled: the readers are not beside this file but inside it, so the bundle is the code.
+      hash.update(readFileSync(new URL(import.meta.url)));
     }
+    version = `${packageVersion()} ${hash.digest("hex")}`;
   }
   return version;
+}
+
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {
+      version?: unknown;
+    };
+    return String(pkg.version);
+  } catch {
+    return "unknown";
+  }
 }
 
 const attached = new WeakMap<object, DiskCache>();
