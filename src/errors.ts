@@ -30,6 +30,10 @@ export const ErrorCode = {
   ModuleLoadFailed: "SPOC107",
   DatabaseInUse: "SPOC108",
   DatabaseUnusable: "SPOC109",
+  JobsNotConfigured: "SPOC120",
+  DatabaseUnreachable: "SPOC121",
+  UnknownJob: "SPOC122",
+  MissingPeerDependency: "SPOC123",
   WorkerChildMissing: "SPOC130",
   BundleOptions: "SPOC131",
   WorkerState: "SPOC201",
@@ -37,6 +41,9 @@ export const ErrorCode = {
   WorkerTimeout: "SPOC203",
   WorkerNotSerializable: "SPOC204",
   WorkerNotLocatable: "SPOC205",
+  InvalidPayload: "SPOC210",
+  InvalidQueueWorker: "SPOC211",
+  NoQueueWorkers: "SPOC212",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -6,6 +6,8 @@ import { schemaFingerprint } from "./schema.ts";
 import type { LoadedModule, ModuleHook, Schema } from "./schema.ts";
 import { setWorkerLocation } from "./workers/location.ts";
 import { REGENERATE_COMMAND } from "./regenerate-command.ts";
+import { jobsSettingsOf } from "./workers/queue/connection.ts";
+import { JobQueue, queueWorkersOf } from "./workers/queue/jobs.ts";
 
 /** A component map with no compile-time keys, for registries built by hand. */
 export type AnyComponentMap = Record<string, Record<string, unknown>>;
@@ -47,6 +49,7 @@ export class Framework<Map extends object = ComponentMap> {
   private readonly schema: Schema;
   private started: LoadedModule[];
   private stopping: Promise<void> | undefined;
+  private jobQueue: JobQueue<Map> | undefined;
 
   private constructor(init: {
     config: LoadedConfig;
@@ -115,10 +118,23 @@ export class Framework<Map extends object = ComponentMap> {
     return byKey?.[key] as Map[M][K];
   }
 
+  /**
+   * Sends jobs to the installed apps' queue workers, typed from the registry:
+   * `framework.jobs.send("blog.IndexPost", { postId })`. Connects to `settings.jobs` at the
+   * first send; `shutdown()` disconnects it.
+   */
+  get jobs(): JobQueue<Map> {
+    this.jobQueue ??= new JobQueue<Map>(queueWorkersOf(this.components as AnyComponentMap), () =>
+      jobsSettingsOf(this.config.settings),
+    );
+    return this.jobQueue;
+  }
+
   /** Runs shutdown hooks in reverse load order, once; later calls wait for the first. */
   shutdown(): Promise<void> {
-    this.stopping ??= shutdownModules(this.schema, this.started).finally(() => {
+    this.stopping ??= shutdownModules(this.schema, this.started).finally(async () => {
       this.started = [];
+      await this.jobQueue?.stop();
     });
     return this.stopping;
   }

@@ -44,6 +44,10 @@ Commands:
             --depth <n>                (default: 1)
   why     print the import chains from a module or app to another: spoc why <from> <to>
             --format text|json         (default: text)
+  worker  consume the installed apps' queue workers' jobs until SIGTERM/SIGINT
+            --app <A>  --queue <Q>  (repeatable; default: all)
+            --concurrency <N>     jobs per queue at a time (default: 1)
+            --stop-timeout <ms>   on a signal, how long jobs in flight may finish (default: 30000)
 
 Options:
   --root <dir>   project root (default: the nearest folder up from here with
@@ -82,10 +86,16 @@ const commands = {
     depth: { type: "string" },
   },
   why: { format: { type: "string" } },
+  worker: {
+    app: { type: "string", multiple: true },
+    queue: { type: "string", multiple: true },
+    concurrency: { type: "string" },
+    "stop-timeout": { type: "string" },
+  },
 } as const;
 type Command = keyof typeof commands;
 
-const formats: Record<Exclude<Command, "gen">, readonly string[]> = {
+const formats: Record<Exclude<Command, "gen" | "worker">, readonly string[]> = {
   check: ["text", "json", "sarif"],
   graph: ["mermaid", "dot", "json"],
   why: ["text", "json"],
@@ -130,6 +140,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
         return await graph(root, chooseFormat(command, values.format), graphFlags(values), io);
       case "why":
         return await why(root, chooseFormat(command, values.format), positionals as [string, string], io);
+      case "worker":
+        return await worker(root, values, io);
     }
   } catch (error) {
     return reportFailure(error, io, root);
@@ -160,13 +172,35 @@ function isParseArgsError(error: unknown): boolean {
   return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS");
 }
 
-function chooseFormat(command: Exclude<Command, "gen">, format: string | boolean | undefined): string {
+function chooseFormat(command: Exclude<Command, "gen" | "worker">, format: string | boolean | undefined): string {
   const allowed = formats[command];
   if (format === undefined) return allowed[0] as string;
   if (typeof format !== "string" || !allowed.includes(format)) {
     throw new UsageError(`${command}: unknown --format "${String(format)}"; use one of ${allowed.join(", ")}`);
   }
   return format;
+}
+
+async function worker(root: string, values: Record<string, unknown>, io: CliIo): Promise<number> {
+  const { workerCommand } = await import("../workers/queue/command.ts");
+  const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
+  const concurrency = positiveInteger(values.concurrency, "--concurrency");
+  const stopTimeoutMs = positiveInteger(values["stop-timeout"], "--stop-timeout");
+  return workerCommand(root, {
+    apps: list(values.app),
+    queues: list(values.queue),
+    ...(concurrency === undefined ? {} : { concurrency }),
+    ...(stopTimeoutMs === undefined ? {} : { stopTimeoutMs }),
+    log: (line) => io.stderr(`spoc worker: ${line}\n`),
+  });
+}
+
+function positiveInteger(value: unknown, option: string): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1)
+    throw new UsageError(`worker: ${option} must be a positive integer, got "${String(value)}"`);
+  return number;
 }
 
 /** `--root` as given, else the nearest folder up from the current one with `config/`. */

@@ -18,3 +18,4 @@ export {
   type RegistryWorkerLocation,
   type WorkerLocation,
 } from "./location.ts";
+export * from "./queue/index.ts";

@@ -1,0 +1,62 @@
+/**
+ * `spoc worker [--app A] [--queue Q] [--concurrency N] [--stop-timeout MS]`: a consumer
+ * process for the project at `root`, loading its TypeScript (config/schema.ts and
+ * generated/registry.ts) through tsx, then {@link runQueueWorkers} until SIGTERM or SIGINT.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { ErrorCode, SpocError } from "../../errors.ts";
+import type { Registry } from "../../registry.ts";
+import type { Schema } from "../../schema.ts";
+import { runQueueWorkers } from "./run.ts";
+
+export interface WorkerCommandOptions {
+  readonly apps: readonly string[];
+  readonly queues: readonly string[];
+  readonly concurrency?: number;
+  readonly stopTimeoutMs?: number;
+  /** One line of progress or trouble. */
+  readonly log: (line: string) => void;
+}
+
+/** Runs consumers until a signal stops them; resolves with the exit code (0 after a clean stop). */
+export async function workerCommand(root: string, options: WorkerCommandOptions): Promise<number> {
+  const schemaFile = join(root, "config", "schema.ts");
+  const registryFile = join(root, "generated", "registry.ts");
+  for (const file of [schemaFile, registryFile]) {
+    if (!existsSync(file)) {
+      throw new SpocError(ErrorCode.StaleRegistry, `spoc worker needs ${file}, which does not exist`, {
+        hint: "Run it in the project root (or pass --root), after `spoc gen`.",
+      });
+    }
+  }
+  const { register } = await import("tsx/esm/api");
+  const unregister = register();
+  let schema: Schema;
+  let registry: Registry;
+  try {
+    schema = ((await import(pathToFileURL(schemaFile).href)) as { schema: Schema }).schema;
+    registry = ((await import(pathToFileURL(registryFile).href)) as { registry: Registry }).registry;
+  } finally {
+    // Modules the apps import later (lazily) still need the loader: keep it for the process.
+    void unregister;
+  }
+  const running = await runQueueWorkers({
+    baseDir: root,
+    schema,
+    registry,
+    apps: options.apps,
+    queues: options.queues,
+    log: options.log,
+    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+    ...(options.stopTimeoutMs === undefined ? {} : { stopTimeoutMs: options.stopTimeoutMs }),
+  });
+  const report = await running.stopped;
+  options.log(
+    report.drained
+      ? "stopped: every job in flight finished"
+      : `stopped: ${report.released} job(s) did not finish in time and were released for retry`,
+  );
+  return 0;
+}
