@@ -34,6 +34,7 @@ export const ErrorCode = {
   DatabaseUnreachable: "SPOC121",
   UnknownJob: "SPOC122",
   MissingPeerDependency: "SPOC123",
+  JobQueueFailed: "SPOC124",
   WorkerChildMissing: "SPOC130",
   BundleOptions: "SPOC131",
   WorkerState: "SPOC201",

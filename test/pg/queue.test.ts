@@ -61,17 +61,19 @@ describePg("queue workers on PostgreSQL", () => {
     for (let n = 0; n < 1000; n++) await framework.jobs.send("effects.RecordEffect", { n });
     await waitFor(async () => (await countOf(database.url, "effects")) === 1000, 150_000);
     // Every job ran once: one attempt each, no effect twice (effects.n is the primary key).
-    expect(await countOf(database.url, "attempts")).toBe(1000);
+    expect(await countOf(database.url, "attempts"), "attempts").toBe(1000);
     const [duplicates] = await query<{ n: string }>(
       database.url,
       "select count(*) as n from (select n from attempts group by n having count(*) > 1) as twice",
     );
-    expect(Number(duplicates?.n)).toBe(0);
+    expect(Number(duplicates?.n), "jobs attempted twice").toBe(0);
     const byProcess = await query<{ pid: number; n: string }>(
       database.url,
       "select pid, count(*) as n from effects group by pid",
     );
-    expect(new Set(byProcess.map((row) => row.pid))).toEqual(new Set([first?.pid, second?.pid]));
+    expect(new Set(byProcess.map((row) => row.pid)), JSON.stringify(byProcess)).toEqual(
+      new Set([first?.pid, second?.pid]),
+    );
   });
 
   it("a rolled-back transaction leaves no job; a committed one leaves exactly one", async () => {

@@ -6,7 +6,7 @@
  */
 import type PgBoss from "pg-boss";
 import { ErrorCode, SpocError } from "../../errors.ts";
-import type { JobsSettings, OpenOptions } from "./connection.ts";
+import { describeConnection, type JobsSettings } from "./connection.ts";
 import type { QueueOptions } from "./queue-worker.ts";
 
 export type BossClient = PgBoss;
@@ -64,12 +64,105 @@ export async function ensureQueue(
     retryBackoff: options.retryBackoff ?? true,
     expireInSeconds: options.expireInSeconds ?? 900,
   };
-  await boss.createQueue(name, queue);
-  if (update) await boss.updateQueue(name, queue);
+  // Consumers starting together on a fresh database race to create the same queue, which
+  // PostgreSQL may settle by aborting one of them as a deadlock: the loser tries again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await boss.createQueue(name, queue);
+      if (update) await boss.updateQueue(name, queue);
+      return;
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (attempt >= 5 || (code !== "40P01" && code !== "23505" && code !== "40001")) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 100));
+    }
+  }
 }
 
 /** Fails jobs with an error record (pg-boss takes an array of ids where its types say one). */
 export function failJobs(boss: BossClient, queue: string, ids: string[], error: object): Promise<unknown> {
   const fail = boss.fail.bind(boss) as (name: string, id: string[], data: object) => Promise<unknown>;
   return fail(queue, ids, error);
+}
+
+export interface OpenOptions {
+  /** Consumers run pg-boss maintenance (expiring, retrying, archiving) and cron schedules; senders do not. */
+  readonly consumer: boolean;
+  /** Receives errors pg-boss reports in the background (a lost connection, say). */
+  readonly onError?: (error: Error) => void;
+}
+
+/**
+ * Connects to PostgreSQL, installs or migrates pg-boss's schema when needed, and returns
+ * the started client.
+ * @throws SpocError `DatabaseUnreachable` naming host and port, within the connect timeout.
+ * @throws SpocError `MissingPeerDependency` when pg-boss or pg is not installed.
+ */
+export async function openBoss(jobs: JobsSettings, options: OpenOptions): Promise<BossClient> {
+  const where = describeConnection(jobs.connection);
+  await probe(jobs, where);
+  for (let attempt = 1; ; attempt++) {
+    const boss = await createBoss(jobs, options);
+    try {
+      await boss.start();
+      return boss;
+    } catch (cause) {
+      await boss.stop({ graceful: false, close: true }).catch(() => {});
+      // Two processes installing pg-boss's schema at once: the loser starts again.
+      if (attempt < 3 && isRace(cause)) continue;
+      throw new SpocError(
+        ErrorCode.JobQueueFailed,
+        `cannot start the job queue on PostgreSQL at ${where}: ${reasonOf(cause)}`,
+        { hint: "Check that the database user may create the pg-boss schema and its tables.", cause },
+      );
+    }
+  }
+}
+
+/** One connection, so that an unreachable server is reported as such, within the connect timeout. */
+async function probe(jobs: JobsSettings, where: string): Promise<void> {
+  let Client: typeof import("pg").Client;
+  try {
+    Client = (await import("pg")).default.Client;
+  } catch (cause) {
+    throw new SpocError(ErrorCode.MissingPeerDependency, "queue workers need pg, which is not installed", {
+      hint: "Install it: npm install pg-boss@10 pg",
+      cause,
+    });
+  }
+  const connectTimeoutMs = jobs.connectTimeoutMs ?? 5000;
+  const connection =
+    typeof jobs.connection === "string" ? { connectionString: jobs.connection } : { ...jobs.connection };
+  const client = new Client({ ...connection, connectionTimeoutMillis: connectTimeoutMs } as ConstructorParameters<
+    typeof Client
+  >[0]);
+  client.on("error", () => {});
+  try {
+    await client.connect();
+  } catch (cause) {
+    throw new SpocError(
+      ErrorCode.DatabaseUnreachable,
+      `cannot connect to PostgreSQL at ${where} for the job queue: ${reasonOf(cause)}`,
+      {
+        hint: "Start PostgreSQL there, or fix settings.jobs.connection (DB_HOST, DB_PORT, DB_USER, DB_PASSWORD, DB_NAME or DATABASE_URL).",
+        cause,
+      },
+    );
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+function isRace(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "40P01" || code === "23505" || code === "42P06" || code === "42P07" || code === "42710";
+}
+
+function reasonOf(cause: unknown): string {
+  if (cause instanceof AggregateError && cause.errors.length > 0) return reasonOf(cause.errors[0]);
+  if (cause instanceof Error) {
+    const code = (cause as { code?: unknown }).code;
+    return typeof code === "string" && !cause.message.includes(code) ? `${cause.message} (${code})` : cause.message;
+  }
+  return String(cause);
 }

@@ -2,11 +2,10 @@
  * The job queue's connection: pg-boss on PostgreSQL, imported lazily so that a project
  * that never uses queue workers never installs pg-boss or pg (they are optional peers).
  *
- * Everything version-specific about pg-boss is in this file and `_boss.ts`'s small
- * interface, so moving to a later pg-boss (11+ needs Node 22) stays a version bump here.
+ * Everything version-specific about pg-boss is in `_boss.ts`, so moving to a later
+ * pg-boss (11+ needs Node 22) stays a version bump there.
  */
 import { ErrorCode, SpocError } from "../../errors.ts";
-import type { BossClient } from "./_boss.ts";
 
 /** Where PostgreSQL is, as node-postgres takes it. */
 export interface PgConnectionOptions {
@@ -82,56 +81,4 @@ export function jobsSettingsOf(settings: Readonly<Record<string, unknown>>): Job
     );
   }
   return jobs;
-}
-
-export interface OpenOptions {
-  /** Consumers run pg-boss maintenance (expiring, retrying, archiving) and cron schedules; senders do not. */
-  readonly consumer: boolean;
-  /** Receives errors pg-boss reports in the background (a lost connection, say). */
-  readonly onError?: (error: Error) => void;
-}
-
-/**
- * Connects to PostgreSQL, installs or migrates pg-boss's schema when needed, and returns
- * the started client.
- * @throws SpocError `DatabaseUnreachable` naming host and port, within the connect timeout.
- * @throws SpocError `MissingPeerDependency` when pg-boss or pg is not installed.
- */
-export async function openBoss(jobs: JobsSettings, options: OpenOptions): Promise<BossClient> {
-  const { createBoss } = await import("./_boss.ts");
-  const where = describeConnection(jobs.connection);
-  const connectTimeoutMs = jobs.connectTimeoutMs ?? 5000;
-  const boss = await createBoss(jobs, options);
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`no answer within ${connectTimeoutMs + 1000} ms`)),
-      connectTimeoutMs + 1000,
-    );
-  });
-  try {
-    await Promise.race([boss.start(), deadline]);
-  } catch (cause) {
-    await boss.stop({ graceful: false, close: true }).catch(() => {});
-    throw new SpocError(
-      ErrorCode.DatabaseUnreachable,
-      `cannot connect to PostgreSQL at ${where} for the job queue: ${reasonOf(cause)}`,
-      {
-        hint: "Start PostgreSQL there, or fix settings.jobs.connection (DB_HOST, DB_PORT, DB_USER, DB_PASSWORD, DB_NAME or DATABASE_URL).",
-        cause,
-      },
-    );
-  } finally {
-    clearTimeout(timer);
-  }
-  return boss;
-}
-
-function reasonOf(cause: unknown): string {
-  if (cause instanceof AggregateError && cause.errors.length > 0) return reasonOf(cause.errors[0]);
-  if (cause instanceof Error) {
-    const code = (cause as { code?: unknown }).code;
-    return typeof code === "string" && !cause.message.includes(code) ? `${cause.message} (${code})` : cause.message;
-  }
-  return String(cause);
 }

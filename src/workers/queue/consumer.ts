@@ -9,8 +9,9 @@
  * elsewhere. Delivery is therefore at least once: handlers must be idempotent.
  */
 import type { Settings } from "../../config/index.ts";
-import { failJobs, type BossClient, type BossJob } from "./_boss.ts";
-import { describeConnection, openBoss, type JobsSettings } from "./connection.ts";
+import { ErrorCode, SpocError, WorkerError } from "../../errors.ts";
+import { type BossClient, type BossJob, ensureQueue, failJobs, openBoss } from "./_boss.ts";
+import { describeConnection, type JobsSettings } from "./connection.ts";
 import { queueNameOf, type Job, type QueueWorker, type QueueWorkerClass } from "./queue-worker.ts";
 
 export interface ConsumerOptions {
@@ -96,14 +97,28 @@ export class QueueConsumer {
     const where = describeConnection(options.jobs.connection);
     const errors = throttledLog(log, `job queue at ${where}`);
     const boss = await openBoss(options.jobs, { consumer: true, onError: errors });
-    const { ensureQueue } = await import("./_boss.ts");
     const consumed: Consumed[] = [];
     try {
       for (const [key, Worker] of options.workers) {
         const queue = queueNameOf(Worker, key);
-        await ensureQueue(boss, queue, Worker.queueOptions, true);
+        await ensureQueue(boss, queue, Worker.queueOptions, true).catch((cause: unknown) => {
+          throw new SpocError(
+            ErrorCode.JobQueueFailed,
+            `cannot create or update the queue "${queue}" on PostgreSQL at ${where}: ${messageOf(cause)}`,
+            { hint: "Check that the database user may create tables in the pg-boss schema, then start again.", cause },
+          );
+        });
         const worker = new (Worker as unknown as new () => QueueWorker)();
-        await worker.setup({ key, queue, settings: options.settings });
+        await Promise.resolve(worker.setup({ key, queue, settings: options.settings })).catch((cause: unknown) => {
+          throw new WorkerError(
+            ErrorCode.WorkerFailed,
+            `setup() of the queue worker ${key} failed: ${messageOf(cause)}`,
+            {
+              hint: `Fix ${key}'s setup(); the error it threw is the cause.`,
+              cause,
+            },
+          );
+        });
         const { batchSize = 1, expireInSeconds = 900 } = Worker.queueOptions;
         consumed.push({ key, queue, worker, batchSize: Math.max(1, batchSize), expireMs: expireInSeconds * 1000 });
       }

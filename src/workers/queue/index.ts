@@ -10,14 +10,13 @@ export {
   type QueueWorkerContext,
   type Schedule,
 } from "./queue-worker.ts";
-export {
-  emptyPayload,
-  type EmptyPayload,
-  type PayloadIssue,
-  type PayloadResult,
-  type PayloadSchema,
+export type {
+  EmptyPayload,
+  PayloadIssue,
+  PayloadResult,
+  PayloadSchema,
 } from "./payload.ts";
-export { describeConnection, type JobsSettings, type PgConnectionOptions } from "./connection.ts";
+export type { JobsSettings, PgConnectionOptions } from "./connection.ts";
 export {
   JobQueue,
   queueWorkersOf,

@@ -5,8 +5,8 @@
  */
 import { ErrorCode, SpocError } from "../../errors.ts";
 import type { ComponentMap } from "../../registry.ts";
-import type { BossClient, BossDb, BossSendOptions } from "./_boss.ts";
-import { describeConnection, openBoss, type JobsSettings } from "./connection.ts";
+import { type BossClient, type BossDb, type BossSendOptions, ensureQueue, openBoss } from "./_boss.ts";
+import { describeConnection, type JobsSettings } from "./connection.ts";
 import { validatePayload } from "./payload.ts";
 import {
   isQueueWorkerClass,
@@ -140,7 +140,7 @@ export class JobQueue<Map extends object = ComponentMap> {
   #ensure(boss: BossClient, queue: string, worker: QueueWorkerClass): Promise<void> {
     let ensured = this.#queues.get(queue);
     if (!ensured) {
-      ensured = import("./_boss.ts").then(({ ensureQueue }) => ensureQueue(boss, queue, worker.queueOptions, false));
+      ensured = ensureQueue(boss, queue, worker.queueOptions, false);
       ensured.catch(() => this.#queues.delete(queue));
       this.#queues.set(queue, ensured);
     }
