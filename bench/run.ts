@@ -2,7 +2,7 @@
  * `npm run bench`: every benchmark of spoc, each figure the median of fresh processes, each
  * candidate interleaved with its floor or baseline in this same invocation.
  *
- *   npm run bench -- [--only gen,watch,tsc,start,workers,small,cache,eslint,peers] [--sizes 10,100,1000] [--runs 5] [--start-tsx]
+ *   npm run bench -- [--only gen,watch,tsc,start,workers,small,cache,eslint,peers,queue] [--sizes 10,100,1000] [--runs 5] [--start-tsx]
  *                    [--baseline DIR]
  *
  * Sections:
@@ -31,6 +31,9 @@
  *   plugins  a build of the example (apps/, config/, framework/, main.ts) by Vite, Rollup,
  *            webpack, rspack and esbuild, each with and without spoc's plugin, interleaved
  *            (bench/plugin-build.ts; the tools from `npm ci --prefix test/bundlers`).
+ *   queue    queue workers on a throwaway PostgreSQL (bench/queue.ts): jobs/s through spoc vs
+ *            raw pg-boss with the same settings, 1 and 2 consumer processes, and enqueue →
+ *            completed latency p50/p99. Not in the default set: it needs PostgreSQL.
  */
 import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
@@ -52,7 +55,19 @@ import {
 import { compileProject } from "./compile-js.ts";
 import { MODULES, PROJECTS_DIR, REPO_ROOT, appName, synthesize, tsconfig } from "./synth.ts";
 
-const SECTIONS = ["gen", "tsc", "start", "watch", "workers", "small", "peers", "plugins", "cache", "eslint"] as const;
+const SECTIONS = [
+  "gen",
+  "tsc",
+  "start",
+  "watch",
+  "workers",
+  "small",
+  "peers",
+  "plugins",
+  "cache",
+  "eslint",
+  "queue",
+] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({
@@ -69,7 +84,9 @@ const { values } = parseArgs({
     baseline: { type: "string" },
   },
 });
-const only = new Set((values.only ?? SECTIONS.join(",")).split(",").map((s) => s.trim()) as Section[]);
+const only = new Set(
+  (values.only ?? SECTIONS.filter((name) => name !== "queue").join(",")).split(",").map((s) => s.trim()) as Section[],
+);
 for (const section of only)
   if (!SECTIONS.includes(section)) throw new Error(`unknown section "${section}"; known: ${SECTIONS.join(", ")}`);
 const sizes = values.sizes
@@ -854,6 +871,13 @@ await section("plugins", async () => {
       runs,
     });
   }
+});
+
+// ─── queue ────────────────────────────────────────────────────────────────────
+// Queue workers on a throwaway PostgreSQL; opt in with --only queue.
+await section("queue", async () => {
+  const { benchQueue } = await import("./queue.ts");
+  rows.push(...(await benchQueue(Math.min(runs, 3), log)));
 });
 
 const table = formatTable(rows);

@@ -43,7 +43,6 @@ export const ErrorCode = {
   WorkerNotSerializable: "SPOC204",
   WorkerNotLocatable: "SPOC205",
   InvalidPayload: "SPOC210",
-  InvalidQueueWorker: "SPOC211",
   NoQueueWorkers: "SPOC212",
 } as const;
 

@@ -220,10 +220,15 @@ export class QueueConsumer {
         const outcome = await settle(entry.worker.handleBatch(jobs, controller.signal));
         await this.#finish(flight, jobs, outcome);
       } else {
+        // Each job fails on its own; the ones that succeed are completed together, in one query.
+        const done: Job<unknown>[] = [];
         for (const job of jobs) {
           if (!flight.open.has(job.id)) continue;
-          await this.#finish(flight, [job], await settle(entry.worker.handle(job, controller.signal)));
+          const outcome = await settle(entry.worker.handle(job, controller.signal));
+          if (outcome) await this.#finish(flight, [job], outcome);
+          else done.push(job);
         }
+        await this.#finish(flight, done, undefined);
       }
     } finally {
       clearTimeout(expiry);

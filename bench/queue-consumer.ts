@@ -1,0 +1,47 @@
+/**
+ * One consumer process of the queue benchmark, until SIGTERM:
+ *
+ *   tsx bench/queue-consumer.ts spoc|raw <postgres-url> <queue> <concurrency> <batchSize>
+ *
+ * `spoc` runs a no-op queue worker through spoc's QueueConsumer; `raw` runs the same no-op
+ * handler through pg-boss's own `work()`, with the same pool, polling interval, batch size
+ * and number of loops. Prints "ready" once it consumes.
+ */
+import PgBoss from "pg-boss";
+import { QueueConsumer, queueWorker } from "../src/workers/index.ts";
+
+const [mode, url = "", queue = "", concurrencyText = "1", batchText = "1"] = process.argv.slice(2);
+const concurrency = Number(concurrencyText);
+const batchSize = Number(batchText);
+export const POLL_MS = 500;
+
+class Noop extends queueWorker({ queue, batchSize }) {
+  override async handle(): Promise<void> {}
+}
+
+async function spoc(): Promise<() => Promise<unknown>> {
+  const consumer = await QueueConsumer.start({
+    jobs: { connection: url, pollIntervalMs: POLL_MS, poolSize: 10 },
+    workers: new Map([["bench.Noop", Noop]]),
+    settings: {},
+    concurrency,
+    log: () => {},
+  });
+  return () => consumer.stop();
+}
+
+async function raw(): Promise<() => Promise<unknown>> {
+  const boss = new PgBoss({ connectionString: url, max: 10, supervise: true, schedule: true });
+  boss.on("error", () => {});
+  await boss.start();
+  for (let i = 0; i < concurrency; i++) {
+    await boss.work(queue, { batchSize, pollingIntervalSeconds: POLL_MS / 1000 }, async () => {});
+  }
+  return () => boss.stop({ graceful: true, timeout: 5000 });
+}
+
+const stop = await (mode === "raw" ? raw() : spoc());
+process.stdout.write("ready\n");
+process.once("SIGTERM", () => {
+  void stop().then(() => process.exit(0));
+});
