@@ -116,7 +116,12 @@ export async function watchProject(options: WatchOptions): Promise<ProjectWatche
       // Telling the pipeline what changed spares it a stat of every input; only safe when
       // every change is an edit of a file it already read (not a new, removed or folder path).
       const edits = changed.length > 0 && changed.every((path) => inputs.has(path) && isFile(join(root, path)));
-      const generation = await generateRegistry({ root, cache, ...(edits && { changed }), beforeWrite: () => settled(changed) });
+      const generation = await generateRegistry({
+        root,
+        cache,
+        ...(edits && { changed }),
+        beforeWrite: () => settled(changed),
+      });
       const model = generation.result.model;
       if (model !== undefined) {
         // The app folders too: one removed after this run read it must still trigger a run.
