@@ -7,8 +7,8 @@
  * `spoc` itself resolves to this repository's sources through tsconfig.json's `paths`, so
  * it is bundled; every other package stays external (better-sqlite3 is native).
  */
-import { rm } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 import { spocPlugin } from "spoc/codegen";
@@ -34,11 +34,45 @@ if (process.argv.includes("--watch")) {
   const context = await esbuild.context(options);
   await context.watch();
 } else {
-  await rm(outdir, { recursive: true, force: true });
+  process.exitCode = await buildBesideThenSwap();
+}
+
+/**
+ * Builds into a folder beside out/, then moves each new file into out/ (a rename each, so a
+ * reader never sees half a file). A failed build leaves out/ as it was, and a program running
+ * from out/ keeps its files: nothing it may still load (a worker child, a code-split chunk)
+ * is removed, only replaced by its new build.
+ */
+async function buildBesideThenSwap(): Promise<number> {
+  // A build killed before its swap left its folder: remove it once its process is gone.
+  for (const name of await readdir(root)) {
+    const pid = /^\.out-(\d+)\.tmp$/.exec(name)?.[1];
+    if (pid !== undefined && !isRunning(Number(pid))) await rm(join(root, name), { recursive: true, force: true });
+  }
+  const next = join(root, `.out-${process.pid}.tmp`);
   try {
-    await esbuild.build(options);
+    await esbuild.build({ ...options, outdir: next });
   } catch {
     // esbuild has already printed the errors
-    process.exitCode = 1;
+    await rm(next, { recursive: true, force: true });
+    return 1;
+  }
+  await mkdir(outdir, { recursive: true });
+  for (const file of await readdir(next, { recursive: true })) {
+    const from = join(next, file);
+    if (!(await stat(from)).isFile()) continue;
+    await mkdir(dirname(join(outdir, file)), { recursive: true });
+    await rename(from, join(outdir, file));
+  }
+  await rm(next, { recursive: true, force: true });
+  return 0;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }

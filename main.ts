@@ -10,6 +10,10 @@
  * The demonstration clears the database's data first, so every run prints the same thing
  * and a run killed halfway does not affect the next. `DEMO_WORKER_WINDOW_MS` (default
  * 5000) sets how long the workers run.
+ *
+ * A signal (Ctrl-C, SIGTERM, SIGHUP) at any moment ends it promptly: the workers that were
+ * started are stopped and joined, the app shuts down (the database last), exit 0. A crashed
+ * worker or a failed hook exits 1. One run per database at a time (framework/database-lock.ts).
  */
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -19,6 +23,7 @@ import { env, Framework, Server, SpocError, formatError, type ProcessWorker, typ
 import { schema } from "./config/schema.ts";
 import { clearData, database } from "./framework/database.ts";
 import { resetHeartbeat, waitForHeartbeat } from "./framework/heartbeat.ts";
+import { StopRequest, StopRequested } from "./framework/stop-request.ts";
 import { registry } from "./generated/registry.ts";
 
 type AppSettings = typeof import("./config/settings.ts").default;
@@ -51,37 +56,35 @@ function step(title: string): void {
   console.log(`\n--- ${title} ---`);
 }
 
-/** `label` then the items, wrapped to the page width under the first item. */
-function listLine(label: string, items: readonly string[]): void {
-  const indent = " ".repeat(10);
-  let line = label.padEnd(indent.length);
-  let first = true;
-  for (const item of items.length === 0 ? ["(none)"] : items) {
-    const piece = first ? item : `, ${item}`;
-    if (!first && line.length + piece.length > WIDTH) {
-      console.log(`${line},`);
-      line = indent + item;
-    } else {
-      line += piece;
-    }
-    first = false;
-  }
-  console.log(line);
-}
-
 /** A service's change log goes to stdout, indented. */
 const log = (line: string): void => console.log(`  ${line}`);
 
+/**
+ * Each kind under its heading, one bullet per component with what it is and where it is
+ * declared: `• users.User: class User (apps/users/models.ts:12)`.
+ */
 function showComponents(framework: Framework): void {
   section("REGISTERED COMPONENTS");
-  const { models, views, services, workers } = framework.components;
-  listLine("models:", Object.keys(models));
-  listLine("views:", Object.keys(views));
-  listLine("services:", Object.keys(services));
-  listLine("workers:", Object.keys(workers));
+  const declared = new Map(registry.components.map((component) => [component.key, component]));
+  for (const [kind, byKey] of Object.entries(framework.components as Record<string, Record<string, unknown>>)) {
+    step(kind.charAt(0).toUpperCase() + kind.slice(1));
+    const keys = Object.keys(byKey);
+    if (keys.length === 0) console.log("  (none)");
+    for (const key of keys) {
+      const at = declared.get(key);
+      const where = at === undefined ? "" : ` (${at.file}:${at.line})`;
+      console.log(`  • ${key}: ${describeValue(byKey[key], at?.exportName ?? key)}${where}`);
+    }
+  }
 }
 
-async function demonstrateAppInteraction(framework: Framework): Promise<void> {
+/** `class User` or `function listPosts`: what TypeScript has where Python prints `<class …>`. */
+function describeValue(value: unknown, name: string): string {
+  if (typeof value !== "function") return `${typeof value} ${name}`;
+  return /^class[\s{]/.test(Function.prototype.toString.call(value)) ? `class ${name}` : `function ${name}`;
+}
+
+async function demonstrateAppInteraction(framework: Framework, stop: StopRequest): Promise<void> {
   section("DEMONSTRATING APP INTERACTION");
   await clearData(database());
   console.log("  Demo data cleared: every run starts from an empty database");
@@ -94,6 +97,7 @@ async function demonstrateAppInteraction(framework: Framework): Promise<void> {
   const posts = new PostService({ log });
   const comments = new CommentService({ log });
 
+  stop.check();
   step("Creating Users");
   const alice = await users.createUser({
     username: "alice",
@@ -108,6 +112,7 @@ async function demonstrateAppInteraction(framework: Framework): Promise<void> {
     password: "hunter2hunter2",
   });
 
+  stop.check();
   step("Creating Blog Posts");
   const first = await posts.createPost({
     title: "Getting Started with SPOC",
@@ -120,10 +125,12 @@ async function demonstrateAppInteraction(framework: Framework): Promise<void> {
     authorId: alice.id,
   });
 
+  stop.check();
   step("Publishing Posts");
   await posts.publishPost(first.id);
   await posts.publishPost(second.id);
 
+  stop.check();
   step("Adding Comments");
   const thanks = await comments.createComment({
     postId: first.id,
@@ -136,10 +143,12 @@ async function demonstrateAppInteraction(framework: Framework): Promise<void> {
     text: "Thank you for the feedback!",
   });
 
+  stop.check();
   step("Approving Comments");
   await comments.approveComment(thanks.id);
   await comments.approveComment(reply.id);
 
+  stop.check();
   step("Summary");
   console.log(`  Total users: ${(await users.listUsers()).length}`);
   console.log(`  Total posts: ${(await posts.listPosts()).length}`);
@@ -153,7 +162,14 @@ function describeWindow(ms: number): string {
   return ms === 1000 ? "1 second" : `${ms / 1000} seconds`;
 }
 
-async function runBackgroundWorkers(framework: Framework, settings: AppSettings): Promise<void> {
+/**
+ * Starts the workers one at a time (each after its first pass, so their lines never
+ * interleave), lets them run for the window, then stops and joins every worker it started,
+ * sharing one budget. A stop request ends the window or the start-up at once.
+ * @returns whether every worker started ran to a clean stop (none crashed or had to be killed).
+ */
+async function runBackgroundWorkers(framework: Framework, settings: AppSettings, stop: StopRequest): Promise<boolean> {
+  stop.check();
   section("STARTING BACKGROUND WORKERS");
   const windowMs = env.int("DEMO_WORKER_WINDOW_MS", 5000, { min: 0 });
   const db = database();
@@ -187,32 +203,42 @@ async function runBackgroundWorkers(framework: Framework, settings: AppSettings)
   console.log("\n  Starting workers...\n");
   const server = new Server();
   server.start();
-  // One at a time, each after its first pass, so that their lines never interleave.
-  for (const worker of workers) {
-    await resetHeartbeat(db, worker.name);
-    server.addWorker(worker);
-    const ready = await waitForHeartbeat(db, worker.name, { until: worker.join() });
-    if (ready === undefined) console.log(`  [${worker.name}] did not complete a first pass`);
-    // Stopped meanwhile (Ctrl-C, or it failed): start no more.
-    if (!worker.isRunning) break;
+  /** Only workers that were started are stopped and joined. */
+  const started: (ThreadWorker | ProcessWorker)[] = [];
+  let clean = true;
+  try {
+    for (const worker of workers) {
+      if (stop.signal.aborted) break;
+      await resetHeartbeat(db, worker.name);
+      server.addWorker(worker);
+      started.push(worker);
+      const ended = Promise.race([worker.join(), stop.requested]);
+      const ready = await waitForHeartbeat(db, worker.name, { until: ended });
+      if (ready === undefined && !stop.signal.aborted) console.log(`  [${worker.name}] did not complete a first pass`);
+      // Stopped meanwhile (a signal, or it failed): start no more.
+      if (!worker.isRunning) break;
+    }
+    if (!stop.signal.aborted && started.length === workers.length && started.every((worker) => worker.isRunning)) {
+      console.log(`\n  Workers are running (will stop in ${describeWindow(windowMs)})...`);
+      await Promise.race([
+        sleep(windowMs, undefined, { signal: stop.signal }).catch(() => {}),
+        Promise.all(started.map((worker) => worker.join())),
+      ]);
+    }
+  } finally {
+    console.log("\n  Stopping workers...\n");
+    // One budget for all, so that a signal ends the run within two seconds.
+    const deadline = Date.now() + 1500;
+    for (const worker of started) {
+      worker.stop();
+      const result = await worker.join({ timeoutMs: Math.max(1, deadline - Date.now()) });
+      if (!result.stopped) {
+        clean = false;
+        console.log(`  [${worker.name}] ${describeEnd(result)}`);
+      }
+    }
+    server.stop();
   }
-
-  console.log(`\n  Workers are running (will stop in ${describeWindow(windowMs)})...`);
-  const window = new AbortController();
-  await Promise.race([
-    sleep(windowMs, undefined, { signal: window.signal }).catch(() => {}),
-    Promise.all(workers.map((worker) => worker.join())),
-  ]);
-  window.abort();
-
-  console.log("\n  Stopping workers...\n");
-  for (const worker of workers) {
-    worker.stop();
-    const result = await worker.join({ timeoutMs: 10_000 });
-    if (!result.stopped) console.log(`  [${worker.name}] did not stop cleanly`);
-  }
-  server.stop();
-  await server.joinAll({ timeoutMs: 10_000 });
 
   step("Worker Results");
   const NotificationService = framework.getComponent("services", "users.NotificationService");
@@ -223,29 +249,65 @@ async function runBackgroundWorkers(framework: Framework, settings: AppSettings)
   console.log(`  Posts in the search index: ${await new SearchService().indexedCount()}`);
   const found = await new SearchService().search("modular");
   console.log(`  Search "modular": ${found.map((post) => post.title).join(", ") || "no match"}`);
+  return clean;
 }
 
-async function main(): Promise<void> {
-  const framework = await Framework.start({ baseDir: projectRoot(), schema, registry });
-  const settings = framework.config.settings as unknown as AppSettings;
+/** Why a worker did not stop cleanly, from its join result. */
+function describeEnd(result: { terminated: boolean; exitCode?: number; signal?: string }): string {
+  if (result.terminated) return "did not stop in time and was terminated";
+  const how = result.signal !== undefined ? `killed by ${result.signal}` : `exit code ${result.exitCode ?? "unknown"}`;
+  return `crashed (${how}) before it could stop cleanly`;
+}
+
+/** The innermost SpocError of `error`'s causes: a failed hook's reason is the database's own message. */
+function reportFailure(error: unknown): void {
+  let innermost: unknown = error;
+  for (let cause = error; cause instanceof Error; cause = cause.cause)
+    if (cause instanceof SpocError) innermost = cause;
+  console.error(innermost instanceof SpocError ? formatError(innermost) : innermost);
+}
+
+/**
+ * Runs the demonstration. Exit status: 0 when it ran through or stopped cleanly on a signal;
+ * 1 when a hook failed, a worker crashed, or anything else went wrong.
+ */
+async function main(): Promise<number> {
+  const stop = new StopRequest();
+  let framework: Framework | undefined;
+  let ok = true;
   try {
+    framework = await Framework.start({ baseDir: projectRoot(), schema, registry });
+    const settings = framework.config.settings as unknown as AppSettings;
+    stop.check();
     console.log("");
-    banner("SPOC BLOG PLATFORM");
+    banner("BLOG PLATFORM - SPOC APPLICATION");
     console.log(`Mode: ${framework.mode}`);
     console.log(`Installed apps: ${framework.installedApps.join(", ")}`);
 
     showComponents(framework);
-    await demonstrateAppInteraction(framework);
-    await runBackgroundWorkers(framework, settings);
+    await demonstrateAppInteraction(framework, stop);
+    ok = await runBackgroundWorkers(framework, settings, stop);
+  } catch (error) {
+    if (!(error instanceof StopRequested)) {
+      reportFailure(error);
+      ok = false;
+    }
   } finally {
-    section("SHUTTING DOWN APPLICATION");
-    await framework.shutdown();
+    if (framework !== undefined) {
+      section("SHUTTING DOWN APPLICATION");
+      try {
+        await framework.shutdown();
+      } catch (error) {
+        reportFailure(error);
+        ok = false;
+      }
+    }
+    stop.dispose();
   }
+  if (framework === undefined) return 1;
   console.log("");
-  banner("APPLICATION STOPPED");
+  banner(ok ? "APPLICATION STOPPED" : "APPLICATION STOPPED WITH ERRORS");
+  return ok ? 0 : 1;
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof SpocError ? formatError(error) : error);
-  process.exitCode = 1;
-});
+process.exitCode = await main();

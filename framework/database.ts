@@ -13,6 +13,7 @@ import { dirname, isAbsolute, resolve } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { Kysely, SqliteDialect, sql } from "kysely";
 import { ConfigError, ErrorCode } from "spoc";
+import { lockDatabase, type DatabaseLock } from "./database-lock.ts";
 
 /**
  * The application's tables. Empty here: `apps/<app>/models.ts` adds its own with
@@ -104,13 +105,54 @@ export function openDatabase(settings: DatabaseSettings): Database {
     raw.pragma(`busy_timeout = ${Math.max(0, Math.trunc(settings.busyTimeoutMs ?? 5000))}`);
     raw.pragma("foreign_keys = ON");
     raw.pragma("synchronous = NORMAL");
+    // Rewrites the header with its own value: fails now, not in the middle of a run, when
+    // the file cannot be written.
+    raw.pragma(`user_version = ${Number(raw.pragma("user_version", { simple: true }))}`);
   } catch (error) {
     raw.close();
-    throw error;
+    throw unusableDatabase(settings.name, error);
   }
   const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: raw }) });
   handles.set(db, raw);
   return db;
+}
+
+/**
+ * What SQLite's refusal to use the file means for a person: the path, and what to do.
+ * Other errors are returned as they are.
+ */
+export function unusableDatabase(file: string, cause: unknown): unknown {
+  const code = (cause as { code?: unknown } | null)?.code;
+  const problems: Record<string, { what: string; fix: string }> = {
+    SQLITE_NOTADB: {
+      what: "is not a SQLite database (damaged, or another kind of file)",
+      fix: `move it away (mv ${file} ${file}.broken) to start with an empty database, or restore it from a backup`,
+    },
+    SQLITE_CORRUPT: {
+      what: "is damaged",
+      fix: `restore it from a backup, or move it away (mv ${file} ${file}.broken) to start with an empty database`,
+    },
+    SQLITE_READONLY: {
+      what: "cannot be written (read-only or immutable file, or read-only file system)",
+      fix: `make ${file} and its folder writable (ls -l, lsattr; chattr -i if immutable), or set DB_NAME in config/.env to a writable file`,
+    },
+    SQLITE_CANTOPEN: {
+      what: "cannot be opened (its folder cannot be written, or a path part is missing)",
+      fix: `make the folder of ${file} writable, or set DB_NAME in config/.env to a file in a writable folder`,
+    },
+    SQLITE_PERM: {
+      what: "cannot be accessed (permission denied)",
+      fix: `give your user access to ${file} and its folder, or set DB_NAME in config/.env to another file`,
+    },
+  };
+  // Extended codes (SQLITE_READONLY_DBMOVED) count as their primary code.
+  const problem = typeof code === "string" ? problems[code.split("_").slice(0, 2).join("_")] : undefined;
+  if (problem === undefined) return cause;
+  return new ConfigError(
+    ErrorCode.DatabaseUnusable,
+    `the database file ${file} (DB_NAME) ${problem.what}: ${(cause as Error).message}`,
+    { hint: problem.fix, cause },
+  );
 }
 
 /** Closes a connection from {@link openDatabase}; closing twice is harmless. */
@@ -195,14 +237,14 @@ interface MigrationTables {
  */
 export async function clearData(db: Database): Promise<void> {
   await writeTransaction(db, async (trx) => {
-    const { rows } = await sql<{ name: string; sql: string | null }>`
-      select name, sql from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`.execute(trx);
-    const virtual = rows.filter((row) => /^create\s+virtual\s+table/i.test(row.sql ?? "")).map((row) => row.name);
-    // Virtual tables keep their data in shadow tables named after them: clear through the virtual one.
-    const isShadow = (name: string): boolean => virtual.some((table) => name.startsWith(`${table}_`));
+    // SQLite says which tables are a virtual table's shadow tables (cleared through the virtual
+    // one); a table merely named like one (post_search_state beside post_search) is a table.
+    const { rows } = await sql<{ name: string }>`
+      select name from pragma_table_list where schema = 'main' and type in ('table', 'virtual')
+      and name not like 'sqlite_%' order by name`.execute(trx);
     await sql`pragma defer_foreign_keys = on`.execute(trx);
     for (const { name } of rows) {
-      if (name === "schema_migrations" || isShadow(name)) continue;
+      if (name === "schema_migrations") continue;
       await sql`delete from ${sql.table(name)}`.execute(trx);
     }
     const sequence = await sql<{ n: number }>`
@@ -212,18 +254,27 @@ export async function clearData(db: Database): Promise<void> {
 }
 
 /** The connection the app shares, opened by the first models startup hook. */
-let shared: { db: Database; holders: number } | undefined;
+let shared: { db: Database; holders: number; lock?: DatabaseLock | undefined } | undefined;
 
 /**
  * Opens the shared connection, or counts one more holder of it. Each models module's
  * startup hook acquires it and its shutdown hook releases it, so it closes after the last.
+ * The first acquire locks the database for this run (see database-lock.ts).
+ * @throws ConfigError `DatabaseInUse` when another run holds the database.
  */
 export function acquireDatabase(settings: DatabaseSettings): Database {
   if (shared) {
     shared.holders += 1;
     return shared.db;
   }
-  shared = { db: openDatabase(settings), holders: 1 };
+  const lock =
+    settings.engine === "sqlite" && settings.name !== ":memory:" ? lockDatabase(resolve(settings.name)) : undefined;
+  try {
+    shared = { db: openDatabase(settings), holders: 1, lock };
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   return shared.db;
 }
 
@@ -232,9 +283,13 @@ export async function releaseDatabase(): Promise<void> {
   if (!shared) return;
   shared.holders -= 1;
   if (shared.holders > 0) return;
-  const { db } = shared;
+  const { db, lock } = shared;
   shared = undefined;
-  await closeDatabase(db);
+  try {
+    await closeDatabase(db);
+  } finally {
+    lock?.release();
+  }
 }
 
 /**

@@ -128,6 +128,9 @@ function runThread(data: ThreadData["spoc"]): void {
 function runProcess(): void {
   // Ctrl-C signals the whole process group; the parent decides when its workers stop.
   process.on("SIGINT", () => {});
+  // A SIGTERM to the whole group (a service manager, `kill -- -pgid`) stops the worker as its
+  // parent would, so it still ends cleanly; a hung worker is killed by the parent's timeout.
+  process.on("SIGTERM", () => stop());
   // A parent that dies, even by SIGKILL, closes the channel: never outlive it.
   process.on("disconnect", () => process.exit(1));
   const send: Send = (message) =>

@@ -69,25 +69,45 @@ const EXPECTED = `  [Database] Initializing tables for: users.models
   [Workers] Registered: blog.workers
 
 ============================================================
-SPOC BLOG PLATFORM
+BLOG PLATFORM - SPOC APPLICATION
 ============================================================
 Mode: development
 Installed apps: users, blog
 
 REGISTERED COMPONENTS
 ------------------------------------------------------------
-models:   users.EmailMessage, users.User, users.UserProfile,
-          blog.Comment, blog.Post
-views:    users.getProfile, users.loginUser,
-          users.registerUser, users.updateProfile,
-          blog.addComment, blog.approveComment,
-          blog.createPost, blog.getPost, blog.listComments,
-          blog.listPosts, blog.publishPost, blog.searchPosts
-services: users.NotificationService, users.UserService,
-          blog.CommentService, blog.PostService,
-          blog.SearchService
-workers:  users.EmailNotificationWorker,
-          blog.ContentIndexerWorker
+
+--- Models ---
+  • users.EmailMessage: class EmailMessage (apps/users/models.ts:91)
+  • users.User: class User (apps/users/models.ts:55)
+  • users.UserProfile: class UserProfile (apps/users/models.ts:76)
+  • blog.Comment: class Comment (apps/blog/models.ts:92)
+  • blog.Post: class Post (apps/blog/models.ts:58)
+
+--- Views ---
+  • users.getProfile: function getProfile (apps/users/views.ts:38)
+  • users.loginUser: function loginUser (apps/users/views.ts:26)
+  • users.registerUser: function registerUser (apps/users/views.ts:12)
+  • users.updateProfile: function updateProfile (apps/users/views.ts:49)
+  • blog.addComment: function addComment (apps/blog/views.ts:49)
+  • blog.approveComment: function approveComment (apps/blog/views.ts:61)
+  • blog.createPost: function createPost (apps/blog/views.ts:20)
+  • blog.getPost: function getPost (apps/blog/views.ts:32)
+  • blog.listComments: function listComments (apps/blog/views.ts:68)
+  • blog.listPosts: function listPosts (apps/blog/views.ts:12)
+  • blog.publishPost: function publishPost (apps/blog/views.ts:44)
+  • blog.searchPosts: function searchPosts (apps/blog/views.ts:77)
+
+--- Services ---
+  • users.NotificationService: class NotificationService (apps/users/services.ts:199)
+  • users.UserService: class UserService (apps/users/services.ts:35)
+  • blog.CommentService: class CommentService (apps/blog/services.ts:108)
+  • blog.PostService: class PostService (apps/blog/services.ts:32)
+  • blog.SearchService: class SearchService (apps/blog/services.ts:180)
+
+--- Workers ---
+  • users.EmailNotificationWorker: class EmailNotificationWorker (apps/users/workers.ts:78)
+  • blog.ContentIndexerWorker: class ContentIndexerWorker (apps/blog/workers.ts:44)
 
 DEMONSTRATING APP INTERACTION
 ------------------------------------------------------------
