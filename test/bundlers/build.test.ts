@@ -1,8 +1,9 @@
 /**
  * One fixture project built by each tool with its spoc plugin, as a user runs the build:
- * the built app starts and resolves components through the registry the plugin wrote (the
- * bytes `spoc gen` writes), and a broken fixture fails every build with SPOC002 at the same
- * file, line and column, printed in the tool's own format.
+ * the built app starts, resolves components through the registry the plugin wrote (the
+ * bytes `spoc gen` writes) and runs a ThreadWorker and a ProcessWorker from the bundle with
+ * no recipe in the tool's config; a broken fixture fails every build with SPOC002 at the
+ * same file, line and column, printed in the tool's own format.
  */
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -55,9 +56,24 @@ describe.skipIf(!toolsInstalled)("the spoc plugin in each build tool", () => {
     const report = JSON.parse(app.stdout) as { components: string[] };
     expect({ ...report, components: report.components.sort() }).toEqual({
       apps: ["users", "blog"],
-      components: ["blog.Post", "blog.PostService", "blog.Tag", "users.User", "users.UserService"],
+      components: [
+        "blog.Indexer",
+        "blog.Post",
+        "blog.PostService",
+        "blog.Tag",
+        "users.Greeter",
+        "users.User",
+        "users.UserService",
+      ],
       user: "ada",
       post: "hello",
+      // A ThreadWorker and a ProcessWorker, found in the child through the bundle's registry.
+      workers: [
+        { stopped: true, errors: [] },
+        { stopped: true, errors: [] },
+      ],
+      greeting: "hello from greeter in a thread",
+      indexedInAnotherProcess: true,
     });
     const { registry } = await runPipeline({ root });
     expect(registry).toBeDefined();

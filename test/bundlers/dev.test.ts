@@ -85,7 +85,14 @@ describe.skipIf(!toolsInstalled)("vite dev", () => {
         };
         return registry.components.map((component) => component.key).sort();
       };
-      expect(await keys()).toEqual(["blog.Post", "blog.PostService", "users.User", "users.UserService"]);
+      expect(await keys()).toEqual([
+        "blog.Indexer",
+        "blog.Post",
+        "blog.PostService",
+        "users.Greeter",
+        "users.User",
+        "users.UserService",
+      ]);
       const session = await waitFor("the first generation", () =>
         plugin.api?.session?.last ? plugin.api.session : undefined,
       );

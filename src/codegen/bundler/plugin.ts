@@ -8,6 +8,13 @@ import type { PluginBuild } from "esbuild";
 import { createUnplugin, type UnpluginOptions } from "unplugin";
 import type { Generation } from "../generate.ts";
 import { spocPlugin as spocEsbuildPlugin } from "../esbuild-plugin.ts";
+import {
+  addWorkerEntries,
+  type ChunkEmitter,
+  emitWorkerEntries,
+  type OutputBundle,
+  placeWorkerChild,
+} from "./bundle-workers.ts";
 import { lowerDecorators, mayHaveDecorators } from "./decorators.ts";
 import { generationFailure, toRollupDiagnostic } from "./messages.ts";
 import { RegistrySession } from "./session.ts";
@@ -33,6 +40,8 @@ export const spocUnplugin = createUnplugin<SpocBuildPluginOptions | undefined, f
   const start = (root: string): RegistrySession => (session ??= new RegistrySession(options.root ?? root));
   const current = (): RegistrySession => start(process.cwd());
   let serving = false;
+  /** A Vite build for the browser, where spoc's runtime (and so its workers) has no place. */
+  let clientBuild = false;
   /** Under Vitest (mode "test"), whose startup prints a thrown error but not Vite's located ones. */
   let testing = false;
   /** In `vite dev`: shows a generation's diagnostics in the terminal and the overlay. */
@@ -47,6 +56,7 @@ export const spocUnplugin = createUnplugin<SpocBuildPluginOptions | undefined, f
       // `this` is Rollup's plugin context under Rollup and Vite, where errors carry `loc`.
       const context = this as unknown as RollupLikeContext;
       if (typeof context.error !== "function") return; // webpack and rspack report in webpack-like.ts
+      if (!serving && !clientBuild) await emitWorkerEntries(context, current().registryFile);
       if (context.meta?.watchMode === true) for (const file of current().watchFiles()) this.addWatchFile(file);
       if (serving && !testing) {
         reportToDevServer?.(generation);
@@ -91,18 +101,29 @@ export const spocUnplugin = createUnplugin<SpocBuildPluginOptions | undefined, f
         start(config.root);
         testing = config.mode === "test";
         serving = config.command === "serve";
+        clientBuild = config.command === "build" && !config.build.ssr;
       },
       configureServer(server: DevServer) {
         if (serving) reportToDevServer = configureDevServer(server, current());
+      },
+      async writeBundle(output, bundle) {
+        if (!clientBuild && output.dir !== undefined) await placeWorkerChild(output.dir, bundle as OutputBundle);
+      },
+    },
+    rollup: {
+      async writeBundle(output, bundle) {
+        if (output.dir !== undefined) await placeWorkerChild(output.dir, bundle as OutputBundle);
       },
     },
 
     webpack(compiler) {
       const webpackLike = compiler as unknown as WebpackLikeCompiler;
+      addWorkerEntries(webpackLike.options, start(webpackLike.context).registryFile);
       applyToWebpackLike(webpackLike, () => start(webpackLike.context), NAME);
     },
     rspack(compiler) {
       const webpackLike = compiler as unknown as WebpackLikeCompiler;
+      addWorkerEntries(webpackLike.options, start(webpackLike.context).registryFile);
       applyToWebpackLike(webpackLike, () => start(webpackLike.context), NAME);
     },
   };
@@ -123,7 +144,7 @@ export const spocUnplugin = createUnplugin<SpocBuildPluginOptions | undefined, f
 });
 
 /** What the plugin uses of Rollup's (and Vite's, and Rolldown's) plugin context. */
-interface RollupLikeContext {
+interface RollupLikeContext extends ChunkEmitter {
   readonly meta?: { readonly watchMode?: boolean; readonly rolldownVersion?: string };
   error(error: ReturnType<typeof toRollupDiagnostic>): never;
   warn(warning: ReturnType<typeof toRollupDiagnostic>): void;

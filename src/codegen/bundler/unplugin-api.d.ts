@@ -20,6 +20,9 @@ export interface IdFilter {
   id?: RegExp | { include?: RegExp; exclude?: RegExp };
 }
 
+/** Rollup's `writeBundle(options, bundle)`. */
+export type WriteBundle = (this: unknown, options: { readonly dir?: string }, bundle: object) => Thenable<void>;
+
 /** A hook's `this`: unplugin's context, and the tool's own (Rollup's plugin context) under Rollup and Vite. */
 export type HookContext = BuildContext & { readonly meta?: unknown };
 
@@ -40,9 +43,13 @@ export interface UnpluginOptions {
       readonly root: string;
       readonly command: "build" | "serve";
       readonly mode: string;
+      readonly build: { readonly ssr?: unknown };
     }) => void;
     configureServer?: (server: never) => void;
+    writeBundle?: WriteBundle;
   };
+  /** Rollup-only hooks, merged over the others under Rollup. */
+  rollup?: { writeBundle?: WriteBundle };
   webpack?: (compiler: object) => void;
   rspack?: (compiler: object) => void;
   esbuild?: { setup?: (build: never) => void | Promise<void> };

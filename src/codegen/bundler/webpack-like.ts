@@ -7,11 +7,13 @@
  */
 import type { Diagnostic } from "../model.ts";
 import { toWebpackDiagnostic } from "./messages.ts";
+import type { WebpackLikeOptions } from "./bundle-workers.ts";
 import type { RegistrySession } from "./session.ts";
 
 /** The parts of a webpack or rspack `Compiler` the plugin uses (both have them). */
 export interface WebpackLikeCompiler {
   readonly context: string;
+  readonly options: WebpackLikeOptions;
   readonly modifiedFiles?: ReadonlySet<string> | undefined;
   readonly removedFiles?: ReadonlySet<string> | undefined;
   readonly hooks: {
