@@ -51,7 +51,7 @@ export async function linkModules(target: string): Promise<void> {
       }
     }
   }
-  await mkdir(target);
+  await mkdir(target, { recursive: true });
   for (const [name, source] of links) {
     if (name.includes("/")) await mkdir(join(target, name.split("/")[0] ?? ""), { recursive: true });
     await symlink(source, join(target, name), "dir");
@@ -69,7 +69,7 @@ async function installSpocFromSources(target: string): Promise<void> {
   const exports = JSON.stringify(manifest.exports)
     .replace(/"\.\/dist\/([^"]*)\.d\.ts"/g, '"./src/$1.ts"')
     .replace(/"\.\/dist\/([^"]*)\.js"/g, '"./src/$1.ts"');
-  await mkdir(target);
+  await mkdir(target, { recursive: true });
   await writeFile(join(target, "package.json"), JSON.stringify({ ...manifest, exports: JSON.parse(exports) }, null, 2));
   await symlink(join(repoRoot, "src"), join(target, "src"), "dir");
 }

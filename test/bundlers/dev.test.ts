@@ -107,8 +107,10 @@ describe.skipIf(!toolsInstalled)("vite dev", () => {
       expect(session.parses - parsesBefore).toBe(1);
 
       await writeFile(join(root, "apps/users/services.ts"), withCycle);
-      const error = await waitFor("the error overlay", () =>
-        overlay.find((payload) => (payload as { type?: string }).type === "error"),
+      const error = await waitFor(
+        "the error overlay",
+        () => overlay.find((payload) => (payload as { type?: string }).type === "error"),
+        30_000,
       );
       expect(error).toMatchObject({
         err: {

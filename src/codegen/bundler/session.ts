@@ -113,6 +113,8 @@ export class RegistrySession {
       this.#last = await generateRegistry({
         root: this.root,
         cache: this.#cache,
+        // A build is often a process of its own: start from what `spoc gen` or the last build parsed.
+        ...(this.#last === undefined && { diskCache: true }),
         ...(edits && { changed: [...(changed ?? [])] }),
       });
       return this.#last;

@@ -9,6 +9,9 @@ import type { Generation } from "../generate.ts";
 import { toRollupDiagnostic } from "./messages.ts";
 import type { RegistrySession } from "./session.ts";
 
+/** Quiet time after the last file event before the generator runs, in ms. */
+const QUIET_MS = 50;
+
 /** The parts of Vite's dev server used here (the same in Vite 5 to 8). */
 export interface DevServer {
   readonly watcher: {
@@ -31,19 +34,18 @@ interface DevError {
 /** Regenerates on the dev server's file events; returns how to report a generation there. */
 export function configureDevServer(server: DevServer, session: RegistrySession): (generation: Generation) => void {
   const report = (generation: Generation): void => reportToServer(server, session, generation);
-  let scheduled = false;
+  let timer: NodeJS.Timeout | undefined;
   const regenerate = (): void => {
-    if (scheduled) return;
-    scheduled = true;
-    // The events of one save arrive together: run once they are in.
-    setImmediate(() => {
-      scheduled = false;
+    // The events of one save (or of a save in several writes) arrive close together: run once
+    // they have stopped for a moment, so a half-written file is not what the registry sees.
+    clearTimeout(timer);
+    timer = setTimeout(() => {
       session.generate().then(report, (error: unknown) => {
         server.config.logger.error(
           `[spoc] the generator failed: ${error instanceof Error ? error.message : String(error)}`,
         );
       });
-    });
+    }, QUIET_MS);
   };
   const onEvent = (path: string): void => {
     if (session.noteChange(path)) regenerate();
