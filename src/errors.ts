@@ -37,6 +37,7 @@ export const ErrorCode = {
   JobQueueFailed: "SPOC124",
   WorkerChildMissing: "SPOC130",
   BundleOptions: "SPOC131",
+  BaseDirNotFound: "SPOC132",
   WorkerState: "SPOC201",
   WorkerFailed: "SPOC202",
   WorkerTimeout: "SPOC203",

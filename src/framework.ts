@@ -8,6 +8,7 @@ import { setWorkerLocation } from "./workers/location.ts";
 import { REGENERATE_COMMAND } from "./regenerate-command.ts";
 import { jobsSettingsOf } from "./workers/queue/connection.ts";
 import { JobQueue, queueWorkersOf } from "./workers/queue/jobs.ts";
+import { assertBaseDir } from "./base-dir.ts";
 
 /** A component map with no compile-time keys, for registries built by hand. */
 export type AnyComponentMap = Record<string, Record<string, unknown>>;
@@ -76,6 +77,7 @@ export class Framework<Map extends object = ComponentMap> {
   /** Loads configuration, imports the installed apps' modules in order and runs startup hooks. */
   static async start<Map extends object = ComponentMap>(options: FrameworkOptions): Promise<Framework<Map>> {
     const { schema, registry } = options;
+    assertBaseDir(options.baseDir);
     assertFreshRegistry(schema, registry);
     const settingsLoader = registry.settings;
     const config = await loadConfig({

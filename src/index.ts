@@ -13,6 +13,7 @@ export type {
   RegistryPlugin,
 } from "./registry.ts";
 export { Framework } from "./framework.ts";
+export { findBaseDir } from "./base-dir.ts";
 export type { AnyComponentMap, ComponentsByModule, FrameworkOptions } from "./framework.ts";
 export { ConfigError, DependencyCycleError, ErrorCode, SpocError, WorkerError, formatError } from "./errors.ts";
 export type { SourceLocation, SpocErrorOptions } from "./errors.ts";

@@ -23,6 +23,9 @@ import { limitGraph, neighbourhood } from "./report/focus.ts";
 import { formatWhy, importChains, modulesNamed } from "./report/why.ts";
 import { runPipeline } from "./pipeline.ts";
 import { findProjectRoot, ProjectNotFoundError } from "./project-root.ts";
+import { runAddApp, runInit } from "./init/commands.ts";
+import { packageVersion } from "./package-version.ts";
+import { BUNDLERS, DEFAULT_BUNDLER, type BundlerName } from "./init/templates/bundlers.ts";
 import { REGENERATE_COMMAND, REGISTRY_FILE as registryFile, registryFiles } from "./render/registry.ts";
 import { watchProject, type WatchEvent } from "./watch.ts";
 
@@ -48,6 +51,9 @@ Commands:
             --app <A>  --queue <Q>  (repeatable; default: all)
             --concurrency <N>     jobs per queue at a time (default: 1)
             --stop-timeout <ms>   on a signal, how long jobs in flight may finish (default: 30000)
+  init    write a new project into a folder: spoc init [dir]   (default: the current folder)
+            --bundler ${Object.keys(BUNDLERS).join("|")}   (default: ${DEFAULT_BUNDLER})
+  add     add an app (its module files, and installedApps in config/settings.ts): spoc add app <name>
 
 Options:
   --root <dir>   project root (default: the nearest folder up from here with
@@ -92,10 +98,12 @@ const commands = {
     concurrency: { type: "string" },
     "stop-timeout": { type: "string" },
   },
+  init: { bundler: { type: "string" } },
+  add: {},
 } as const;
 type Command = keyof typeof commands;
 
-const formats: Record<Exclude<Command, "gen" | "worker">, readonly string[]> = {
+const formats: Record<Exclude<Command, "gen" | "worker" | "init" | "add">, readonly string[]> = {
   check: ["text", "json", "sarif"],
   graph: ["mermaid", "dot", "json"],
   why: ["text", "json"],
@@ -122,6 +130,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
       io.stdout(usage);
       return 0;
     }
+    if (command === "init") return await init(positionals, values.bundler, io);
+    if (command === "add") return await add(positionals, values.root, io);
     const expected = command === "why" ? 2 : 0;
     if (positionals.length > expected) throw new UsageError(`unexpected argument "${positionals[expected]}"`);
     if (positionals.length < expected)
@@ -172,7 +182,23 @@ function isParseArgsError(error: unknown): boolean {
   return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS");
 }
 
-function chooseFormat(command: Exclude<Command, "gen" | "worker">, format: string | boolean | undefined): string {
+async function init(positionals: readonly string[], bundler: string | boolean | undefined, io: CliIo): Promise<number> {
+  if (positionals.length > 1) throw new UsageError(`init: unexpected argument "${positionals[1]}"`);
+  const chosen = bundler ?? DEFAULT_BUNDLER;
+  if (typeof chosen !== "string" || !Object.hasOwn(BUNDLERS, chosen)) {
+    throw new UsageError(`init: unknown --bundler "${String(chosen)}"; use one of ${Object.keys(BUNDLERS).join(", ")}`);
+  }
+  return runInit(positionals[0] ?? ".", chosen as BundlerName, io);
+}
+
+async function add(positionals: readonly string[], root: string | boolean | undefined, io: CliIo): Promise<number> {
+  const [what, name, extra] = positionals;
+  if (what !== "app" || name === undefined) throw new UsageError("add: expected app <name>, e.g. spoc add app billing");
+  if (extra !== undefined) throw new UsageError(`add: unexpected argument "${extra}"`);
+  return runAddApp(projectRoot(root), name, io);
+}
+
+function chooseFormat(command: keyof typeof formats, format: string | boolean | undefined): string {
   const allowed = formats[command];
   if (format === undefined) return allowed[0] as string;
   if (typeof format !== "string" || !allowed.includes(format)) {
@@ -469,14 +495,7 @@ function describeFailure(error: unknown, root: string | undefined): string {
 }
 
 function version(): string | undefined {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
-      version?: unknown;
-    };
-    return typeof pkg.version === "string" ? pkg.version : undefined;
-  } catch {
-    return undefined;
-  }
+  return packageVersion();
 }
 
 function stopOnSignal(): AbortSignal {

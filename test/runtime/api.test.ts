@@ -20,6 +20,7 @@ it("keeps the public runtime API stable", () => {
       "defineSchema",
       "defineSettings",
       "env",
+      "findBaseDir",
       "formatError",
       "kindBelongsToModule",
       "pluralOf",

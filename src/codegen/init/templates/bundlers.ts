@@ -1,0 +1,12 @@
+/**
+ * The bundlers `spoc init --bundler <name>` can set a project up with, by name; the first
+ * is the default. Each brings its build file, scripts and packages.
+ */
+import type { BundlerTemplate } from "./types.ts";
+import { esbuild } from "./esbuild.ts";
+
+export const BUNDLERS = { esbuild } as const satisfies Record<string, BundlerTemplate>;
+
+export type BundlerName = keyof typeof BUNDLERS;
+
+export const DEFAULT_BUNDLER: BundlerName = "esbuild";
