@@ -60,7 +60,7 @@ export const registry = {
   ],
   settings: () => import("../config/settings.ts"),
   plugins: [],
-  generation: "72b429292313",
+  generation: "15002a32d86f",
 };
 
 /**

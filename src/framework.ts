@@ -1,7 +1,7 @@
 import { loadConfig, importPluginFromDisk, resolvePlugins } from "./config/index.ts";
 import type { LoadedConfig, PluginLoader, Settings } from "./config/index.ts";
 import { ErrorCode, SpocError } from "./errors.ts";
-import type { ComponentMap, Registry, RegistryComponent, RegistryModule } from "./registry.ts";
+import type { ComponentMap, Registry, RegistryComponent, RegistryModule, StaleComponent } from "./registry.ts";
 import { schemaFingerprint } from "./schema.ts";
 import type { LoadedModule, ModuleHook, Schema } from "./schema.ts";
 import { setWorkerLocation } from "./workers/location.ts";
@@ -12,6 +12,15 @@ import { assertBaseDir } from "./base-dir.ts";
 
 /** A component map with no compile-time keys, for registries built by hand. */
 export type AnyComponentMap = Record<string, Record<string, unknown>>;
+
+/**
+ * `unknown` for a component key of a current registry; for a stale one (its export is gone),
+ * a type no key is assignable to, named so that the compiler's message says what to do.
+ */
+type LiveKey<Component> =
+  Component extends StaleComponent<infer Key>
+    ? { readonly "the registry is stale: this export is gone; regenerate it with spoc gen": Key }
+    : unknown;
 
 /** `framework.components`: each module's components by key. */
 export type ComponentsByModule<Map extends object> = { readonly [M in keyof Map]: Readonly<Map[M]> };
@@ -115,7 +124,7 @@ export class Framework<Map extends object = ComponentMap> {
    * The component registered under `key` in `module`, typed from the generated registry.
    * At run time an unknown key gives `undefined`.
    */
-  getComponent<M extends keyof Map, K extends keyof Map[M]>(module: M, key: K): Map[M][K] {
+  getComponent<M extends keyof Map, K extends keyof Map[M]>(module: M, key: K & LiveKey<Map[M][K]>): Map[M][K] {
     const byKey = (this.components as Record<PropertyKey, Record<PropertyKey, unknown> | undefined>)[module];
     return byKey?.[key] as Map[M][K];
   }

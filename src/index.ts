@@ -4,6 +4,7 @@ export { defineSchema, schemaFingerprint } from "./schema.ts";
 export type { LoadedModule, ModuleHook, ModuleHooks, Schema, SchemaDefinition } from "./schema.ts";
 export { defineRegistry } from "./registry.ts";
 export type {
+  ComponentExport,
   ComponentMap,
   ModuleExports,
   Registry,
@@ -11,6 +12,7 @@ export type {
   RegistryComponent,
   RegistryModule,
   RegistryPlugin,
+  StaleComponent,
 } from "./registry.ts";
 export { Framework } from "./framework.ts";
 export { findBaseDir } from "./base-dir.ts";

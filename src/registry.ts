@@ -78,6 +78,26 @@ export interface Registry {
 // biome-ignore lint/suspicious/noEmptyInterface: filled in by declaration merging
 export interface ComponentMap {}
 
+/**
+ * What the registry's type map holds for a component whose export is gone: an export was
+ * renamed or removed, or its file moved, since the registry was generated. A lookup of it
+ * (`getComponent`) does not compile; regenerate the registry (`spoc gen`).
+ */
+export interface StaleComponent<Key extends string> {
+  readonly "the registry is stale: this export is gone; regenerate it with spoc gen": Key;
+}
+
+/**
+ * A type map entry of the generated registry: export `Name` of the module `Module`
+ * (`typeof import("…")`), or `StaleComponent<Key>` when the module has no such export or
+ * cannot be found. A conditional type, so tsc resolves it only where a lookup uses the key.
+ */
+export type ComponentExport<Module, Name extends PropertyKey, Key extends string> = 0 extends 1 & Module
+  ? StaleComponent<Key>
+  : Name extends keyof Module
+    ? Module[Name]
+    : StaleComponent<Key>;
+
 /** Identity helper for registries written by hand (tests) or by the generator. */
 export function defineRegistry(registry: Registry): Registry {
   return registry;

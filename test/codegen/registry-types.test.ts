@@ -132,3 +132,19 @@ it("reports a registry whose data does not match Registry, when checked", async 
   const all = await tsc(join(dir, "tsconfig.all.json"));
   expect(all.output).toMatch(/registry\.data\.js\(\d+,\d+\): error TS/);
 });
+
+it("makes a lookup of a stale registry's vanished export a compile error at the call", async () => {
+  const dir = await scratchProject();
+  // Renamed after the registry was generated, and not regenerated.
+  const services = join(dir, "apps", "users", "services.ts");
+  await writeFile(services, (await readFile(services, "utf8")).replace("class UserService", "class AccountService"));
+  const { code, output } = await tsc(join(dir, "tsconfig.json"));
+  expect(code).not.toBe(0);
+  // use.ts line 6: `const UserService = framework.getComponent("services", "users.UserService");`
+  expect(output).toMatch(
+    /use\.ts\(6,\d+\): error TS2345: Argument of type '"users\.UserService"' is not assignable to parameter of type '"users\.UserService" & \{ readonly "the registry is stale: this export is gone; regenerate it with spoc gen": "users\.UserService"; \}'/,
+  );
+  // And its use (line 7, `new UserService()`); the other lookups still type-check.
+  expect(output).toMatch(/use\.ts\(7,\d+\): error TS2351: [^\n]*\n\s+Type 'StaleComponent<"users\.UserService">'/);
+  expect(output).not.toMatch(/use\.ts\((?!6,|7,)\d+,/);
+});

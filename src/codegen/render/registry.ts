@@ -9,14 +9,15 @@
  *   literals and 4,000 `import()` thunks against `Registry` added a fifth to `tsc --noEmit`.
  * - `generated/registry.data.d.ts`: its type, `Registry`.
  * - `generated/registry.ts`: the module apps import, re-exporting the data, and the type map
- *   that types `getComponent`. It is `// @ts-nocheck`, so tsc resolves a key's
- *   `typeof import("…").Name` only where a lookup uses it, not all 20,000 of them on every
- *   check; the price is that a stale registry's vanished export types as `any` until
- *   `spoc gen --check` (or `spoc gen`) runs.
+ *   that types `getComponent`. It is `// @ts-nocheck`, so tsc resolves a key's entry only
+ *   where a lookup uses it, not all 20,000 of them on every check. Each entry is
+ *   `Export<typeof import("…"), "Name", "<key>">` (`ComponentExport`), a conditional type
+ *   that is the export's type, or `StaleComponent<"<key>">` when the export is gone: a stale
+ *   registry's vanished key is a compile error where it is looked up.
  *
- * The types stay plain on purpose: one interface per schema module with
- * `typeof import("…").Name` members. At 20,000 keys, interfaces are cheap for tsc; mapped or
- * conditional types over the keys are about 20 times slower.
+ * The types stay plain on purpose: one interface per schema module, one member per key. At
+ * 20,000 keys, interfaces are cheap for tsc; mapped types over the keys are about 20 times
+ * slower (a conditional type per member costs only where a member is read).
  */
 import { createHash } from "node:crypto";
 import { pluralOf } from "../../components.ts";
@@ -150,6 +151,7 @@ export function registryParts(
     BANNER,
     "// @ts-nocheck: tsc resolves the type map below key by key, where getComponent uses it (see registry.data.js).",
     `import { registry as data } from "./registry.data.js";`,
+    `import type { ComponentExport as Export } from "spoc";`,
     "",
   ];
   const interfaceNames = componentInterfaceNames(model);
@@ -259,7 +261,7 @@ export function renderChunk(module: AppModule): ModuleChunk {
     );
     if (c.key === previous) continue; // a duplicate key (SPOC007, silenced): first wins
     previous = c.key;
-    members.push(`  ${str(c.key)}: typeof import(${importPath})${member(c.exportName)};`);
+    members.push(`  ${str(c.key)}: Export<typeof import(${importPath}), ${str(c.exportName)}, ${str(c.key)}>;`);
   }
   return { entries: entries.join("\n"), members: members.join("\n") };
 }
