@@ -281,188 +281,133 @@ await section("tsc", () => {
   const n = largest;
   const root = projectDir(n);
   ensureRegistry(n);
+  // What users type-check against: the package's declarations (dist/), built now.
+  log("tsc: building dist/ (npm run build)");
+  runChild("npm", ["run", "build", "--silent"], { cwd: REPO_ROOT });
+  const spocTypes = join(REPO_ROOT, "dist", "index.d.ts");
+  // Before issue 14: type map members `typeof import("…").Name` and `getComponent(module, key: K)`,
+  // as a copy of dist/ with that signature and a copy of registry.ts with those members.
+  const beforeDist = join(runDir, "spoc-before");
+  cpSync(join(REPO_ROOT, "dist"), beforeDist, { recursive: true });
+  const framework = join(beforeDist, "framework.d.ts");
+  const signature = readFileSync(framework, "utf8").replace("key: K & LiveKey<Map[M][K]>", "key: K");
+  writeFileSync(framework, signature);
   // The registry as generated (registry.ts is `// @ts-nocheck`; its data is JavaScript tsc
   // does not read), and for comparison the same registry.ts with its type map checked.
   const registry = readFileSync(registryPath(n), "utf8");
   const checked = registry.replace(/^\/\/ @ts-nocheck.*\n/m, "");
   if (checked === registry) log("tsc: the registry has no // @ts-nocheck line; the checked variant is the same");
   writeFileSync(join(root, "generated", "registry-checked.ts"), checked);
+  const before = registry
+    .replace(/^import type \{ ComponentExport as Export \} from "spoc";\n/m, "")
+    .replace(/Export<typeof import\(("[^"]+")\), "(\w+)", "[^"]+">/g, "typeof import($1).$2");
+  writeFileSync(join(root, "generated", "registry-before.ts"), before);
   const uses = componentUses(n);
   writeFileSync(join(root, "calls.ts"), uses.calls);
   writeFileSync(join(root, "direct.ts"), uses.direct);
   const sources = ["apps", "framework", "config"];
   const configs = {
-    none: sources,
-    registry: [...sources, "generated/registry.ts"],
-    calls: [...sources, "generated/registry.ts", "calls.ts"],
-    direct: [...sources, "generated/registry.ts", "direct.ts"],
-    checked: [...sources, "generated/registry-checked.ts"],
+    none: [sources, spocTypes],
+    registry: [[...sources, "generated/registry.ts"], spocTypes],
+    calls: [[...sources, "generated/registry.ts", "calls.ts"], spocTypes],
+    direct: [[...sources, "generated/registry.ts", "direct.ts"], spocTypes],
+    checked: [[...sources, "generated/registry-checked.ts"], spocTypes],
+    registryBefore: [[...sources, "generated/registry-before.ts"], join(beforeDist, "index.d.ts")],
+    callsBefore: [[...sources, "generated/registry-before.ts", "calls.ts"], join(beforeDist, "index.d.ts")],
   } as const;
-  for (const [name, include] of Object.entries(configs))
-    writeFileSync(join(root, `tsconfig.${name}.json`), tsconfig(include));
-  const tsc = tscExecutable();
-  const check = (name: keyof typeof configs) => (): Sample =>
-    runChild(tsc, ["-p", join(root, `tsconfig.${name}.json`), "--noEmit", "--extendedDiagnostics"], { cwd: root });
-  /** A figure of tsc's --extendedDiagnostics: "Check time" in ms, or a count such as "Types". */
-  const stat = (samples: readonly Sample[], name: string): number =>
-    median(
-      samples.map((s) => {
-        const match = new RegExp(`^${name}:\\s*([\\d.]+)(s?)`, "m").exec(s.stdout);
-        return match ? Number(match[1]) * (match[2] === "s" ? 1000 : 1) : Number.NaN;
-      }),
+  type Config = keyof typeof configs;
+  for (const [name, [include, types]] of Object.entries(configs)) {
+    const config = JSON.parse(tsconfig(include)) as { compilerOptions: Record<string, unknown> };
+    config.compilerOptions["paths"] = { spoc: [types] };
+    writeFileSync(join(root, `tsconfig.${name}.json`), `${JSON.stringify(config, null, 2)}\n`);
+  }
+  measureTsc("TypeScript 7", [tscExecutable()], Object.keys(configs) as Config[], runs);
+  // TypeScript 5 (the JavaScript compiler most users still run) is 3-4 times slower: fewer
+  // variants, three runs each.
+  const ts5 = typeScript5();
+  if (ts5 !== undefined)
+    measureTsc("TypeScript 5", [process.execPath, ts5], ["none", "registry", "calls", "direct", "callsBefore"], 3);
+
+  function measureTsc(compiler: string, command: readonly string[], variants: readonly Config[], runs: number): void {
+    const [executable, ...first] = command as [string, ...string[]];
+    const version = runChild(executable, [...first, "--version"]).stdout.trim();
+    log(`tsc: ${compiler} (${version}), ${variants.join(", ")}; ${runs} runs`);
+    const check = (name: Config) => (): Sample =>
+      runChild(executable, [...first, "-p", join(root, `tsconfig.${name}.json`), "--noEmit", "--extendedDiagnostics"], {
+        cwd: root,
+      });
+    /** A figure of tsc's --extendedDiagnostics: "Check time" in ms, or a count such as "Types". */
+    const stat = (samples: readonly Sample[], name: string): number =>
+      median(
+        samples.map((s) => {
+          const match = new RegExp(`^${name}:\\s*([\\d.]+)(s?)`, "m").exec(s.stdout);
+          return match ? Number(match[1]) * (match[2] === "s" ? 1000 : 1) : Number.NaN;
+        }),
+      );
+    const samples = interleave(runs, Object.fromEntries(variants.map((name) => [name, check(name)]))) as Partial<
+      Record<Config, Sample[]>
+    >;
+    const size = String(n);
+    const of = (name: Config): Sample[] => samples[name] ?? [];
+    const types = (name: Config): number => stat(of(name), "Types");
+    const row = (
+      measure: string,
+      candidate: Config,
+      baseline: Config | undefined,
+      figure: "wall" | "cpu" | "check" | "types",
+      target = "–",
+      met?: (candidate: number, baseline: number) => boolean,
+    ): void => {
+      if (!variants.includes(candidate) || (baseline !== undefined && !variants.includes(baseline))) return;
+      const value = (name: Config): number =>
+        figure === "wall"
+          ? ms(of(name))
+          : figure === "cpu"
+            ? (cpuMedian(of(name)) ?? Number.NaN)
+            : figure === "check"
+              ? stat(of(name), "Check time")
+              : types(name);
+      const median = value(candidate);
+      const base = baseline === undefined ? undefined : value(baseline);
+      rows.push({
+        section: "tsc",
+        measure: `${measure} (${compiler})`,
+        size,
+        median,
+        baseline: base,
+        unit: figure === "types" ? "count" : "ms",
+        ...(figure === "wall" ? { rssMb: rss(of(candidate)) } : {}),
+        target,
+        ...(met !== undefined && base !== undefined ? { met: met(median, base) } : {}),
+        runs: figure === "types" ? 1 : runs,
+      });
+    };
+    row("tsc --noEmit, with registry vs without", "registry", "none", "wall", "≤ 1.10×", (c, b) => c <= 1.1 * b);
+    row(
+      "tsc --noEmit, file of 100 getComponent calls vs the same types named directly",
+      "calls",
+      "direct",
+      "wall",
+      "≤ 1.05×",
+      (c, b) => c <= 1.05 * b,
     );
-  const samples = interleave(runs, {
-    none: check("none"),
-    registry: check("registry"),
-    calls: check("calls"),
-    direct: check("direct"),
-    checked: check("checked"),
-  });
-  const none = ms(samples.none);
-  const withRegistry = ms(samples.registry);
-  const calls = ms(samples.calls);
-  const size = String(n);
-  const types = (samples: readonly Sample[]): number => stat(samples, "Types");
-  rows.push({
-    section: "tsc",
-    measure: "tsc --noEmit, with registry vs without",
-    size,
-    median: withRegistry,
-    baseline: none,
-    unit: "ms",
-    rssMb: rss(samples.registry),
-    target: "≤ 1.10×",
-    met: withRegistry <= 1.1 * none,
-    runs,
-  });
-  const direct = ms(samples.direct);
-  rows.push({
-    section: "tsc",
-    measure: "tsc --noEmit, file of 100 getComponent calls vs the same types named directly",
-    size,
-    median: calls,
-    baseline: direct,
-    unit: "ms",
-    rssMb: rss(samples.calls),
-    target: "≤ 1.05×",
-    met: calls <= 1.05 * direct,
-    runs,
-  });
-  rows.push({
-    section: "tsc",
-    measure: "tsc --noEmit, + file of 100 getComponent calls",
-    size,
-    median: calls,
-    baseline: withRegistry,
-    unit: "ms",
-    rssMb: rss(samples.calls),
-    target: "–",
-    runs,
-  });
-  rows.push({
-    section: "tsc",
-    measure: "tsc --noEmit, + file naming the 100 types directly",
-    size,
-    median: direct,
-    baseline: withRegistry,
-    unit: "ms",
-    rssMb: rss(samples.direct),
-    target: "–",
-    runs,
-  });
-  rows.push({
-    section: "tsc",
-    measure: "tsc CPU time, with registry vs without",
-    size,
-    median: cpuMedian(samples.registry),
-    baseline: cpuMedian(samples.none),
-    unit: "ms",
-    target: "–",
-    runs,
-  });
-  rows.push({
-    section: "tsc",
-    measure: "tsc CPU time, + 100 getComponent calls",
-    size,
-    median: cpuMedian(samples.calls),
-    baseline: cpuMedian(samples.registry),
-    unit: "ms",
-    target: "–",
-    runs,
-  });
-  rows.push({
-    section: "tsc",
-    measure: "tsc check time, with registry vs without",
-    size,
-    median: stat(samples.registry, "Check time"),
-    baseline: stat(samples.none, "Check time"),
-    unit: "ms",
-    target: "–",
-    runs,
-  });
-  rows.push({
-    section: "tsc",
-    measure: "tsc check time, + 100 getComponent calls",
-    size,
-    median: stat(samples.calls, "Check time"),
-    baseline: stat(samples.registry, "Check time"),
-    unit: "ms",
-    target: "–",
-    runs,
-  });
-  rows.push({
-    section: "tsc",
-    measure: "tsc types created, with registry vs without",
-    size,
-    median: types(samples.registry),
-    baseline: types(samples.none),
-    unit: "count",
-    target: "–",
-    runs: 1,
-  });
-  rows.push({
-    section: "tsc",
-    measure: "tsc types, + 100 getComponent calls",
-    size,
-    median: types(samples.calls),
-    baseline: types(samples.registry),
-    unit: "count",
-    target: "–",
-    runs: 1,
-  });
-  rows.push({
-    section: "tsc",
-    measure: "tsc types, + the 100 types named directly",
-    size,
-    median: types(samples.direct),
-    baseline: types(samples.registry),
-    unit: "count",
-    target: "–",
-    runs: 1,
-  });
-  rows.push({
-    section: "tsc",
-    measure: "tsc --noEmit, registry.ts type map checked vs without",
-    size,
-    median: ms(samples.checked),
-    baseline: none,
-    unit: "ms",
-    target: "(without @ts-nocheck)",
-    runs,
-  });
-  rows.push({
-    section: "tsc",
-    measure: "tsc types, registry.ts type map checked vs without",
-    size,
-    median: types(samples.checked),
-    baseline: types(samples.none),
-    unit: "count",
-    target: "–",
-    runs: 1,
-  });
-  log(
-    `tsc ${n}: none ${none.toFixed(0)} ms, registry ${withRegistry.toFixed(0)} ms, calls ${calls.toFixed(0)} ms, direct ${direct.toFixed(0)} ms, type map checked ${ms(samples.checked).toFixed(0)} ms`,
-  );
+    row("tsc --noEmit, + file of 100 getComponent calls", "calls", "registry", "wall");
+    row("tsc --noEmit, + file naming the 100 types directly", "direct", "registry", "wall");
+    row("tsc --noEmit, 100 getComponent calls, stale-checked vs plain map", "calls", "callsBefore", "wall", "no worse");
+    row("tsc --noEmit, registry, stale-checked vs plain map", "registry", "registryBefore", "wall");
+    row("tsc CPU time, with registry vs without", "registry", "none", "cpu");
+    row("tsc CPU time, + 100 getComponent calls", "calls", "registry", "cpu");
+    row("tsc check time, with registry vs without", "registry", "none", "check");
+    row("tsc check time, + 100 getComponent calls", "calls", "registry", "check");
+    row("tsc check time, 100 calls, stale-checked vs plain map", "calls", "callsBefore", "check");
+    row("tsc types created, with registry vs without", "registry", "none", "types");
+    row("tsc types, + 100 getComponent calls", "calls", "registry", "types");
+    row("tsc types, + the 100 types named directly", "direct", "registry", "types");
+    row("tsc types, 100 calls, stale-checked vs plain map", "calls", "callsBefore", "types");
+    row("tsc --noEmit, registry.ts type map checked vs without", "checked", "none", "wall", "(without @ts-nocheck)");
+    row("tsc types, registry.ts type map checked vs without", "checked", "none", "types");
+    log(`tsc ${n} ${compiler}: ${variants.map((name) => `${name} ${ms(of(name)).toFixed(0)} ms`).join(", ")}`);
+  }
 });
 
 // ─── start ────────────────────────────────────────────────────────────────────
@@ -915,6 +860,27 @@ function componentUses(n: number): { calls: string; direct: string } {
     direct.push(`export declare const c${k}: typeof import(${JSON.stringify(`./apps/${app}/${module}.ts`)}).${name};`);
   }
   return { calls: `${calls.join("\n")}\n`, direct: `${direct.join("\n")}\n` };
+}
+
+/**
+ * TypeScript 5's `tsc` (JavaScript), installed on first use into `bench/.typescript5/` with npm:
+ * it cannot be a devDependency beside TypeScript 7, whose `tsc` binary has the same name.
+ * `undefined` (and said) when npm cannot install it.
+ */
+function typeScript5(): string | undefined {
+  const prefix = join(REPO_ROOT, "bench", ".typescript5");
+  const tsc = join(prefix, "node_modules", "typescript", "bin", "tsc");
+  if (!existsSync(tsc)) {
+    log("tsc: installing TypeScript 5 into bench/.typescript5 (npm install typescript@5)");
+    const install = runChild("npm", ["install", "--prefix", prefix, "--no-save", "--no-package-lock", "typescript@5"], {
+      allowFailure: true,
+    });
+    if (!existsSync(tsc)) {
+      log(`tsc: TypeScript 5 could not be installed, skipped: ${install.stdout.trim()}`);
+      return undefined;
+    }
+  }
+  return tsc;
 }
 
 /** The native TypeScript 7 compiler, without the node launcher in front of it. */
