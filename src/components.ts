@@ -53,7 +53,7 @@ export class Components {
     return <T extends object>(target: T): T => {
       if (target === null || target === undefined || (typeof target !== "object" && typeof target !== "function")) {
         throw new SpocError(ErrorCode.InvalidComponent, `cannot register ${String(target)} as a ${name} component`, {
-          hint: "Pass the class or function itself, e.g. `export const listPosts = view(async function listPosts() {})`.",
+          hint: "pass the class or function itself, e.g. `export const listPosts = view(async function listPosts() {})`",
         });
       }
       this.info.set(target, { kind: name, config: { ...(this.kinds.get(name) ?? {}), ...(options.config ?? {}) } });
@@ -77,7 +77,7 @@ export class Components {
     if (!this.kinds.has(name)) {
       const known = this.types.length > 0 ? this.types.map((k) => `"${k}"`).join(", ") : "none";
       throw new SpocError(ErrorCode.UnknownKind, `unknown component kind "${kind}"; declared kinds: ${known}`, {
-        hint: `Declare it first: new Components(..., "${name}") or components.addType("${name}").`,
+        hint: `declare it first: new Components(..., "${name}") or components.addType("${name}")`,
       });
     }
     return name;
@@ -88,7 +88,7 @@ function normalizeKind(kind: string): string {
   const name = String(kind).trim().toLowerCase();
   if (name === "") {
     throw new SpocError(ErrorCode.UnknownKind, "a component kind needs a name", {
-      hint: 'Name kinds like "model" or "service".',
+      hint: 'name kinds like "model" or "service"',
     });
   }
   return name;

@@ -168,7 +168,7 @@ function assertFreshRegistry(schema: Schema, registry: Registry): void {
     throw new SpocError(
       ErrorCode.StaleRegistry,
       `generated/registry.ts was generated for a different schema (fingerprint ${registry.fingerprint}, schema has ${expected})`,
-      { hint: `Run \`${REGENERATE_COMMAND}\` to regenerate it.`, location: { file: "generated/registry.ts" } },
+      { hint: `run \`${REGENERATE_COMMAND}\` to regenerate it`, location: { file: "generated/registry.ts" } },
     );
   }
 }
@@ -186,7 +186,7 @@ function modulesToLoad(
       ErrorCode.StaleRegistry,
       `installed app${unknown.length > 1 ? "s" : ""} ${unknown.map((a) => `"${a}"`).join(", ")} not in generated/registry.ts`,
       {
-        hint: `Run \`${REGENERATE_COMMAND}\` after changing installed apps.`,
+        hint: `run \`${REGENERATE_COMMAND}\` after changing installed apps`,
         location: { file: "generated/registry.ts" },
       },
     );
@@ -200,7 +200,7 @@ function modulesToLoad(
             ErrorCode.MissingModule,
             `app "${app}" has no ${module} module: expected apps/${app}/${module}.ts`,
             {
-              hint: `Create apps/${app}/${module}.ts, or set strict: false in config/schema.ts to skip missing modules.`,
+              hint: `create apps/${app}/${module}.ts, or set strict: false in config/schema.ts to skip missing modules`,
               location: { file: `apps/${app}/${module}.ts` },
             },
           );
@@ -213,7 +213,7 @@ function modulesToLoad(
     const entry = registry.modules[name];
     if (!entry) {
       throw new SpocError(ErrorCode.StaleRegistry, `load order names "${name}", which the registry does not define`, {
-        hint: `Run \`${REGENERATE_COMMAND}\` to regenerate generated/registry.ts.`,
+        hint: `run \`${REGENERATE_COMMAND}\` to regenerate generated/registry.ts`,
         location: { file: "generated/registry.ts" },
       });
     }
@@ -250,6 +250,7 @@ async function importModule(
       {
         cause,
         location: { file: entry.file },
+        hint: `fix the error in ${entry.file} (it is the cause), or run \`${REGENERATE_COMMAND}\` if the file moved`,
       },
     );
   }
@@ -261,7 +262,7 @@ async function importModule(
         ErrorCode.StaleRegistry,
         `${entry.file} no longer exports ${component.exportName} (component ${component.key})`,
         {
-          hint: `Run \`${REGENERATE_COMMAND}\` to regenerate generated/registry.ts.`,
+          hint: `run \`${REGENERATE_COMMAND}\` to regenerate generated/registry.ts`,
           location: { file: component.file, line: component.line },
         },
       );
@@ -292,7 +293,7 @@ async function runHook(
     const hint =
       cause instanceof SpocError && cause.hint
         ? cause.hint
-        : `Fix the ${module.module} ${side} hook in config/schema.ts; the error it threw is the cause.`;
+        : `fix the ${module.module} ${side} hook in config/schema.ts; the error it threw is the cause`;
     throw new SpocError(ErrorCode.HookFailed, `${side} hook of ${module.name} failed: ${messageOf(cause)}`, {
       cause,
       hint,
@@ -317,6 +318,7 @@ async function shutdownModules(schema: Schema, started: readonly LoadedModule[])
       `${failures.length} shutdown hooks failed: ${failures.map((f) => f.message).join("; ")}`,
       {
         cause: new AggregateError(failures),
+        hint: "fix each failing shutdown hook in config/schema.ts; every hook ran, and their errors are the cause",
       },
     );
   }

@@ -105,6 +105,7 @@ function readEnvFile(baseDir: string, file: string): Record<string, string> | un
     throw new ConfigError(ErrorCode.InvalidEnvironment, `cannot read ${file}: ${(error as Error).message}`, {
       location: { file },
       cause: error,
+      hint: `make ${file} a readable file (check its permissions), or remove it`,
     });
   }
   return parseDotenv(text);

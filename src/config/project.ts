@@ -149,6 +149,7 @@ export async function readProjectConfig(baseDir: string): Promise<{ config: Proj
     throw new ConfigError(ErrorCode.InvalidConfig, `cannot read ${PROJECT_CONFIG_FILE}: ${(error as Error).message}`, {
       location: { file: PROJECT_CONFIG_FILE },
       cause: error,
+      hint: `make ${PROJECT_CONFIG_FILE} a readable file (check its permissions), or remove it to use the defaults`,
     });
   }
   return { config: parseProjectConfig(text, PROJECT_CONFIG_FILE), warnings: [] };

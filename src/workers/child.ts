@@ -76,6 +76,7 @@ async function importWorkerClass(location: WorkerLocation): Promise<new (options
     if (error instanceof WorkerError) throw error;
     throw new WorkerError(ErrorCode.WorkerNotLocatable, `cannot import worker ${where}: ${String(error)}`, {
       cause: error,
+      hint: "fix the error importing the worker's module (it is the cause); the module must import without side effects that fail outside the main thread",
     });
   }
   const value = exports[location.exportName];

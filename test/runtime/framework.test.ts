@@ -237,6 +237,9 @@ describe("Framework.start", () => {
     expect(error).toBeInstanceOf(SpocError);
     expect((error as SpocError).code).toBe(ErrorCode.HookFailed);
     expect((error as SpocError).message).toBe("startup hook of blog.services failed: index unavailable");
+    expect((error as SpocError).hint).toBe(
+      "fix the services startup hook in config/schema.ts; the error it threw is the cause",
+    );
     expect(events).toEqual(["down blog.models", "down users.services", "down users.models"]);
   });
 
@@ -261,6 +264,30 @@ describe("Framework.start", () => {
     });
     await expect(framework.shutdown()).rejects.toThrowError("shutdown hook of blog.services failed: flush failed");
     expect(events).toEqual(["down blog.models", "down users.models"]);
+  });
+
+  it("reports several failing shutdown hooks at once, with a hint", async () => {
+    const schema = defineSchema({
+      modules: ["models", "services"],
+      hooks: {
+        services: {
+          shutdown: (m) => {
+            throw new Error(`${m.app} flush failed`);
+          },
+        },
+      },
+    });
+    const framework = await Framework.start<AnyComponentMap>({
+      ...quiet,
+      baseDir,
+      schema,
+      registry: makeRegistry(schema, modules, order),
+    });
+    await expect(framework.shutdown()).rejects.toMatchObject({
+      code: ErrorCode.HookFailed,
+      message: expect.stringMatching(/^2 shutdown hooks failed: /),
+      hint: "fix each failing shutdown hook in config/schema.ts; every hook ran, and their errors are the cause",
+    });
   });
 
   it("in strict mode names the module file an installed app lacks", async () => {
@@ -340,6 +367,7 @@ describe("Framework.start", () => {
     expect((error as SpocError).message).toBe(
       "module users.services (apps/users/services.ts) failed to load: Unexpected token",
     );
+    expect((error as SpocError).hint).toMatch(/^fix the error in apps\/users\/services\.ts \(it is the cause\)/);
   });
 
   it("resolves plugins baked into the registry, toml groups first", async () => {

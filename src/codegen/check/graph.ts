@@ -47,7 +47,7 @@ export function topologicalOrder(
       edges,
     );
     throw new DependencyCycleError(cycleCode, cycle ?? [], {
-      hint: "Remove one of the dependencies in the cycle.",
+      hint: "remove one of the dependencies in the cycle",
     });
   }
   return order;
