@@ -158,7 +158,7 @@ function assertFreshRegistry(schema: Schema, registry: Registry): void {
       ErrorCode.StaleRegistry,
       `generated/registry.ts and generated/registry.data.js come from two different runs of spoc gen (generations ${typesGeneration} and ${generation}): one was replaced and the other not`,
       {
-        hint: `Run \`${REGENERATE_COMMAND}\` to write them again, together.`,
+        hint: `run \`${REGENERATE_COMMAND}\` to write them again, together`,
         location: { file: "generated/registry.ts" },
       },
     );
