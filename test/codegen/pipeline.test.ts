@@ -90,7 +90,9 @@ describe("runPipeline", () => {
     expect(changed.model?.modules.find((m) => m.name === "users.models")?.components.map((c) => c.key)).toContain(
       "users.Avatar",
     );
-    expect(changed.registry?.module).toContain('"users.Avatar": typeof import("../apps/users/models.ts").Avatar;');
+    expect(changed.registry?.module).toContain(
+      '"users.Avatar": Export<typeof import("../apps/users/models.ts"), "Avatar", "users.Avatar">;',
+    );
   });
 
   it("lists the files the result depends on", async () => {
