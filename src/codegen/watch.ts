@@ -12,7 +12,7 @@
  * that is empty is taken for a save caught between its truncate and its write, and waited for
  * (up to two seconds after the last event): a half-written file never reaches the registry.
  */
-import { type Dirent, existsSync, type FSWatcher, readdirSync, statSync, watch } from "node:fs";
+import { type Dirent, existsSync, type FSWatcher, readdirSync, realpathSync, statSync, watch } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import { generateRegistry, type Generation } from "./generate.ts";
 import { createScanCache } from "./pipeline.ts";
@@ -235,6 +235,14 @@ function isFile(path: string): boolean {
   }
 }
 
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 function isEmptyFile(path: string): boolean {
   return statSync(path, { throwIfNoEntry: false })?.size === 0;
 }
@@ -250,6 +258,8 @@ function isIgnoredName(name: string): boolean {
  */
 class TreeWatcher {
   private readonly watchers = new Map<string, FSWatcher>();
+  /** The real paths of the folders watched recursively. */
+  private readonly realFolders = new Set<string>();
   private readonly root: string;
   private readonly onChange: (path: string) => void;
 
@@ -258,9 +268,21 @@ class TreeWatcher {
     this.onChange = onChange;
   }
 
-  /** Watches `dir` and, unless `recursive` is false, every folder below it. */
+  /**
+   * Watches `dir` and, unless `recursive` is false, every folder below it. Symbolic links to
+   * folders are followed (an app folder may be one), each real folder once, so a link that
+   * leads back up the tree is not followed round.
+   */
   watchDirectory(dir: string, recursive = true): void {
     if (this.watchers.has(dir)) return;
+    let real: string;
+    try {
+      real = realpathSync(dir);
+    } catch {
+      return; // not there (yet), or a link that loops: the scan reports it
+    }
+    if (recursive && this.realFolders.has(real)) return;
+    if (recursive) this.realFolders.add(real);
     let watcher: FSWatcher;
     try {
       watcher = watch(dir, { persistent: true }, (_event, name) => this.onEvent(dir, recursive, name));
@@ -277,7 +299,9 @@ class TreeWatcher {
       return;
     }
     for (const entry of entries) {
-      if (entry.isDirectory() && !isIgnoredName(entry.name)) this.watchDirectory(join(dir, entry.name));
+      if (isIgnoredName(entry.name)) continue;
+      if (entry.isDirectory() || (entry.isSymbolicLink() && isFolder(join(dir, entry.name))))
+        this.watchDirectory(join(dir, entry.name));
     }
   }
 
@@ -288,6 +312,7 @@ class TreeWatcher {
   close(): void {
     for (const watcher of this.watchers.values()) watcher.close();
     this.watchers.clear();
+    this.realFolders.clear();
   }
 
   private onEvent(dir: string, recursive: boolean, name: string | Buffer | null): void {
@@ -313,6 +338,7 @@ class TreeWatcher {
       if (watched === dir || watched.startsWith(dir + sep)) {
         watcher.close();
         this.watchers.delete(watched);
+        this.realFolders.clear(); // rebuilt as folders are watched again
       }
     }
   }

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { ProjectWatcher, WatchEvent } from "../../src/codegen/watch.ts";
@@ -63,6 +63,21 @@ describe("watchProject", () => {
       e.type === "generated" ? e.generation.result.model?.modules.flatMap((m) => m.components.map((c) => c.key)) : [],
     );
     expect(components.filter((keys) => keys !== undefined && !keys.includes("users.UserService"))).toEqual([]);
+  });
+
+  it("follows a symlinked app folder: an edit in the link's target regenerates", async () => {
+    const root = await copyFixture("cli-clean");
+    await rename(join(root, "apps/blog"), join(root, "blog_real"));
+    await symlink(join("..", "blog_real"), join(root, "apps/blog"));
+    const events: WatchEvent[] = [];
+    watcher = await watchProject({ root, onEvent: (event) => events.push(event) });
+    expect(events[0]).toMatchObject({ type: "generated", generation: { written: true } });
+    const file = join(root, "blog_real/models.ts");
+    await writeFile(file, `${await readFile(file, "utf8")}\n@model\nexport class Comment {}\n`);
+    await waitFor("a run that writes blog.Comment", () =>
+      events.some((e) => e.type === "generated" && e.generation.written && e.changed.length > 0) ? true : undefined,
+    );
+    expect(await readFile(join(root, "generated/registry.ts"), "utf8")).toContain('"blog.Comment"');
   });
 
   it("regenerates when an app file changes", async () => {
