@@ -16,7 +16,7 @@
  * instead: it adds a parser that gives ESLint an empty program (the rule needs no syntax tree),
  * so use it only where no other rule runs on those files.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import type { Diagnostic, PipelineResult } from "../model.ts";
 import { createScanCache, runPipelineSync, type ScanCache } from "../pipeline.ts";
@@ -65,31 +65,34 @@ const REFRESH_MS = 1000;
 interface ProjectState {
   readonly cache: ScanCache;
   result: PipelineResult;
+  /** When the last full check started. */
   checkedAt: number;
+  /** Files re-read since then, with the mtime they were read at. */
+  readonly seen: Map<string, number>;
 }
 
 const projects = new Map<string, ProjectState>();
 
 /**
- * The diagnostics of the project at `root`, fresh for `file`: a full run when none was made in
- * the last second; otherwise a run that re-reads `file` alone and trusts the rest (an editor
- * lints one file per keystroke; a lint of the whole project lints every file in a row).
+ * The diagnostics of the project at `root`, fresh for `file`: a full check when none was made
+ * in the last second; otherwise the last result while `file` is unchanged since (an editor lints
+ * one file per keystroke; a lint of the whole project lints every file in a row), or a run that
+ * re-reads `file` alone and trusts the rest.
  */
 function resultFor(root: string, file: string): PipelineResult {
   const now = Date.now();
   const state = projects.get(root);
-  if (state === undefined) {
-    const cache = createScanCache();
+  if (state === undefined || now - state.checkedAt > REFRESH_MS) {
+    const cache = state?.cache ?? createScanCache();
     const result = runPipelineSync({ root, cache, diskCache: true });
-    projects.set(root, { cache, result, checkedAt: now });
+    projects.set(root, { cache, result, checkedAt: now, seen: new Map() });
     return result;
   }
-  if (now - state.checkedAt > REFRESH_MS) {
-    state.result = runPipelineSync({ root, cache: state.cache, diskCache: true });
-    state.checkedAt = now;
-  } else {
-    state.result = runPipelineSync({ root, cache: state.cache, changed: [file] });
-  }
+  const mtime = statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? -1;
+  const seen = state.seen.get(file);
+  if (seen === mtime || (seen === undefined && mtime >= 0 && mtime < state.checkedAt)) return state.result;
+  state.result = runPipelineSync({ root, cache: state.cache, changed: [file] });
+  state.seen.set(file, mtime);
   return state.result;
 }
 
