@@ -1,11 +1,13 @@
 /**
  * One consumer process of the queue benchmark, until SIGTERM:
  *
- *   tsx bench/queue-consumer.ts spoc|raw <postgres-url> <queue> <concurrency> <batchSize>
+ *   tsx bench/queue-consumer.ts spoc|raw|loop <postgres-url> <queue> <concurrency> <batchSize>
  *
  * `spoc` runs a no-op queue worker through spoc's QueueConsumer; `raw` runs the same no-op
  * handler through pg-boss's own `work()`, with the same pool, polling interval, batch size
- * and number of loops. Prints "ready" once it consumes.
+ * and number of loops; `loop` is spoc's algorithm written directly on pg-boss (fetch, handle,
+ * complete; wait only when the queue is empty), so spoc's own cost shows against it.
+ * Prints "ready" once it consumes.
  */
 import PgBoss from "pg-boss";
 import { QueueConsumer, queueWorker } from "../src/workers/index.ts";
@@ -40,7 +42,35 @@ async function raw(): Promise<() => Promise<unknown>> {
   return () => boss.stop({ graceful: true, timeout: 5000 });
 }
 
-const stop = await (mode === "raw" ? raw() : spoc());
+const noop = async (_job: unknown): Promise<void> => {};
+
+async function loop(): Promise<() => Promise<unknown>> {
+  const boss = new PgBoss({ connectionString: url, max: 10, supervise: true, schedule: true });
+  boss.on("error", () => {});
+  await boss.start();
+  let running = true;
+  const loops = Array.from({ length: concurrency }, async () => {
+    while (running) {
+      const jobs = await boss.fetch(queue, { batchSize, includeMetadata: true });
+      if (jobs.length === 0) {
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+        continue;
+      }
+      for (const job of jobs) await noop(job);
+      await boss.complete(
+        queue,
+        jobs.map((job) => job.id),
+      );
+    }
+  });
+  return async () => {
+    running = false;
+    await Promise.all(loops);
+    await boss.stop({ graceful: false });
+  };
+}
+
+const stop = await (mode === "raw" ? raw() : mode === "loop" ? loop() : spoc());
 process.stdout.write("ready\n");
 process.once("SIGTERM", () => {
   void stop().then(() => process.exit(0));

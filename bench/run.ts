@@ -35,7 +35,7 @@
  *            raw pg-boss with the same settings, 1 and 2 consumer processes, and enqueue →
  *            completed latency p50/p99. Not in the default set: it needs PostgreSQL.
  */
-import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -831,6 +831,7 @@ const footer = `Total ${totalS.toFixed(0)} s on ${cpus().length} cores, node ${p
   .map((l) => l.toFixed(1))
   .join(" ")}.`;
 process.stdout.write(`\n${table}\n\n${footer}\n`);
+mkdirSync(PROJECTS_DIR, { recursive: true });
 writeFileSync(join(PROJECTS_DIR, "last-run.md"), `${table}\n\n${footer}\n`);
 
 /** A file with 100 `getComponent` calls spread over apps and modules. */
