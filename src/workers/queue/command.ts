@@ -31,17 +31,23 @@ export async function workerCommand(root: string, options: WorkerCommandOptions)
       });
     }
   }
-  const { register } = await import("tsx/esm/api");
-  const unregister = register();
-  let schema: Schema;
-  let registry: Registry;
+  let register: typeof import("tsx/esm/api").register;
   try {
-    schema = ((await import(pathToFileURL(schemaFile).href)) as { schema: Schema }).schema;
-    registry = ((await import(pathToFileURL(registryFile).href)) as { registry: Registry }).registry;
-  } finally {
-    // Modules the apps import later (lazily) still need the loader: keep it for the process.
-    void unregister;
+    ({ register } = await import("tsx/esm/api"));
+  } catch (cause) {
+    throw new SpocError(
+      ErrorCode.MissingPeerDependency,
+      "spoc worker loads the project's TypeScript with tsx, which is not installed",
+      {
+        hint: "Install it (npm install -D tsx), or call runQueueWorkers() from spoc/workers in your own compiled entry.",
+        cause,
+      },
+    );
   }
+  // Kept for the life of the process: the apps' modules are imported lazily, later.
+  register();
+  const schema = ((await import(pathToFileURL(schemaFile).href)) as { schema: Schema }).schema;
+  const registry = ((await import(pathToFileURL(registryFile).href)) as { registry: Registry }).registry;
   const running = await runQueueWorkers({
     baseDir: root,
     schema,
