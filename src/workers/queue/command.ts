@@ -64,5 +64,8 @@ export async function workerCommand(root: string, options: WorkerCommandOptions)
       ? "stopped: every job in flight finished"
       : `stopped: ${report.released} job(s) did not finish in time and were released for retry`,
   );
+  // A released handler that ignores its signal must not keep the process alive: its job is
+  // already back in the queue. The timer itself keeps nothing alive.
+  if (!report.drained) setTimeout(() => process.exit(0), 1000).unref();
   return 0;
 }

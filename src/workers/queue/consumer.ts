@@ -109,7 +109,7 @@ export class QueueConsumer {
           );
         });
         const worker = new (Worker as unknown as new () => QueueWorker)();
-        await Promise.resolve(worker.setup({ key, queue, settings: options.settings })).catch((cause: unknown) => {
+        await call(() => worker.setup({ key, queue, settings: options.settings })).catch((cause: unknown) => {
           throw new WorkerError(
             ErrorCode.WorkerFailed,
             `setup() of the queue worker ${key} failed: ${messageOf(cause)}`,
@@ -123,7 +123,7 @@ export class QueueConsumer {
         consumed.push({ key, queue, worker, batchSize: Math.max(1, batchSize), expireMs: expireInSeconds * 1000 });
       }
     } catch (error) {
-      for (const entry of consumed) await Promise.resolve(entry.worker.teardown()).catch(() => {});
+      for (const entry of consumed) await call(() => entry.worker.teardown()).catch(() => {});
       await boss.stop({ graceful: false, close: true }).catch(() => {});
       throw error;
     }
@@ -181,7 +181,7 @@ export class QueueConsumer {
     }
     this.#closed = true;
     for (const entry of this.#consumed) {
-      await Promise.resolve(entry.worker.teardown()).catch((error: unknown) =>
+      await call(() => entry.worker.teardown()).catch((error: unknown) =>
         this.#log(`${entry.key} teardown failed: ${messageOf(error)}`),
       );
     }
@@ -217,14 +217,14 @@ export class QueueConsumer {
     const jobs = fetched.map((job) => toJob(entry, job));
     try {
       if (jobs.length > 1 && entry.worker.handleBatch) {
-        const outcome = await settle(entry.worker.handleBatch(jobs, controller.signal));
+        const outcome = await settle(call(() => entry.worker.handleBatch?.(jobs, controller.signal)));
         await this.#finish(flight, jobs, outcome);
       } else {
         // Each job fails on its own; the ones that succeed are completed together, in one query.
         const done: Job<unknown>[] = [];
         for (const job of jobs) {
           if (!flight.open.has(job.id)) continue;
-          const outcome = await settle(entry.worker.handle(job, controller.signal));
+          const outcome = await settle(call(() => entry.worker.handle(job, controller.signal)));
           if (outcome) await this.#finish(flight, [job], outcome);
           else done.push(job);
         }
@@ -287,6 +287,11 @@ function toJob(entry: Consumed, job: BossJob): Job<unknown> {
     attempt: (job.retryCount ?? 0) + 1,
     createdAt: job.createdOn,
   };
+}
+
+/** Calls a user's hook, so that a synchronous throw rejects like an asynchronous one. */
+async function call(hook: () => void | Promise<void>): Promise<void> {
+  await hook();
 }
 
 /** Runs to completion and says how it ended: `undefined` or the error. */
