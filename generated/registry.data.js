@@ -60,7 +60,7 @@ export const registry = {
   ],
   settings: () => import("../config/settings.ts"),
   plugins: [],
-  generation: "15002a32d86f",
+  generation: "68c8ae12ad39",
 };
 
 /**
