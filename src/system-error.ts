@@ -50,7 +50,7 @@ const VERBS: Readonly<Record<string, string>> = {
 };
 
 /** A Node.js system error (`fs`, `child_process`): it has an errno code like `EACCES`. */
-export function isSystemError(error: unknown): error is NodeJS.ErrnoException & { code: string } {
+function isSystemError(error: unknown): error is NodeJS.ErrnoException & { code: string } {
   return (
     error instanceof Error &&
     typeof (error as NodeJS.ErrnoException).code === "string" &&
@@ -80,7 +80,7 @@ export function fileAccessError(error: unknown, root?: string, path?: string): S
 }
 
 /** `path` relative to `root` with `/` separators when inside it, else as given. */
-export function displayPath(path: string, root?: string): string {
+function displayPath(path: string, root?: string): string {
   if (root === undefined || !isAbsolute(path)) return path.split(sep).join("/");
   const inside = relative(root, path);
   if (inside === "" || inside.startsWith("..") || isAbsolute(inside)) return path;

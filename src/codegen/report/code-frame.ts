@@ -79,7 +79,7 @@ function windowed(text: string, start: number, markEnd = true): string {
 }
 
 /** Control characters (but tab) and bidirectional controls as visible escapes. */
-export function escapeControls(text: string): string {
+function escapeControls(text: string): string {
   return text.replace(
     // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters to escape
     /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,

@@ -101,7 +101,7 @@ function temporaryPath(path: string): string {
 const LEFTOVER = /^\..+\.(\d+)\.[0-9a-f]{8}\.(tmp|old)$/;
 
 /** Removes the temporary files of writers to `folder` that no longer run (killed mid-write). */
-export function removeLeftovers(folder: string): void {
+function removeLeftovers(folder: string): void {
   let names: string[];
   try {
     names = readdirSync(folder);
