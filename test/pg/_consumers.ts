@@ -6,10 +6,21 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Framework, type Registry, type Schema } from "spoc";
+import { generateRegistry } from "spoc/codegen";
 import { query } from "./_db.ts";
 
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 export const fixtureRoot = join(repoRoot, "test", "fixtures", "queue-project");
+
+/**
+ * Regenerates the fixture's registry (written only when it changed), so that a change of the
+ * generator's output never leaves the committed one stale under these tests.
+ */
+export async function prepareFixture(): Promise<void> {
+  const { result } = await generateRegistry({ root: fixtureRoot });
+  if (result.registry === undefined)
+    throw new Error(`the queue fixture does not generate: ${JSON.stringify(result.diagnostics)}`);
+}
 
 export interface Consumer {
   readonly child: ChildProcess;

@@ -10,6 +10,7 @@ import {
   countOf,
   createEffectTables,
   killConsumer,
+  prepareFixture,
   spawnConsumer,
   startConsumer,
   startFixture,
@@ -55,6 +56,7 @@ describePg("PostgreSQL unreachable or restarted", () => {
   const consumers: Consumer[] = [];
 
   beforeAll(async () => {
+    await prepareFixture();
     if (!bin) return;
     server = await startPostgres({ bin });
     database = await createTestDatabase(server.url);

@@ -13,6 +13,7 @@ import {
   countOf,
   createEffectTables,
   killConsumer,
+  prepareFixture,
   startConsumer,
   startFixture,
   waitFor,
@@ -26,6 +27,7 @@ describePg("queue workers on PostgreSQL", () => {
   const consumers: Consumer[] = [];
 
   beforeAll(async () => {
+    await prepareFixture();
     database = await createTestDatabase(sharedServerUrl());
     await createEffectTables(database.url);
     framework = await startFixture(database.url);

@@ -16,8 +16,9 @@ import {
   queueWorkersOf,
 } from "spoc/workers";
 import * as v from "valibot";
-import { describe, expect, expectTypeOf, it } from "vitest";
+import { beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import { repoRoot, runSpoc } from "../cli/_project.ts";
+import { prepareFixture } from "../pg/_consumers.ts";
 
 const postPayload = v.object({ postId: v.number(), author: v.object({ email: v.pipe(v.string(), v.email()) }) });
 
@@ -107,6 +108,7 @@ describe("the queue worker kind", () => {
 
 describe("spoc worker, before it connects", () => {
   const fixture = join(repoRoot, "test", "fixtures", "queue-project");
+  beforeAll(prepareFixture);
 
   it("refuses a bad --concurrency with the usage", async () => {
     const run = await runSpoc(["worker", "--root", fixture, "--concurrency", "0"]);
