@@ -2,13 +2,15 @@
  * What an esbuild bundle of a spoc app needs so that its registry and workers work with no
  * recipe: the worker child as the entry `spoc-worker` beside the chunks, the registry as an
  * entry of its own (so a child importing it never runs the app's entry file), code
- * splitting (one registry and one runtime shared by all entries), and `require` for the
- * CommonJS packages spoc uses (dotenv) when they are bundled into ESM.
+ * splitting (one registry and one runtime shared by all entries), `require` for the
+ * CommonJS packages spoc uses (dotenv) when they are bundled into ESM, and spoc's optional
+ * peers (pg-boss, tsx, …: imported only by a feature that needs them) left external.
  */
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BuildOptions } from "esbuild";
 import { ErrorCode } from "../errors.ts";
+import { optionalPeers } from "./package-manifest.ts";
 import { REGISTRY_FILE } from "./render/registry.ts";
 
 /** The entry name of the worker child; the runtime looks for `spoc-worker.js` beside its chunks. */
@@ -66,6 +68,10 @@ export function prepareBundle(options: BuildOptions, root: string): string[] {
   add(WORKER_CHILD_ENTRY, workerChildPath());
   options.entryPoints = entries;
   options.splitting = true;
+  if (options.packages !== "external") {
+    // A lazy import of a peer the app does not use must not fail the build.
+    options.external = [...new Set([...(options.external ?? []), ...optionalPeers()])];
+  }
   if (
     options.platform === "node" &&
     options.packages !== "external" &&

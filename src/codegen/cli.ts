@@ -24,7 +24,7 @@ import { formatWhy, importChains, modulesNamed } from "./report/why.ts";
 import { runPipeline } from "./pipeline.ts";
 import { findProjectRoot, ProjectNotFoundError } from "./project-root.ts";
 import { runAddApp, runInit } from "./init/commands.ts";
-import { packageVersion } from "./package-version.ts";
+import { packageVersion } from "./package-manifest.ts";
 import { BUNDLERS, DEFAULT_BUNDLER, type BundlerName } from "./init/templates/bundlers.ts";
 import { REGENERATE_COMMAND, REGISTRY_FILE as registryFile, registryFiles } from "./render/registry.ts";
 import { watchProject, type WatchEvent } from "./watch.ts";

@@ -6,7 +6,7 @@
 import { basename, resolve } from "node:path";
 import { generateRegistry, hasErrors } from "../generate.ts";
 import type { PipelineResult } from "../model.ts";
-import { packageVersion } from "../package-version.ts";
+import { packageVersion } from "../package-manifest.ts";
 import { writeNewFiles } from "./files.ts";
 import { exampleAppFiles } from "./templates/app.ts";
 import { BUNDLERS, DEFAULT_BUNDLER, type BundlerName } from "./templates/bundlers.ts";

@@ -1,0 +1,195 @@
+/**
+ * The package as a user meets it: `npm pack` of this repository, installed into a fresh
+ * project outside it, `spoc init`, `spoc check`, tsc (TypeScript 5.x from the project and
+ * 7.x from this repository; module nodenext and bundler; with and without skipLibCheck)
+ * under the strict flags of the template's tsconfig, the esbuild build with spocPlugin()
+ * (packages external, then everything bundled), and `node dist/main.js` running one
+ * ThreadWorker and one ProcessWorker: exit 0 and no process left behind.
+ *
+ * It needs the npm registry for the project's packages (npm's cache makes reruns fast).
+ * Set SPOC_SKIP_PACKAGE_TEST=1 to skip it.
+ */
+import { execFile, execFileSync } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const repo = fileURLToPath(new URL("../../", import.meta.url));
+const tsc7 = join(repo, "node_modules", "typescript", "bin", "tsc");
+let work = "";
+let tarball = "";
+let packed: { files: { path: string }[]; size: number; unpackedSize: number };
+
+/** The environment without npm's own variables (this test may run under `npm test`). */
+const env = Object.fromEntries(
+  Object.entries(process.env).filter(([name]) => !name.toLowerCase().startsWith("npm_")),
+) as NodeJS.ProcessEnv;
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function run(command: string, args: readonly string[], cwd: string, timeout = 120_000): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      command,
+      args,
+      { cwd, env: { ...env, NO_COLOR: "1" }, timeout, maxBuffer: 32 << 20 },
+      (error, stdout, stderr) =>
+        resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : -1, stdout, stderr }),
+    );
+  });
+}
+
+async function ok(command: string, args: readonly string[], cwd: string): Promise<Run> {
+  const result = await run(command, args, cwd);
+  expect(result.code, `${command} ${args.join(" ")}\n${result.stdout}\n${result.stderr}`).toBe(0);
+  return result;
+}
+
+/** Processes whose command line names `dir` (a worker child outliving its parent would). */
+function processesIn(dir: string): string[] {
+  const lines = execFileSync("ps", ["-eo", "pid=,args="], { encoding: "utf8" }).split("\n");
+  return lines.filter((line) => line.includes(dir) && !line.includes("ps -eo"));
+}
+
+function sizeOf(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.size;
+  return execFileSync("du", ["-sk", path], { encoding: "utf8" }).split("\t").map(Number)[0]! * 1024;
+}
+
+const skip = process.env["SPOC_SKIP_PACKAGE_TEST"] === "1";
+
+describe.skipIf(skip)("the packed package, installed", () => {
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), "spoc-installed-"));
+    const pack = await ok("npm", ["pack", "--json", "--pack-destination", work], repo);
+    const [result] = JSON.parse(pack.stdout.slice(pack.stdout.indexOf("["))) as (typeof packed & {
+      filename: string;
+    })[];
+    packed = result!;
+    tarball = join(work, result!.filename);
+  }, 120_000);
+
+  afterAll(async () => {
+    if (work !== "") await rm(work, { recursive: true, force: true });
+  });
+
+  it("holds dist/, bin/spoc.js, README, LICENSE and package.json, nothing else", () => {
+    const files = packed.files.map((file) => file.path).sort();
+    expect(files.filter((file) => !file.startsWith("dist/"))).toEqual([
+      "LICENSE",
+      "README.md",
+      "bin/spoc.js",
+      "package.json",
+    ]);
+    expect(files.filter((file) => !/^dist\/.+\.(js|d\.ts|d\.ts\.map)$/.test(file))).toEqual([
+      "LICENSE",
+      "README.md",
+      "bin/spoc.js",
+      "package.json",
+    ]);
+    for (const entry of ["index", "codegen/index", "workers/index", "workers/child", "codegen/cli"]) {
+      for (const extension of [".js", ".d.ts", ".d.ts.map"]) expect(files).toContain(`dist/${entry}${extension}`);
+    }
+  });
+
+  it("inits a project that checks, type-checks, builds and runs its workers", async () => {
+    const app = join(work, "app");
+    const started = Date.now();
+    // As `npx spoc init` does: spoc installed first, then the project's own install.
+    await mkdir(app);
+    await ok("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", tarball], app);
+    await rm(join(app, "package.json"));
+    await rm(join(app, "package-lock.json"));
+    const init = await ok(join(app, "node_modules", ".bin", "spoc"), ["init", "."], app);
+    expect(init.stdout).toContain("spoc init: created a spoc project in");
+    const manifest = JSON.parse(await readFile(join(app, "package.json"), "utf8"));
+    manifest.dependencies.spoc = `file:${tarball}`;
+    await writeFile(join(app, "package.json"), JSON.stringify(manifest, null, 2));
+    const installStarted = Date.now();
+    await ok("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], app);
+    const installMs = Date.now() - installStarted;
+    const steps: string[] = [];
+    let stepStarted = Date.now();
+    const step = (name: string): void => {
+      steps.push(`${name} ${((Date.now() - stepStarted) / 1000).toFixed(1)} s`);
+      stepStarted = Date.now();
+    };
+
+    expect(await ok("npx", ["spoc", "check"], app)).toMatchObject({ stdout: "0 errors, 0 warnings\n" });
+    step("spoc check");
+
+    const tsc5 = join(app, "node_modules", "typescript", "bin", "tsc");
+    expect((await ok(process.execPath, [tsc5, "--version"], app)).stdout).toMatch(/^Version 5\./);
+    expect((await ok(process.execPath, [tsc7, "--version"], app)).stdout).toMatch(/^Version 7\./);
+    // Every combination under TypeScript 7; under 5.x (slow: seconds per run) the template's
+    // own settings, and bundler resolution without skipLibCheck. Both run side by side.
+    const nodenext: string[] = [];
+    const bundler = ["--module", "preserve", "--moduleResolution", "bundler"];
+    const checks = async (tsc: string, variants: [string[], string][]): Promise<void> => {
+      for (const [resolution, skipLibCheck] of variants) {
+        await ok(process.execPath, [tsc, "-p", ".", ...resolution, "--skipLibCheck", skipLibCheck], app);
+      }
+    };
+    await Promise.all([
+      checks(tsc5, [
+        [nodenext, "true"],
+        [bundler, "false"],
+      ]),
+      checks(tsc7, [
+        [nodenext, "true"],
+        [nodenext, "false"],
+        [bundler, "true"],
+        [bundler, "false"],
+      ]),
+    ]);
+    step("tsc 5 x2 and 7 x4");
+
+    // spoc left in node_modules (the template), then bundled with everything else.
+    const build = await readFile(join(app, "build.ts"), "utf8");
+    for (const variant of ["external", "bundled"]) {
+      if (variant === "bundled") {
+        await writeFile(join(app, "build.ts"), build.replace(/^ {2}packages: "external",\n/m, ""));
+      }
+      await ok("npm", ["run", "build"], app);
+      for (const entry of ["main.js", "registry.js", "spoc-worker.js"])
+        expect(existsSync(join(app, "dist", entry))).toBe(true);
+      const bundle = (
+        await Promise.all(
+          (
+            await readdir(join(app, "dist"))
+          )
+            .filter((f) => f.endsWith(".js"))
+            .map((f) => readFile(join(app, "dist", f), "utf8")),
+        )
+      ).join("\n");
+      expect(bundle.includes('from "spoc"'), variant).toBe(variant === "external");
+
+      const start = await ok(process.execPath, ["dist/main.js"], app);
+      expect(start.stdout).toMatch(
+        /^Hello, world!\nGreeterThread greeted [1-9]\d* times\nGreeterProcess greeted [1-9]\d* times\n$/,
+      );
+      expect(processesIn(app)).toEqual([]);
+      step(`build and run (${variant})`);
+    }
+
+    await ok("npm", ["test"], app);
+    expect(processesIn(app)).toEqual([]);
+    step("npm test");
+
+    const nodeModules = sizeOf(join(app, "node_modules"));
+    const typescript = sizeOf(join(app, "node_modules", "typescript"));
+    console.log(
+      `package: tarball ${(packed.size / 1024).toFixed(0)} kB (${packed.files.length} files, ${(packed.unpackedSize / 1024).toFixed(0)} kB unpacked); ` +
+        `spoc init project: node_modules ${(nodeModules / 2 ** 20).toFixed(1)} MB, ${((nodeModules - typescript) / 2 ** 20).toFixed(1)} MB besides typescript; ` +
+        `npm install ${(installMs / 1000).toFixed(1)} s; whole test ${((Date.now() - started) / 1000).toFixed(0)} s (${steps.join(", ")})`,
+    );
+  }, 180_000);
+});
