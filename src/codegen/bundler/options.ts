@@ -13,8 +13,8 @@ export interface SpocBuildPluginOptions {
    * Lower standard decorators (`@model export class …`) in the project's TypeScript files
    * with esbuild before the tool's own transform. Vite 8 transforms TypeScript with oxc, which
    * leaves decorators in place (a syntax error where the code runs), so `"auto"` does it under
-   * Vite 8 (Rolldown) only; `true` does it under every Vite and Rollup. webpack and rspack
-   * lower decorators in their TypeScript loader (see the README).
+   * Vite 8 (Rolldown) only; `true` does it under every tool but esbuild, which lowers them
+   * itself (webpack and rspack usually lower them in their TypeScript loader: see the README).
    * @default "auto"
    */
   readonly decorators?: boolean | "auto";

@@ -132,10 +132,9 @@ export const spocUnplugin = createUnplugin<SpocBuildPluginOptions | undefined, f
     plugin.transform = {
       filter: { id: { include: /\.[cm]?tsx?$/, exclude: /[\\/]node_modules[\\/]/ }, code: /@/ },
       async handler(code, id) {
-        const context = this as unknown as RollupLikeContext;
-        const rolldown = context.meta?.rolldownVersion !== undefined;
-        const wanted = options.decorators === true ? typeof context.error === "function" : rolldown;
-        if (!wanted || !mayHaveDecorators(code)) return undefined;
+        // Vite 8 (Rolldown and oxc) is the tool whose own transform leaves decorators in place.
+        const rolldown = (this as unknown as RollupLikeContext).meta?.rolldownVersion !== undefined;
+        if (!(options.decorators === true || rolldown) || !mayHaveDecorators(code)) return undefined;
         return lowerDecorators(code, id);
       },
     };
