@@ -7,6 +7,7 @@
 import type { SourceLocation } from "../../errors.ts";
 import { appImportsOf } from "../check/app-rules.ts";
 import type { ProjectModel } from "../model.ts";
+import type { Graph, GraphEdge } from "./format-graph.ts";
 import { compareText } from "../_compare.ts";
 
 export interface AppNode {
@@ -15,9 +16,7 @@ export interface AppNode {
   readonly modes: readonly string[];
 }
 
-export interface AppEdge {
-  readonly from: string;
-  readonly to: string;
+export interface AppEdge extends GraphEdge {
   /** Runtime imports from `from`'s modules of `to`'s files. */
   readonly imports: number;
   /** The first of them (by file, line, column). */
@@ -26,10 +25,7 @@ export interface AppEdge {
   readonly allowed: boolean | null;
 }
 
-export interface AppGraph {
-  readonly nodes: readonly AppNode[];
-  readonly edges: readonly AppEdge[];
-}
+export type AppGraph = Graph<AppNode, AppEdge>;
 
 /** The app graph of a scanned project; apps in installation order, edges sorted. */
 export function appGraph(model: ProjectModel): AppGraph {

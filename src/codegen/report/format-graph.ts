@@ -21,17 +21,26 @@ export interface ModuleNode {
   readonly components: number;
 }
 
-export interface ModuleEdge {
+/** An edge from a dependent node to what it depends on, where that is declared. */
+export interface GraphEdge<Location extends SourceLocation | null = SourceLocation> {
   readonly from: string;
   readonly to: string;
+  readonly location: Location;
+}
+
+/** A graph's nodes and edges. */
+export interface Graph<Node, Edge extends GraphEdge<SourceLocation | null>> {
+  readonly nodes: readonly Node[];
+  readonly edges: readonly Edge[];
+}
+
+export interface ModuleEdge extends GraphEdge<SourceLocation | null> {
   readonly kind: ModuleEdgeKind;
   /** The dependency declaration or the (first) import statement. */
   readonly location: SourceLocation | null;
 }
 
-export interface ModuleGraph {
-  readonly nodes: readonly ModuleNode[];
-  readonly edges: readonly ModuleEdge[];
+export interface ModuleGraph extends Graph<ModuleNode, ModuleEdge> {
   readonly loadOrder: readonly string[];
 }
 
