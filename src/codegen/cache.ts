@@ -6,6 +6,7 @@
 import { readFileSync, statSync } from "node:fs";
 import type { ts } from "ts-morph";
 import { SessionMemo } from "./incremental.ts";
+import type { DiskCache } from "./scan/disk-cache.ts";
 
 /** What one file produced, with the stat it was read at. */
 interface CacheEntry {
@@ -24,6 +25,8 @@ export interface ScanCache {
   readonly entries: Map<string, Map<string, CacheEntry>>;
   /** @internal incremented by every run. */
   run: number;
+  /** @internal the disk cache the current run reads and fills (`PipelineOptions.diskCache`), during that run. */
+  disk: DiskCache | undefined;
   /** @internal what the stages keep for the next run (unchanged modules, the last render…). */
   readonly memo: SessionMemo;
   /**
@@ -35,7 +38,7 @@ export interface ScanCache {
 
 /** A new, empty cache. Pass the same one to every `runPipeline` call of a watch session. */
 export function createScanCache(): ScanCache {
-  return { parses: 0, entries: new Map(), run: 0, memo: new SessionMemo(), changed: undefined };
+  return { parses: 0, entries: new Map(), run: 0, memo: new SessionMemo(), disk: undefined, changed: undefined };
 }
 
 /** A file's mtime and size. */

@@ -12,7 +12,7 @@ import { resolvePluginFiles } from "./read/plugin-refs.ts";
 import { readProject } from "./read/project.ts";
 import type { SessionMemo } from "./incremental.ts";
 import { createFileExistence } from "./scan/resolve.ts";
-import { attachDiskCache, detachDiskCache, openDiskCache, saveDiskCache } from "./scan/disk-cache.ts";
+import { openDiskCache, saveDiskCache } from "./scan/disk-cache.ts";
 import { scanApps } from "./scan/scan.ts";
 import { compareText, sameElements } from "./_compare.ts";
 
@@ -61,7 +61,7 @@ export function runPipelineSync(options: PipelineOptions): PipelineResult {
     cache,
     options.changed?.map((file) => resolve(root, file)),
   );
-  if (options.diskCache === true) attachDiskCache(cache, openDiskCache(root));
+  if (options.diskCache === true) cache.disk = openDiskCache(root);
   try {
     const declarations = readProject(root, cache);
     const diagnostics: Diagnostic[] = [...declarations.diagnostics];
@@ -121,7 +121,8 @@ export function runPipelineSync(options: PipelineOptions): PipelineResult {
     return result;
   } finally {
     endRun(cache);
-    const disk = detachDiskCache(cache);
+    const disk = cache.disk;
+    cache.disk = undefined;
     if (disk !== undefined) saveDiskCache(disk);
   }
 }

@@ -157,22 +157,3 @@ function packageVersion(): string {
     return "unknown";
   }
 }
-
-const attached = new WeakMap<object, DiskCache>();
-
-/** Makes the runs of `owner` (a ScanCache) read and fill `disk`. */
-export function attachDiskCache(owner: object, disk: DiskCache): void {
-  attached.set(owner, disk);
-}
-
-/** Stops `owner` using its disk cache and returns it. */
-export function detachDiskCache(owner: object): DiskCache | undefined {
-  const disk = attached.get(owner);
-  attached.delete(owner);
-  return disk;
-}
-
-/** The disk cache attached to `owner`, if any. */
-export function diskCacheOf(owner: object): DiskCache | undefined {
-  return attached.get(owner);
-}

@@ -22,7 +22,7 @@ import { readCached, type FileStat, type ScanCache } from "../cache.ts";
 import { parseTopLevel, type ParseError, type Position } from "../parse/ast.ts";
 import { createOffsetPositions, keyName, literalString, parseModule, unwrapExpression } from "../parse/estree.ts";
 import { hollowInnerBlocks } from "../parse/hollow-blocks.ts";
-import { diskCacheOf, factsThroughDisk } from "./disk-cache.ts";
+import { factsThroughDisk } from "./disk-cache.ts";
 import { readFileFacts } from "./file-facts-ts.ts";
 
 /** A reference to a binding: `model`, or `c.model` through a namespace import. */
@@ -107,7 +107,7 @@ export function cachedFacts(cache: ScanCache, path: string, stat?: FileStat): Fi
         cache.parses++;
         return factsOfText(path, text);
       };
-      const disk = diskCacheOf(cache);
+      const disk = cache.disk;
       return disk === undefined ? read() : factsThroughDisk(disk, path, text, read);
     },
     stat,
