@@ -1,8 +1,7 @@
-export { Components, kindBelongsToModule, pluralOf } from "./components.ts";
+export { Components } from "./components.ts";
 export type { ComponentInfo, ComponentRegistrar, RegisterOptions } from "./components.ts";
-export { defineSchema, schemaFingerprint } from "./schema.ts";
+export { defineSchema } from "./schema.ts";
 export type { LoadedModule, ModuleHook, ModuleHooks, Schema, SchemaDefinition } from "./schema.ts";
-export { defineRegistry } from "./registry.ts";
 export type {
   ComponentExport,
   ComponentMap,

@@ -14,6 +14,9 @@ export {
   type RegistryOutput,
 } from "./render/registry.ts";
 export { writeIfChanged } from "./write/write-if-changed.ts";
+export { kindBelongsToModule, pluralOf } from "../components.ts";
+export { schemaFingerprint } from "../schema.ts";
+export { defineRegistry } from "../registry.ts";
 export { computeLoadOrder, dependencyClosure, moduleEdges } from "./check/load-order.ts";
 export { runChecks } from "./check/checks.ts";
 export { topologicalOrder, shutdownOrder, findCycles } from "./check/graph.ts";

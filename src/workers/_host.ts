@@ -4,7 +4,10 @@
  * Internal: `index.ts` does not export this file.
  */
 import { ErrorCode, WorkerError } from "../errors.ts";
-import { deserializeError, type ChildMessage, type ParentMessage, type WorkerEvent } from "./_protocol.ts";
+import { deserializeError, type ChildMessage, type ParentMessage } from "./_protocol.ts";
+import type { JoinResult, WorkerEvent } from "./results.ts";
+
+export type { JoinResult };
 
 /** How a thread or process ended. */
 export interface ChildExit {
@@ -34,21 +37,6 @@ export interface HostSink {
   /** `local` is true for events the child could not report itself (crash, timeout). */
   event(event: WorkerEvent, data: unknown, local: boolean): void;
   ended(): void;
-}
-
-/** What `join()` resolves to. */
-export interface JoinResult {
-  readonly name: string;
-  /** The worker ran its lifecycle to the end: teardown ran and `shutdown` was emitted. */
-  readonly stopped: boolean;
-  /** The join timeout passed, and the thread was terminated or the process killed. */
-  readonly terminated: boolean;
-  /** Exit code of the thread or process, when it exited with one. */
-  readonly exitCode?: number;
-  /** The signal that ended the process, when one did. */
-  readonly signal?: string;
-  /** Every error the worker emitted, in order. */
-  readonly errors: readonly Error[];
 }
 
 export class WorkerHost {

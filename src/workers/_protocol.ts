@@ -5,8 +5,9 @@
 import { SpocError, WorkerError, type ErrorCode } from "../errors.ts";
 import type { WorkerLocation } from "./location.ts";
 
-/** The lifecycle events of a worker. */
-export type WorkerEvent = "startup" | "error" | "shutdown";
+import type { WorkerEvent } from "./results.ts";
+
+export type { WorkerEvent };
 
 /** What a worker hands the thread or process that runs it. */
 export interface ChildInit {

@@ -12,8 +12,9 @@ import {
 } from "./_protocol.ts";
 import { getWorkerLocation } from "./location.ts";
 
-export type { ChildCallbacks, ChildHandle, JoinResult } from "./_host.ts";
-export type { ChildInit, WorkerEvent } from "./_protocol.ts";
+export type { ChildCallbacks, ChildHandle } from "./_host.ts";
+export type { ChildInit } from "./_protocol.ts";
+export type { JoinResult, WorkerEvent } from "./results.ts";
 
 /** A worker's state: plain, structured-clone-able values. */
 export type WorkerContext = Record<string, unknown>;

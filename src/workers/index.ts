@@ -1,13 +1,12 @@
 export {
   AbstractWorker,
   type JoinOptions,
-  type JoinResult,
   type WorkerContext,
-  type WorkerEvent,
   type WorkerEvents,
   type WorkerListener,
   type WorkerOptions,
 } from "./abstract-worker.ts";
+export type { JoinResult, WorkerEvent } from "./results.ts";
 export { ThreadWorker } from "./thread-worker.ts";
 export { ProcessWorker } from "./process-worker.ts";
 export { Server, type ServerJoinResult, type RunForeverOptions } from "./server.ts";

@@ -1,5 +1,5 @@
 import { ErrorCode, WorkerError } from "../errors.ts";
-import type { JoinResult } from "./_host.ts";
+import type { JoinResult } from "./results.ts";
 import type { AbstractWorker, JoinOptions } from "./abstract-worker.ts";
 
 /** What `joinAll()` resolves to. */

@@ -16,15 +16,11 @@ it("keeps the public runtime API stable", () => {
       "SpocError",
       "ThreadWorker",
       "WorkerError",
-      "defineRegistry",
       "defineSchema",
       "defineSettings",
       "env",
       "findBaseDir",
       "formatError",
-      "kindBelongsToModule",
-      "pluralOf",
-      "schemaFingerprint",
     ]
   `);
 });
