@@ -5,19 +5,22 @@
  *
  *   node --import tsx bench/build-once.ts with|without <outdir>
  *
- * The bench runs it bundled (the plugin compiled, as from the published package), from the
- * repository root.
+ * The plugin is loaded from dist/ (`npm run build`), compiled as the published package ships
+ * it; both variants run under tsx alike.
  */
 import { join } from "node:path";
+import type * as Codegen from "../src/codegen/index.ts";
 import { report } from "./_harness.ts";
+import { REPO_ROOT } from "./synth.ts";
 
-const REPO_ROOT = process.cwd();
 const started = performance.now();
 const [variant, outdir] = process.argv.slice(2);
 if ((variant !== "with" && variant !== "without") || outdir === undefined)
   throw new Error("usage: build-once.ts with|without <outdir>");
 const esbuild = await import("esbuild");
-const plugins = variant === "with" ? [(await import("../src/codegen/index.ts")).spocPlugin({ root: REPO_ROOT })] : [];
+const compiled = join(REPO_ROOT, "dist", "codegen", "index.js");
+const plugins =
+  variant === "with" ? [((await import(compiled)) as typeof Codegen).spocPlugin({ root: REPO_ROOT })] : [];
 await esbuild.build({
   absWorkingDir: REPO_ROOT,
   entryPoints: [join(REPO_ROOT, "main.ts")],
