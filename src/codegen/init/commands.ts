@@ -3,7 +3,6 @@ import { relative } from "node:path";
 import { hasErrors } from "../generate.ts";
 import type { PipelineResult } from "../model.ts";
 import { formatText } from "../report/format-text.ts";
-import { addApp } from "./add-app.ts";
 import { ExistingFilesError } from "./files.ts";
 import { initProject } from "./init.ts";
 import type { BundlerName } from "./templates/bundlers.ts";
@@ -32,6 +31,8 @@ export async function runInit(dir: string, bundler: BundlerName, io: CommandIo):
 /** `spoc add app <name>`. */
 export async function runAddApp(root: string, name: string, io: CommandIo): Promise<number> {
   return refusingToOverwrite(io, async () => {
+    // ts-morph (TypeScript) loads in about half a second: only `spoc add app` pays for it.
+    const { addApp } = await import("./add-app.ts");
     const { files, result } = await addApp(root, name);
     io.stdout(
       `spoc add app: created ${name}\n${files.map((file) => `  ${file}\n`).join("")}  config/settings.ts: "${name}" in installedApps\n`,

@@ -1,0 +1,54 @@
+/**
+ * `spoc gen`, `spoc check` and the esbuild plugin parse with oxc: TypeScript (ts-morph) takes
+ * about half a second to load, and must not be loaded unless a file does not parse or `spoc add
+ * app` edits source. Checked in a fresh process, through Node's module cache.
+ */
+import { execFile } from "node:child_process";
+import { writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { copyFixture, removeCopies, repoRoot } from "./_project.ts";
+
+afterAll(removeCopies);
+
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+
+/** Runs the CLI in-process in a child and says whether ts-morph was loaded. */
+function loadsTypeScript(args: readonly string[]): Promise<{ loaded: boolean; code: number }> {
+  const script = `
+    import { createRequire } from "node:module";
+    const { runCli } = await import(${JSON.stringify(join(repoRoot, "src/codegen/cli.ts"))});
+    const quiet = { stdout: () => {}, stderr: () => {}, color: false };
+    const code = await runCli(${JSON.stringify(args)}, quiet);
+    const cache = createRequire(import.meta.url).cache;
+    const loaded = Object.keys(cache).some((path) => path.includes("ts-morph"));
+    console.log(JSON.stringify({ loaded, code }));
+  `;
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ["--import", TSX, "--input-type=module", "-e", script],
+      { cwd: repoRoot, timeout: 60_000 },
+      (error, stdout) => {
+        const line = stdout.trim().split("\n").at(-1) ?? "";
+        if (line.startsWith("{")) resolve(JSON.parse(line));
+        else reject(error ?? new Error(`no result: ${stdout}`));
+      },
+    );
+  });
+}
+
+describe("TypeScript is not loaded", () => {
+  it("by spoc check and spoc gen --check of a project that parses", async () => {
+    expect(await loadsTypeScript(["check", "--root", repoRoot])).toEqual({ loaded: false, code: 0 });
+    expect(await loadsTypeScript(["gen", "--check", "--root", repoRoot])).toEqual({ loaded: false, code: 0 });
+  });
+
+  it("but is, for the exact message, when a file does not parse", async () => {
+    const root = await copyFixture("layer-violation");
+    await writeFile(join(root, "apps/blog/views.ts"), "export const broken = ;\n");
+    expect(await loadsTypeScript(["check", "--root", root])).toEqual({ loaded: true, code: 1 });
+  });
+});
