@@ -23,10 +23,16 @@ const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 
 const created: string[] = [];
 
-/** Copies `test/bundlers/fixtures/<name>` to a temp folder with its node_modules linked in. */
-export async function copyProject(name = "app"): Promise<string> {
+/** A new temp folder, removed by `removeProjects`. */
+export async function makeTempDir(name: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), `spoc-bundler-${name}-`));
   created.push(dir);
+  return dir;
+}
+
+/** Copies `test/bundlers/fixtures/<name>` to a temp folder with its node_modules linked in. */
+export async function copyProject(name = "app"): Promise<string> {
+  const dir = await makeTempDir(name);
   await cp(join(toolsRoot, "fixtures", name), dir, { recursive: true });
   await linkModules(join(dir, "node_modules"));
   return dir;

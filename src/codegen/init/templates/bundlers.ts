@@ -4,8 +4,11 @@
  */
 import type { BundlerTemplate } from "./types.ts";
 import { esbuild } from "./esbuild.ts";
+import { rollup } from "./rollup.ts";
+import { vite } from "./vite.ts";
+import { rspack, webpack } from "./webpack.ts";
 
-export const BUNDLERS = { esbuild } as const satisfies Record<string, BundlerTemplate>;
+export const BUNDLERS = { esbuild, vite, rollup, webpack, rspack } as const satisfies Record<string, BundlerTemplate>;
 
 export type BundlerName = keyof typeof BUNDLERS;
 
