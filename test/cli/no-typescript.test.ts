@@ -4,10 +4,11 @@
  * app` edits source. Checked in a fresh process, through Node's module cache.
  */
 import { execFile } from "node:child_process";
-import { writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { build } from "esbuild";
 import { afterAll, describe, expect, it } from "vitest";
 import { copyFixture, removeCopies, repoRoot } from "./_project.ts";
 
@@ -15,11 +16,14 @@ afterAll(removeCopies);
 
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 
-/** Runs the CLI in-process in a child and says whether ts-morph was loaded. */
-function loadsTypeScript(args: readonly string[]): Promise<{ loaded: boolean; code: number }> {
+/** Runs the CLI (`cli`: its sources, or a bundle of them) in a child and says whether ts-morph was loaded. */
+function loadsTypeScript(
+  args: readonly string[],
+  cli = join(repoRoot, "src/codegen/cli.ts"),
+): Promise<{ loaded: boolean; code: number }> {
   const script = `
     import { createRequire } from "node:module";
-    const { runCli } = await import(${JSON.stringify(join(repoRoot, "src/codegen/cli.ts"))});
+    const { runCli } = await import(${JSON.stringify(cli)});
     const quiet = { stdout: () => {}, stderr: () => {}, color: false };
     const code = await runCli(${JSON.stringify(args)}, quiet);
     const cache = createRequire(import.meta.url).cache;
@@ -44,6 +48,25 @@ describe("TypeScript is not loaded", () => {
   it("by spoc check and spoc gen --check of a project that parses", async () => {
     expect(await loadsTypeScript(["check", "--root", repoRoot])).toEqual({ loaded: false, code: 0 });
     expect(await loadsTypeScript(["gen", "--check", "--root", repoRoot])).toEqual({ loaded: false, code: 0 });
+  });
+
+  it("by the CLI bundled with its packages external (a bundler hoists static imports of packages)", async () => {
+    const dir = await mkdtemp(join(repoRoot, "node_modules", ".cache", "spoc-test-"));
+    const bundle = join(dir, "cli.mjs");
+    try {
+      await build({
+        entryPoints: [join(repoRoot, "src/codegen/cli.ts")],
+        outfile: bundle,
+        bundle: true,
+        format: "esm",
+        platform: "node",
+        packages: "external",
+        logLevel: "error",
+      });
+      expect(await loadsTypeScript(["gen", "--check", "--root", repoRoot], bundle)).toEqual({ loaded: false, code: 0 });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("but is, for the exact message, when a file does not parse", async () => {

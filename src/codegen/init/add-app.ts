@@ -6,7 +6,9 @@
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { Node, Project, SyntaxKind, type ObjectLiteralExpression } from "ts-morph";
+import { createRequire } from "node:module";
+import type * as TsMorph from "ts-morph";
+import type { Node, ObjectLiteralExpression } from "ts-morph";
 import { ErrorCode, SpocError } from "../../errors.ts";
 import { generateRegistry } from "../generate.ts";
 import type { PipelineResult } from "../model.ts";
@@ -14,6 +16,10 @@ import { runPipeline } from "../pipeline.ts";
 import { SCHEMA_FILE } from "../read/project.ts";
 import { writeNewFiles } from "./files.ts";
 import { emptyAppFiles } from "./templates/app.ts";
+
+// Required when this module loads, not imported: a bundler hoists a static import of a package
+// to the top of its bundle, which would load TypeScript (half a second) in every command.
+const morph = createRequire(import.meta.url)("ts-morph") as typeof TsMorph;
 
 const SETTINGS_FILE = "config/settings.ts";
 const APP_NAME = /^[a-z][a-z0-9_]*$/;
@@ -69,7 +75,7 @@ async function readSettings(path: string): Promise<string> {
  * there already. Only the array (or the object, when the key is missing) is touched.
  */
 export function withInstalledApp(text: string, app: string): string {
-  const project = new Project({ useInMemoryFileSystem: true, skipLoadingLibFiles: true });
+  const project = new morph.Project({ useInMemoryFileSystem: true, skipLoadingLibFiles: true });
   const source = project.createSourceFile("settings.ts", text);
   const settings = settingsObject(
     source.getExportAssignment((assignment) => !assignment.isExportEquals())?.getExpression(),
@@ -91,8 +97,8 @@ export function withInstalledApp(text: string, app: string): string {
     }
     return source.getFullText();
   }
-  const list = Node.isPropertyAssignment(property)
-    ? property.getInitializerIfKind(SyntaxKind.ArrayLiteralExpression)
+  const list = morph.Node.isPropertyAssignment(property)
+    ? property.getInitializerIfKind(morph.SyntaxKind.ArrayLiteralExpression)
     : undefined;
   if (list === undefined) {
     const { line, column } = source.getLineAndColumnAtPos(property.getStart());
@@ -102,7 +108,7 @@ export function withInstalledApp(text: string, app: string): string {
     });
   }
   const elements = list.getElements();
-  if (elements.some((element) => Node.isStringLiteral(element) && element.getLiteralValue() === app)) return text;
+  if (elements.some((element) => morph.Node.isStringLiteral(element) && element.getLiteralValue() === app)) return text;
   const last = elements.at(-1);
   if (last === undefined) {
     source.replaceText([list.getStart(), list.getEnd()], `[${literal}]`);
@@ -110,7 +116,7 @@ export function withInstalledApp(text: string, app: string): string {
   }
   const quoted = last.getText().startsWith("'") ? `'${app}'` : literal;
   // After the last element and its comma, if any; the new one copies its layout.
-  const comma = last.getNextSiblingIfKind(SyntaxKind.CommaToken);
+  const comma = last.getNextSiblingIfKind(morph.SyntaxKind.CommaToken);
   if (comma === undefined) source.insertText(last.getEnd(), `,${separatorBefore(last, text)}${quoted}`);
   else source.insertText(comma.getEnd(), `${separatorBefore(last, text)}${quoted},`);
   return source.getFullText();
@@ -129,10 +135,12 @@ function settingsObject(expression: Node | undefined): ObjectLiteralExpression |
   let node = expression;
   while (
     node !== undefined &&
-    (Node.isAsExpression(node) || Node.isSatisfiesExpression(node) || Node.isParenthesizedExpression(node))
+    (morph.Node.isAsExpression(node) ||
+      morph.Node.isSatisfiesExpression(node) ||
+      morph.Node.isParenthesizedExpression(node))
   ) {
     node = node.getExpression();
   }
-  if (node !== undefined && Node.isCallExpression(node)) node = node.getArguments()[0];
-  return node !== undefined && Node.isObjectLiteralExpression(node) ? node : undefined;
+  if (node !== undefined && morph.Node.isCallExpression(node)) node = node.getArguments()[0];
+  return node !== undefined && morph.Node.isObjectLiteralExpression(node) ? node : undefined;
 }
