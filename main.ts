@@ -277,7 +277,7 @@ async function main(): Promise<number> {
   let ok = true;
   try {
     framework = await Framework.start({ baseDir: projectRoot(), schema, registry });
-    const settings = framework.config.settings as unknown as AppSettings;
+    const settings = framework.config.settings;
     stop.check();
     console.log("");
     banner("BLOG PLATFORM - SPOC APPLICATION");

@@ -60,7 +60,7 @@ export const registry = {
   ],
   settings: () => import("../config/settings.ts"),
   plugins: [],
-  generation: "68c8ae12ad39",
+  generation: "e0ece1d8a026",
 };
 
 /**

@@ -10,6 +10,9 @@ declare module "spoc" {
     services: ServiceComponents;
     workers: WorkerComponents;
   }
+  interface RegisteredSettings {
+    settings: typeof import("../config/settings.ts").default;
+  }
 }
 
 interface ModelComponents {
@@ -49,4 +52,4 @@ interface WorkerComponents {
 }
 
 /** The registry's data, stamped with the generation of these types: Framework.start refuses data from another run. */
-export const registry = { ...data, typesGeneration: "68c8ae12ad39" };
+export const registry = { ...data, typesGeneration: "e0ece1d8a026" };

@@ -1,7 +1,14 @@
 import { loadConfig, importPluginFromDisk, resolvePlugins } from "./config/index.ts";
 import type { LoadedConfig, PluginLoader, Settings } from "./config/index.ts";
 import { ErrorCode, SpocError } from "./errors.ts";
-import type { ComponentMap, Registry, RegistryComponent, RegistryModule, StaleComponent } from "./registry.ts";
+import type {
+  ComponentMap,
+  ProjectSettings,
+  Registry,
+  RegistryComponent,
+  RegistryModule,
+  StaleComponent,
+} from "./registry.ts";
 import { schemaFingerprint } from "./schema.ts";
 import type { LoadedModule, ModuleHook, Schema } from "./schema.ts";
 import { setWorkerLocation } from "./workers/location.ts";
@@ -50,7 +57,8 @@ export class Framework<Map extends object = ComponentMap> {
   readonly mode: string;
   readonly debug: boolean;
   readonly installedApps: readonly string[];
-  readonly config: Pick<LoadedConfig, "project" | "settings" | "environment">;
+  /** The project's configuration; `settings` typed as `config/settings.ts` declares them (through the registry). */
+  readonly config: Pick<LoadedConfig, "project" | "environment"> & { readonly settings: ProjectSettings };
   readonly plugins: Readonly<Record<string, readonly unknown[]>>;
   readonly components: ComponentsByModule<Map>;
   /** The loaded modules, in load order. */
@@ -73,7 +81,8 @@ export class Framework<Map extends object = ComponentMap> {
     this.installedApps = init.config.installedApps;
     this.config = {
       project: init.config.project,
-      settings: init.config.settings,
+      // The settings module's export, validated: the registry's augmentation names its type.
+      settings: init.config.settings as ProjectSettings,
       environment: init.config.environment,
     };
     this.plugins = init.plugins;

@@ -6,6 +6,8 @@ export type {
   ComponentExport,
   ComponentMap,
   ModuleExports,
+  ProjectSettings,
+  RegisteredSettings,
   Registry,
   RegistryApp,
   RegistryComponent,

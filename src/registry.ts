@@ -1,3 +1,4 @@
+import type { Settings } from "./config/settings.ts";
 /**
  * The shape of `generated/registry.ts`. The generator writes it; the runtime reads it and
  * never scans the file system or sorts the graph when it has one.
@@ -77,6 +78,16 @@ export interface Registry {
  */
 // biome-ignore lint/suspicious/noEmptyInterface: filled in by declaration merging
 export interface ComponentMap {}
+
+/**
+ * The project's settings type, filled in by the module augmentation in
+ * `generated/registry.ts`: `interface RegisteredSettings { settings: typeof import("../config/settings.ts").default }`.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled in by declaration merging
+export interface RegisteredSettings {}
+
+/** `config/settings.ts`'s default export as the project wrote it, or `Settings` before a registry is generated. */
+export type ProjectSettings = RegisteredSettings extends { readonly settings: infer S } ? S & Settings : Settings;
 
 /**
  * What the registry's type map holds for a component whose export is gone: an export was

@@ -159,7 +159,13 @@ export function registryParts(
   const interfaceNames = componentInterfaceNames(model);
   types.push(`declare module "spoc" {`, "  interface ComponentMap {");
   for (const module of model.schema.modules) types.push(`    ${property(module)}: ${interfaceNames.get(module)};`);
-  types.push("  }", "}");
+  types.push("  }");
+  if (model.settings !== undefined) {
+    // Types `framework.config.settings` as the project's own settings.
+    const settings = `typeof import(${str(fromRegistry(model.settings.file))})${member(model.settings.exportName)}`;
+    types.push("  interface RegisteredSettings {", `    settings: ${settings};`, "  }");
+  }
+  types.push("}");
 
   // Each interface lists its module's components sorted by key. Keys start with "<app>.", so the
   // apps' chunks, ordered by "<app>.", never interleave.
