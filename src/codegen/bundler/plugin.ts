@@ -47,6 +47,13 @@ export const spocUnplugin = createUnplugin<SpocBuildPluginOptions | undefined, f
   /** In `vite dev`: shows a generation's diagnostics in the terminal and the overlay. */
   let reportToDevServer: ((generation: Generation) => void) | undefined;
 
+  /** webpack and rspack: the worker entries, then the generator before each compilation. */
+  const applyWebpackLike = (compiler: object): void => {
+    const webpackLike = compiler as WebpackLikeCompiler;
+    addWorkerEntries(webpackLike.options, start(webpackLike.context).registryFile);
+    applyToWebpackLike(webpackLike, () => start(webpackLike.context), NAME);
+  };
+
   const plugin: UnpluginOptions = {
     name: NAME,
     enforce: "pre",
@@ -116,16 +123,8 @@ export const spocUnplugin = createUnplugin<SpocBuildPluginOptions | undefined, f
       },
     },
 
-    webpack(compiler) {
-      const webpackLike = compiler as unknown as WebpackLikeCompiler;
-      addWorkerEntries(webpackLike.options, start(webpackLike.context).registryFile);
-      applyToWebpackLike(webpackLike, () => start(webpackLike.context), NAME);
-    },
-    rspack(compiler) {
-      const webpackLike = compiler as unknown as WebpackLikeCompiler;
-      addWorkerEntries(webpackLike.options, start(webpackLike.context).registryFile);
-      applyToWebpackLike(webpackLike, () => start(webpackLike.context), NAME);
-    },
+    webpack: applyWebpackLike,
+    rspack: applyWebpackLike,
   };
 
   if (options.decorators !== false) {
