@@ -124,6 +124,9 @@ describe.skipIf(skip)("the packed package, installed", () => {
     };
 
     expect(await ok("npx", ["spoc", "check"], app)).toMatchObject({ stdout: "0 errors, 0 warnings\n" });
+    // ScanCache is opaque in the shipped types: its state is @internal and stripped.
+    const cacheTypes = await readFile(join(app, "node_modules/spoc/dist/codegen/cache.d.ts"), "utf8");
+    expect(cacheTypes).toMatch(/export interface ScanCache \{\n(?: {4}.*\n)* {4}parses: number;\n\}/);
     step("spoc check");
 
     const tsc5 = join(app, "node_modules", "typescript", "bin", "tsc");
