@@ -61,6 +61,11 @@ interface EmptyProgram {
 
 /** How long a full check (every file stat'ed) stands before the next file's lint runs another. */
 const REFRESH_MS = 1000;
+/**
+ * File times lag the clock (kernels stamp them at a coarse tick; some file systems keep
+ * seconds): a file counts as unchanged since a check only when it is older by this much.
+ */
+const MTIME_SLACK_MS = 2000;
 
 interface ProjectState {
   readonly cache: ScanCache;
@@ -90,7 +95,7 @@ function resultFor(root: string, file: string): PipelineResult {
   }
   const mtime = statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? -1;
   const seen = state.seen.get(file);
-  if (seen === mtime || (seen === undefined && mtime >= 0 && mtime < state.checkedAt)) return state.result;
+  if (seen === mtime || (seen === undefined && mtime >= 0 && mtime < state.checkedAt - MTIME_SLACK_MS)) return state.result;
   state.result = runPipelineSync({ root, cache: state.cache, changed: [file] });
   state.seen.set(file, mtime);
   return state.result;
