@@ -95,7 +95,8 @@ function resultFor(root: string, file: string): PipelineResult {
   }
   const mtime = statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? -1;
   const seen = state.seen.get(file);
-  if (seen === mtime || (seen === undefined && mtime >= 0 && mtime < state.checkedAt - MTIME_SLACK_MS)) return state.result;
+  if (seen === mtime || (seen === undefined && mtime >= 0 && mtime < state.checkedAt - MTIME_SLACK_MS))
+    return state.result;
   state.result = runPipelineSync({ root, cache: state.cache, changed: [file] });
   state.seen.set(file, mtime);
   return state.result;
