@@ -13,7 +13,7 @@
  * server releases it when the connection closes, however the process ended, and it works
  * across machines, which a lock file cannot.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { ConfigError, ErrorCode } from "spoc";
 
@@ -38,17 +38,7 @@ export function lockDatabase(file: string): DatabaseLock {
   mkdirSync(dirname(file), { recursive: true });
   const owner: LockOwner = { pid: process.pid, command: process.argv.join(" "), since: new Date().toISOString() };
   for (let attempt = 0; ; attempt++) {
-    try {
-      const fd = openSync(path, "wx");
-      try {
-        writeSync(fd, `${JSON.stringify(owner)}\n`);
-      } finally {
-        closeSync(fd);
-      }
-      return releaseOnce(path);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw lockError(error, path, file);
-    }
+    if (tryCreate(path, owner, file)) return releaseOnce(path);
     const holder = readOwner(path);
     // Taken again by another run each time we removed a stale lock: it is in use.
     if ((holder !== undefined && holder.pid !== process.pid && isRunning(holder.pid)) || attempt >= 3) {
@@ -60,8 +50,27 @@ export function lockDatabase(file: string): DatabaseLock {
         hint: `wait for that run to end or stop it${holder === undefined ? "" : ` (kill ${holder.pid})`}; or point DB_NAME in config/.env at another file to run both`,
       });
     }
-    // Its process is gone (killed): the lock is stale.
+    // Its process is gone (killed), or it names no process: the lock is stale.
     rmSync(path, { force: true });
+  }
+}
+
+/**
+ * Creates the lock file whole or not at all: the owner is written to a file of this process's
+ * own, then hard-linked to the lock's name, which fails when the lock exists. Another run never
+ * reads a lock file half written (and would take it for a stale one).
+ */
+function tryCreate(path: string, owner: LockOwner, file: string): boolean {
+  const own = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(own, `${JSON.stringify(owner)}\n`);
+    linkSync(own, path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw lockError(error, path, file);
+  } finally {
+    rmSync(own, { force: true });
   }
 }
 
@@ -83,7 +92,7 @@ function readOwner(path: string): LockOwner | undefined {
       ? { pid: owner.pid, command: String(owner.command ?? "?"), since: String(owner.since ?? "?") }
       : undefined;
   } catch {
-    return undefined; // half written by a process killed meanwhile, or just removed
+    return undefined; // just removed, or not a lock this code wrote
   }
 }
 
