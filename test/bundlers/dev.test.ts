@@ -10,6 +10,7 @@ import { readdir, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { stripVTControlCharacters } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import type { RegistrySession } from "../../src/codegen/bundler/session.ts";
 import spocRspack from "../../src/codegen/bundler/rspack.ts";
@@ -193,7 +194,9 @@ describe.skipIf(!toolsInstalled).each(["webpack", "rspack"] as const)("%s watch"
         () => builds.slice(before).find((build) => build.errors.some((error) => error.message.includes("SPOC002"))),
         30_000,
       );
-      expect(failed.errors).toEqual([
+      // rspack prefixes "  × " and, where colours are on (CI=true turns them on), wraps it in ANSI codes.
+      const errors = failed.errors.map((error) => ({ ...error, message: stripVTControlCharacters(error.message) }));
+      expect(errors).toEqual([
         expect.objectContaining({
           file: "apps/blog/services.ts",
           loc: "2:28",
