@@ -20,7 +20,10 @@ describePg("the example's PostgreSQL database", () => {
   });
 
   it("opens a Kysely connection from DATABASE_URL and runs queries in transactions", async () => {
-    const db = openPostgresDatabase<{ notes: { id: Generated<number>; body: string } }>({ url: database.url, name: "" });
+    const db = openPostgresDatabase<{ notes: { id: Generated<number>; body: string } }>({
+      url: database.url,
+      name: "",
+    });
     try {
       await sql`create table notes (id integer generated always as identity primary key, body text not null)`.execute(
         db,
