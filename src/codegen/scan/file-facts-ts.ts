@@ -25,6 +25,7 @@ import type {
   ReExport,
   RegistrarFact,
 } from "./file-facts.ts";
+import { finishFacts } from "./finish-facts.ts";
 
 /** Reads the facts of a file TypeScript parsed. */
 export function readFileFacts(source: ts.SourceFile): FileFacts {
@@ -107,25 +108,12 @@ export function readFileFacts(source: ts.SourceFile): FileFacts {
       if (added) addedKinds.push(added);
     }
   }
-  const exportedLocals = new Set(exports.values());
-  const candidates = new Map<string, ComponentCandidate>();
-  const positioned = [...pending.values()]
-    .filter((candidate) => exportedLocals.has(candidate.name.text))
-    .sort((a, b) => a.name.pos - b.name.pos);
-  for (const { name, uses } of positioned) candidates.set(name.text, { local: name.text, uses, ...positionOf(name) });
-  return {
-    imports,
-    bindings,
-    exports,
-    reExports,
-    candidates,
-    registrars,
-    instances,
-    addedKinds,
-    redeclared,
-    defaultClass,
-    parseError: firstParseError(source),
-  };
+  return finishFacts<ts.Identifier>(
+    { imports, bindings, exports, reExports, registrars, instances, addedKinds, redeclared, defaultClass },
+    pending,
+    { local: (name) => name.text, start: (name) => name.pos, position: positionOf },
+    firstParseError(source),
+  );
 }
 
 function readExportDeclaration(

@@ -23,6 +23,7 @@ import { parseTopLevel, type ParseError, type Position } from "../parse/ast.ts";
 import { createOffsetPositions, keyName, literalString, parseModule, unwrapExpression } from "../parse/estree.ts";
 import { hollowInnerBlocks } from "../parse/hollow-blocks.ts";
 import { factsThroughDisk } from "./disk-cache.ts";
+import { finishFacts, type PendingCandidate } from "./finish-facts.ts";
 import { readFileFacts } from "./file-facts-ts.ts";
 
 /** A reference to a binding: `model`, or `c.model` through a namespace import. */
@@ -124,7 +125,7 @@ export function factsOfText(path: string, text: string): FileFacts {
   return readEstreeFacts(parsed.program.body, hollowed);
 }
 
-type Pending = { readonly name: { readonly name: string; readonly start: number }; readonly uses: readonly NameUse[] };
+type Pending = PendingCandidate<{ readonly name: string; readonly start: number }>;
 
 /** Reads the facts of a file oxc parsed (the same facts `readFileFacts` reads from TypeScript's tree). */
 export function readEstreeFacts(body: readonly Node[], text: string): FileFacts {
@@ -230,26 +231,12 @@ export function readEstreeFacts(body: readonly Node[], text: string): FileFacts 
         break;
     }
   }
-  const exportedLocals = new Set(exports.values());
-  const candidates = new Map<string, ComponentCandidate>();
-  const positioned = [...pending.values()]
-    .filter((candidate) => exportedLocals.has(candidate.name.name))
-    .sort((a, b) => a.name.start - b.name.start);
-  for (const { name, uses } of positioned)
-    candidates.set(name.name, { local: name.name, uses, ...positionOf(name.start) });
-  return {
-    imports,
-    bindings,
-    exports,
-    reExports,
-    candidates,
-    registrars,
-    instances,
-    addedKinds,
-    redeclared,
-    defaultClass,
-    parseError: undefined,
-  };
+  return finishFacts(
+    { imports, bindings, exports, reExports, registrars, instances, addedKinds, redeclared, defaultClass },
+    pending,
+    { local: (name) => name.name, start: (name) => name.start, position: (name) => positionOf(name.start) },
+    undefined,
+  );
 }
 
 function readImport(
