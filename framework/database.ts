@@ -14,6 +14,7 @@ import BetterSqlite3 from "better-sqlite3";
 import { Kysely, SqliteDialect, sql } from "kysely";
 import { ConfigError, ErrorCode } from "spoc";
 import { lockDatabase, type DatabaseLock } from "./database-lock.ts";
+import { openPostgresDatabase } from "./database-postgres.ts";
 
 /**
  * The application's tables. Empty here: `apps/<app>/models.ts` adds its own with
@@ -25,15 +26,27 @@ export interface Tables {}
 /** A connection (or a transaction, which is one too) with every app's tables typed. */
 export type Database = Kysely<Tables>;
 
-/** The engines {@link openDatabase} can open. */
+/** The engines the app can start on (`DB_ENGINE`). */
 export const SUPPORTED_ENGINES = ["sqlite"] as const;
+
+/**
+ * The engines {@link openDatabase} can open: PostgreSQL's services and migrations work, the
+ * demonstration's start on it does not yet (search, clearing, the queue), so it is not in
+ * {@link SUPPORTED_ENGINES}.
+ */
+export const OPENABLE_ENGINES = ["sqlite", "postgres"] as const;
 
 /** `settings.database`: plain values, so that it can be sent to a worker thread or process. */
 export interface DatabaseSettings {
   /** `DB_ENGINE`. Only `"sqlite"` is supported yet. */
   readonly engine: string;
-  /** `DB_NAME`: for SQLite, the database file, relative to the project root, or `":memory:"`. */
+  /**
+   * `DB_NAME`: for SQLite, the database file, relative to the project root, or `":memory:"`;
+   * for PostgreSQL, the database on the server.
+   */
   readonly name: string;
+  /** `DATABASE_URL`, for PostgreSQL: wins over the host, port, user, password and name. */
+  readonly url?: string | undefined;
   /** `DB_HOST`, for server engines. */
   readonly host?: string;
   /** `DB_PORT`, for server engines. */
@@ -59,6 +72,13 @@ export interface Migration {
 }
 
 const handles = new WeakMap<Database, BetterSqlite3.Database>();
+/** Connections from {@link openDatabase} to PostgreSQL, whose transactions start differently. */
+const onPostgres = new WeakSet<object>();
+
+/** Whether `db` (from {@link openDatabase}) is a PostgreSQL connection. */
+export function isPostgres(db: Kysely<unknown> | Database): boolean {
+  return onPostgres.has(db);
+}
 /** Connections inside a {@link writeTransaction}: work given one of them joins it. */
 const inWriteTransaction = new WeakSet<object>();
 
@@ -77,13 +97,12 @@ export function resolveDatabaseSettings(settings: DatabaseSettings, baseDir: str
  * @throws ConfigError (`InvalidEnvironment`) when `settings.engine` is not supported yet.
  */
 export function openDatabase(settings: DatabaseSettings): Database {
-  if (!(SUPPORTED_ENGINES as readonly string[]).includes(settings.engine)) {
-    throw new ConfigError(
-      ErrorCode.InvalidEnvironment,
-      `database engine "${settings.engine}" (DB_ENGINE) is not supported yet; supported: ${SUPPORTED_ENGINES.join(", ")}`,
-      { hint: `set DB_ENGINE=sqlite in config/.env, with DB_NAME the database file` },
-    );
+  if (settings.engine === "postgres") {
+    const db = openPostgresDatabase<Tables>(settings);
+    onPostgres.add(db);
+    return db;
   }
+  if (!(OPENABLE_ENGINES as readonly string[]).includes(settings.engine)) throw unsupportedEngine(settings.engine);
   if (settings.name.trim() === "") {
     throw new ConfigError(ErrorCode.InvalidEnvironment, "DB_NAME is empty; SQLite needs a database file", {
       hint: "set DB_NAME in config/.env, e.g. DB_NAME=var/blog_platform.db",
@@ -115,6 +134,14 @@ export function openDatabase(settings: DatabaseSettings): Database {
   const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: raw }) });
   handles.set(db, raw);
   return db;
+}
+
+function unsupportedEngine(engine: string): ConfigError {
+  return new ConfigError(
+    ErrorCode.InvalidEnvironment,
+    `database engine "${engine}" (DB_ENGINE) is not supported yet; supported: ${SUPPORTED_ENGINES.join(", ")}`,
+    { hint: `set DB_ENGINE=sqlite in config/.env, with DB_NAME the database file` },
+  );
 }
 
 /**
@@ -172,8 +199,10 @@ export async function closeDatabase(db: Database): Promise<void> {
  */
 export async function writeTransaction<DB, T>(db: Kysely<DB>, work: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
   if (db.isTransaction || inWriteTransaction.has(db)) return work(db);
+  // PostgreSQL locks rows, not the database: a plain `begin`, and unique keys settle races.
+  const begin = onPostgres.has(db) ? sql`begin` : sql`begin immediate`;
   return db.connection().execute(async (connection) => {
-    await sql`begin immediate`.execute(connection);
+    await begin.execute(connection);
     inWriteTransaction.add(connection);
     try {
       const result = await work(connection);
@@ -267,6 +296,7 @@ export function acquireDatabase(settings: DatabaseSettings): Database {
     shared.holders += 1;
     return shared.db;
   }
+  if (!(SUPPORTED_ENGINES as readonly string[]).includes(settings.engine)) throw unsupportedEngine(settings.engine);
   const lock =
     settings.engine === "sqlite" && settings.name !== ":memory:" ? lockDatabase(resolve(settings.name)) : undefined;
   try {

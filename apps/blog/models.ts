@@ -152,3 +152,5 @@ export const migrations: readonly Migration[] = [
     },
   },
 ];
+
+export { postgresMigrations } from "./migrations/postgres.ts";

@@ -161,3 +161,5 @@ export const migrations: readonly Migration[] = [
     },
   },
 ];
+
+export { postgresMigrations } from "./migrations/postgres.ts";

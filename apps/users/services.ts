@@ -63,10 +63,10 @@ export class UserService {
       const taken = await trx
         .selectFrom("users")
         .select(["username", "email"])
-        .where((eb) => eb.or([eb("username", "=", username), eb("email", "=", email)]))
+        .where((eb) => eb.or([eb(eb.fn("lower", ["username"]), "=", username.toLowerCase()), eb("email", "=", email)]))
         .executeTakeFirst();
       if (taken) {
-        // `username` compares case-insensitively (collate nocase), so compare the same way here.
+        // Usernames (ASCII) compare case-insensitively: lower() in SQL, as PostgreSQL has no nocase.
         if (taken.username.toLowerCase() === username.toLowerCase()) {
           throw new ConflictError(`username "${username}" is already taken`, "username");
         }
@@ -116,7 +116,7 @@ export class UserService {
     const row = await this.db
       .selectFrom("users")
       .selectAll()
-      .where("username", "=", username.trim())
+      .where((eb) => eb(eb.fn("lower", ["username"]), "=", username.trim().toLowerCase()))
       .executeTakeFirst();
     const valid = row !== undefined && (await verifyPassword(password, row.password_hash));
     if (!row || !valid || row.is_active !== 1) {
@@ -333,14 +333,12 @@ async function verifyPassword(password: string, stored: string): Promise<boolean
   return timingSafeEqual(actual, expected);
 }
 
-/** For SQLite's "UNIQUE constraint failed: users.email", the column; otherwise `undefined`. */
+/** The users column a unique-key failure names (SQLite's message, PostgreSQL's constraint); otherwise `undefined`. */
 function uniqueViolation(error: unknown): string | undefined {
-  if (
-    typeof error !== "object" ||
-    error === null ||
-    (error as { code?: unknown }).code !== "SQLITE_CONSTRAINT_UNIQUE"
-  ) {
-    return undefined;
-  }
+  if (typeof error !== "object" || error === null) return undefined;
+  const { code, constraint } = error as { code?: unknown; constraint?: unknown };
+  // PostgreSQL: unique_violation, named by its constraint or index (users_email_key).
+  if (code === "23505") return typeof constraint === "string" && constraint.includes("email") ? "email" : "username";
+  if (code !== "SQLITE_CONSTRAINT_UNIQUE") return undefined;
   return /users\.(\w+)/.exec((error as Error).message)?.[1] ?? "username";
 }

@@ -42,9 +42,9 @@ describe("database", () => {
   });
 
   it("refuses an engine it does not support yet, naming DB_ENGINE", () => {
-    expect(() => openDatabase({ engine: "postgres", name: "blog" })).toThrow(ConfigError);
-    expect(() => openDatabase({ engine: "postgres", name: "blog" })).toThrow(
-      'database engine "postgres" (DB_ENGINE) is not supported yet; supported: sqlite',
+    expect(() => openDatabase({ engine: "mysql", name: "blog" })).toThrow(ConfigError);
+    expect(() => openDatabase({ engine: "mysql", name: "blog" })).toThrow(
+      'database engine "mysql" (DB_ENGINE) is not supported yet; supported: sqlite',
     );
   });
 });
