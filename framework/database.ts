@@ -11,7 +11,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
-import { Kysely, SqliteDialect, sql } from "kysely";
+import { Kysely, PostgresAdapter, SqliteDialect, sql } from "kysely";
 import { ConfigError, ErrorCode } from "spoc";
 import { lockDatabase, type DatabaseLock } from "./database-lock.ts";
 import { openPostgresDatabase } from "./database-postgres.ts";
@@ -72,13 +72,11 @@ export interface Migration {
 }
 
 const handles = new WeakMap<Database, BetterSqlite3.Database>();
-/** Connections from {@link openDatabase} to PostgreSQL, whose transactions start differently. */
-const onPostgres = new WeakSet<object>();
-
-/** Whether `db` (from {@link openDatabase}) is a PostgreSQL connection. */
-export function isPostgres(db: Kysely<unknown> | Database): boolean {
-  return onPostgres.has(db);
+/** Whether `db` (a connection, transaction or one from {@link openDatabase}) is on PostgreSQL. */
+export function isPostgres<DB>(db: Kysely<DB>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
 }
+
 /** Connections inside a {@link writeTransaction}: work given one of them joins it. */
 const inWriteTransaction = new WeakSet<object>();
 
@@ -98,9 +96,7 @@ export function resolveDatabaseSettings(settings: DatabaseSettings, baseDir: str
  */
 export function openDatabase(settings: DatabaseSettings): Database {
   if (settings.engine === "postgres") {
-    const db = openPostgresDatabase<Tables>(settings);
-    onPostgres.add(db);
-    return db;
+    return openPostgresDatabase<Tables>(settings);
   }
   if (!(OPENABLE_ENGINES as readonly string[]).includes(settings.engine)) throw unsupportedEngine(settings.engine);
   if (settings.name.trim() === "") {
@@ -200,7 +196,7 @@ export async function closeDatabase(db: Database): Promise<void> {
 export async function writeTransaction<DB, T>(db: Kysely<DB>, work: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
   if (db.isTransaction || inWriteTransaction.has(db)) return work(db);
   // PostgreSQL locks rows, not the database: a plain `begin`, and unique keys settle races.
-  const begin = onPostgres.has(db) ? sql`begin` : sql`begin immediate`;
+  const begin = isPostgres(db) ? sql`begin` : sql`begin immediate`;
   return db.connection().execute(async (connection) => {
     await begin.execute(connection);
     inWriteTransaction.add(connection);

@@ -4,7 +4,7 @@
  */
 import { sql, type Selectable } from "kysely";
 import { service } from "../../framework/components.ts";
-import { now, writeTransaction, type Database } from "../../framework/database.ts";
+import { isPostgres, now, writeTransaction, type Database } from "../../framework/database.ts";
 import { NotFoundError, ValidationError } from "../../framework/errors.ts";
 import { serviceContext, type ServiceOptions } from "../../framework/services.ts";
 import { NotificationService, UserService } from "../users/services.ts";
@@ -175,7 +175,7 @@ export interface IndexPass {
   readonly removed: number;
 }
 
-/** The full-text index (SQLite FTS5) of published posts. Drafts are never in it. */
+/** The full-text index of published posts (FTS5 on SQLite, tsvector on PostgreSQL). Drafts are never in it. */
 @service
 export class SearchService {
   private readonly db: Database;
@@ -193,8 +193,10 @@ export class SearchService {
         .select("s.post_id")
         .where((eb) => eb.or([eb("p.id", "is", null), eb("p.published", "=", 0)]))
         .execute();
+      const pg = isPostgres(trx) ? await import("./search/postgres.ts") : undefined;
       for (const { post_id } of stale) {
-        await sql`delete from post_search where rowid = ${post_id}`.execute(trx);
+        if (pg) await pg.unindexPost(trx, post_id);
+        else await sql`delete from post_search where rowid = ${post_id}`.execute(trx);
         await trx.deleteFrom("post_search_state").where("post_id", "=", post_id).execute();
       }
       const changed = await trx
@@ -206,10 +208,13 @@ export class SearchService {
         .orderBy("p.id")
         .execute();
       for (const post of changed) {
-        await sql`delete from post_search where rowid = ${post.id}`.execute(trx);
-        await sql`insert into post_search (rowid, title, content) values (${post.id}, ${post.title}, ${post.content})`.execute(
-          trx,
-        );
+        if (pg) await pg.indexPost(trx, post);
+        else {
+          await sql`delete from post_search where rowid = ${post.id}`.execute(trx);
+          await sql`insert into post_search (rowid, title, content) values (${post.id}, ${post.title}, ${post.content})`.execute(
+            trx,
+          );
+        }
         await trx
           .insertInto("post_search_state")
           .values({ post_id: post.id, indexed_version: post.updated_at })
@@ -228,12 +233,17 @@ export class SearchService {
   async search(query: string, limit = 20): Promise<Post[]> {
     const words = query.match(/[\p{L}\p{N}]+/gu) ?? [];
     if (words.length === 0) throw new ValidationError("q", "the search query must contain at least one word");
+    const count = Math.max(1, Math.min(100, Math.trunc(limit)));
+    if (isPostgres(this.db)) {
+      const { searchPosts } = await import("./search/postgres.ts");
+      return (await searchPosts(this.db, words, count)).map((row) => Post.fromRow(row));
+    }
     const match = words.map((word) => `"${word}"`).join(" ");
     const { rows } = await sql<Selectable<PostTable>>`
       select posts.* from post_search join posts on posts.id = post_search.rowid
       where post_search match ${match} and posts.published = 1
       order by bm25(post_search), posts.id
-      limit ${Math.max(1, Math.min(100, Math.trunc(limit)))}`.execute(this.db);
+      limit ${count}`.execute(this.db);
     return rows.map((row) => Post.fromRow(row));
   }
 

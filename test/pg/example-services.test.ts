@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { postgresMigrations as blogMigrations } from "../../apps/blog/models.ts";
-import { CommentService, PostService } from "../../apps/blog/services.ts";
+import { CommentService, PostService, SearchService } from "../../apps/blog/services.ts";
 import { postgresMigrations as userMigrations } from "../../apps/users/models.ts";
 import { NotificationService, UserService } from "../../apps/users/services.ts";
 import { closeDatabase, type Database, isPostgres, migrate, openDatabase } from "../../framework/database.ts";
@@ -79,5 +79,27 @@ describePg("the example's services on PostgreSQL", () => {
       new CommentService({ db }).createComment({ postId: 999, authorId: bob.id, text: "Lost" }),
     ).rejects.toThrow();
     expect(await new NotificationService({ db }).due()).toHaveLength(1);
+  });
+
+  it("searches published posts with PostgreSQL full-text search, every word, ranked", async () => {
+    const posts = new PostService({ db });
+    const [author] = await new UserService({ db }).listUsers();
+    if (!author) throw new Error("the previous test registers users");
+    const draft = await posts.createPost({
+      title: "Draft about kysely",
+      content: "kysely queries",
+      authorId: author.id,
+    });
+    const kept = await posts.publishPost(
+      (await posts.createPost({ title: "Typed queries", content: "Kysely and PostgreSQL", authorId: author.id })).id,
+    );
+    const search = new SearchService({ db });
+    expect(await search.reindex()).toEqual({ indexed: 2, removed: 0 });
+    expect((await search.search("kysely postgresql")).map((post) => post.id)).toEqual([kept.id]);
+    expect((await search.search("KYSELY")).map((post) => post.id)).toEqual([kept.id]);
+    expect(await search.search("kysely & !typed | 'x")).toEqual([]);
+    expect(draft.published).toBe(false);
+    expect(await search.reindex()).toEqual({ indexed: 0, removed: 0 });
+    expect(await search.indexedCount()).toBe(2);
   });
 });
