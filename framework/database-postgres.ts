@@ -3,9 +3,9 @@
  * and the one-run-per-database lock as a session advisory lock (the SQLite lock file of
  * database-lock.ts has no meaning for a server several machines share).
  *
- * Not wired into `openDatabase()` yet: the apps' migrations and search are still SQLite's.
+ * `openDatabase()` opens it for `engine: "postgres"`; the app's start does not accept it yet.
  */
-import { Kysely, PostgresDialect } from "kysely";
+import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import { ConfigError, ErrorCode } from "spoc";
 
@@ -105,4 +105,17 @@ export async function lockPostgresDatabase(settings: PostgresSettings): Promise<
       await client.end().catch(() => {});
     },
   };
+}
+
+/**
+ * Empties every table of the current schema but `schema_migrations`, and restarts their
+ * identity sequences, in one statement (so in one transaction).
+ */
+export async function clearPostgresData<Tables>(db: Kysely<Tables>): Promise<void> {
+  const { rows } = await sql<{ name: string }>`
+    select tablename as name from pg_tables where schemaname = current_schema()
+    and tablename <> 'schema_migrations' order by tablename`.execute(db);
+  if (rows.length === 0) return;
+  const tables = sql.join(rows.map(({ name }) => sql.table(name)));
+  await sql`truncate ${tables} restart identity`.execute(db);
 }

@@ -14,7 +14,7 @@ import BetterSqlite3 from "better-sqlite3";
 import { Kysely, PostgresAdapter, SqliteDialect, sql } from "kysely";
 import { ConfigError, ErrorCode } from "spoc";
 import { lockDatabase, type DatabaseLock } from "./database-lock.ts";
-import { openPostgresDatabase } from "./database-postgres.ts";
+import { clearPostgresData, openPostgresDatabase } from "./database-postgres.ts";
 
 /**
  * The application's tables. Empty here: `apps/<app>/models.ts` adds its own with
@@ -261,6 +261,7 @@ interface MigrationTables {
  * killed halfway does not change the next one.
  */
 export async function clearData(db: Database): Promise<void> {
+  if (isPostgres(db)) return clearPostgresData(db);
   await writeTransaction(db, async (trx) => {
     // SQLite says which tables are a virtual table's shadow tables (cleared through the virtual
     // one); a table merely named like one (post_search_state beside post_search) is a table.

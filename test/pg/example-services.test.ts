@@ -8,7 +8,14 @@ import { postgresMigrations as blogMigrations } from "../../apps/blog/models.ts"
 import { CommentService, PostService, SearchService } from "../../apps/blog/services.ts";
 import { postgresMigrations as userMigrations } from "../../apps/users/models.ts";
 import { NotificationService, UserService } from "../../apps/users/services.ts";
-import { closeDatabase, type Database, isPostgres, migrate, openDatabase } from "../../framework/database.ts";
+import {
+  clearData,
+  closeDatabase,
+  type Database,
+  isPostgres,
+  migrate,
+  openDatabase,
+} from "../../framework/database.ts";
 import { frameworkMigrations } from "../../framework/heartbeat.ts";
 import { createTestDatabase, type TestDatabase } from "./_db.ts";
 import { describePg, sharedServerUrl } from "./_pg.ts";
@@ -101,5 +108,19 @@ describePg("the example's services on PostgreSQL", () => {
     expect(draft.published).toBe(false);
     expect(await search.reindex()).toEqual({ indexed: 0, removed: 0 });
     expect(await search.indexedCount()).toBe(2);
+  });
+
+  it("clears every app table and restarts the ids, keeping the migrations", async () => {
+    await clearData(db);
+    expect(await new UserService({ db }).listUsers()).toEqual([]);
+    expect(await new SearchService({ db }).indexedCount()).toBe(0);
+    const again = await new UserService({ db }).createUser({
+      username: "carol",
+      email: "carol@example.com",
+      fullName: "Carol",
+      password: "correct horse battery",
+    });
+    expect(again.id).toBe(1);
+    expect(await migrate(db, "users", userMigrations)).toEqual([]);
   });
 });
