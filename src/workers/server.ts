@@ -21,6 +21,12 @@ export interface RunForeverOptions {
 const SIGNALS = ["SIGINT", "SIGTERM"] as const;
 type StopSignal = (typeof SIGNALS)[number];
 const FORCED_EXIT_CODE: Record<StopSignal, number> = { SIGINT: 130, SIGTERM: 143 };
+/**
+ * A signal this soon after the stop began is the same stop delivered again, not a second one:
+ * Ctrl-C reaches every process of the terminal's group, and launchers (npm, a start script)
+ * pass it on as well, so a process gets it two or three times within milliseconds.
+ */
+const SAME_STOP_MS = 1000;
 
 /**
  * Starts, stops and joins a set of workers. Creating a server has no side effect: SIGINT
@@ -28,16 +34,20 @@ const FORCED_EXIT_CODE: Record<StopSignal, number> = { SIGINT: 130, SIGTERM: 143
  *
  * ```ts
  * const server = new Server().addWorker(new EmailWorker());
- * await server.runForever(); // until Ctrl-C or SIGTERM; a second signal forces exit
+ * await server.runForever(); // until Ctrl-C or SIGTERM; a second one (a second later) forces exit
  * ```
  */
 export class Server {
   readonly #workers: AbstractWorker[] = [];
   #state: "new" | "running" | "stopped" = "new";
   #stopping = false;
+  #stoppingSince = 0;
   #stopRequested: () => void = () => {};
   readonly #onSignal = (signal: StopSignal): void => {
-    if (this.#stopping) process.exit(FORCED_EXIT_CODE[signal]);
+    if (this.#stopping) {
+      if (performance.now() - this.#stoppingSince < SAME_STOP_MS) return;
+      process.exit(FORCED_EXIT_CODE[signal]);
+    }
     this.#stopWorkers();
   };
 
@@ -111,6 +121,7 @@ export class Server {
 
   #stopWorkers(): void {
     this.#stopping = true;
+    this.#stoppingSince = performance.now();
     for (const worker of this.#workers) worker.stop();
     this.#stopRequested();
   }

@@ -94,6 +94,21 @@ describe("a signal at any moment ends the demo cleanly", () => {
     await expectNothingLeft(processes);
   }, 120_000);
 
+  it("Ctrl-C on `npm start` (SIGINT to its whole group, passed on by npm and the launcher too) stops cleanly", async () => {
+    const run = start("npm", ["start", "--silent"], project, {
+      env: demoEnv({ DEMO_WORKER_WINDOW_MS: "60000" }),
+      detached: true,
+    });
+    await run.waitFor("Workers are running");
+    const processes = [run.child.pid as number, ...descendants(run.child.pid as number)];
+    process.kill(-(run.child.pid as number), "SIGINT");
+    const ended = await run.finished;
+    expect(ended.stdout).toContain("APPLICATION STOPPED\n");
+    expect(ended.code === 0 || ended.signal === "SIGINT" || ended.code === 130).toBe(true);
+    await expectNothingLeft(processes);
+    expect(await leftovers(project)).toEqual([]);
+  }, 120_000);
+
   it("SIGINT to the whole process group (Ctrl-C in a terminal) stops cleanly", async () => {
     const run = start(process.execPath, [main()], project, {
       env: demoEnv({ DEMO_WORKER_WINDOW_MS: "60000" }),
