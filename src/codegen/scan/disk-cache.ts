@@ -19,7 +19,14 @@ import type { FileFacts } from "./file-facts.ts";
 /** Bumped whenever this file's layout changes. */
 const FORMAT = 1;
 /** The modules whose code decides the facts read from a file, relative to this one. */
-const READERS = ["./file-facts", "./file-facts-ts", "./finish-facts", "../parse/estree", "../parse/ast", "../parse/hollow-blocks"];
+const READERS = [
+  "./file-facts",
+  "./file-facts-ts",
+  "./finish-facts",
+  "../parse/estree",
+  "../parse/ast",
+  "../parse/hollow-blocks",
+];
 const MAGIC = "spoc-scan-cache";
 
 interface StoredCache {
