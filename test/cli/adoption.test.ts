@@ -3,7 +3,7 @@
  * CI pass with known diagnostics, and `--changed-since` in a real git repository.
  */
 import { execFileSync } from "node:child_process";
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { copyFixture, removeCopies, runSpoc } from "./_project.ts";
@@ -73,6 +73,14 @@ describe("spoc check --baseline", () => {
     ).toEqual(["SPOC003 new", "SPOC003 absent"]);
   });
 
+  it("still fails on a project it cannot read, even when the baseline records that error", async () => {
+    const root = await copyFixture("bad-toml");
+    const baseline = join(root, "spoc-baseline.json");
+    await runSpoc(["check", "--root", root, "--baseline", baseline, "--update-baseline"]);
+    const run = await runSpoc(["check", "--root", root, "--baseline", baseline]);
+    expect(run.code).toBe(1);
+  });
+
   it("says what is wrong with a file that is not a baseline", async () => {
     const root = await copyFixture("layer-violation");
     const baseline = join(root, "baseline.json");
@@ -125,6 +133,17 @@ describe("spoc check --changed-since", () => {
     expect(changed.stdout).toContain("apps/blog/services.ts:13:8 - error SPOC003");
     expect(changed.stdout).not.toContain("apps/blog/models.ts:2");
     expect(changed.stdout).toContain("1 file changed; 1 diagnostic not involving them left out");
+
+    // The root named through a symbolic link: git names files by their real path.
+    const link = `${root}-link`;
+    await symlink(root, link);
+    try {
+      const linked = await runSpoc(["check", "--root", link, "--changed-since", "main"]);
+      expect(linked.code).toBe(1);
+      expect(linked.stdout).toContain("1 file changed; 1 diagnostic not involving them left out");
+    } finally {
+      await rm(link, { force: true });
+    }
 
     const json = JSON.parse(
       (await runSpoc(["check", "--root", root, "--changed-since", "main", "--format", "json"])).stdout,

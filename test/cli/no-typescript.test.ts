@@ -4,7 +4,7 @@
  * app` edits source. Checked in a fresh process, through Node's module cache.
  */
 import { execFile } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -51,6 +51,7 @@ describe("TypeScript is not loaded", () => {
   });
 
   it("by the CLI bundled with its packages external (a bundler hoists static imports of packages)", async () => {
+    await mkdir(join(repoRoot, "node_modules", ".cache"), { recursive: true });
     const dir = await mkdtemp(join(repoRoot, "node_modules", ".cache", "spoc-test-"));
     const bundle = join(dir, "cli.mjs");
     try {

@@ -3,6 +3,7 @@
  * unstaged and untracked), relative to the project root, and the diagnostics that involve them.
  */
 import { execFileSync } from "node:child_process";
+import { realpathSync } from "node:fs";
 import { relative, sep } from "node:path";
 import type { Diagnostic } from "../model.ts";
 
@@ -26,9 +27,11 @@ export function changedFiles(root: string, ref: string): Set<string> {
     ...git(["ls-files", "--others", "--exclude-standard", "--full-name"]).split("\n"),
   ];
   const files = new Set<string>();
+  // git names the top folder by its real path: so must the root (given through a symlink, say).
+  const realRoot = realpathSync(root);
   for (const file of listed) {
     if (file === "") continue;
-    const fromRoot = relative(root, `${top}/${file}`).split(sep).join("/");
+    const fromRoot = relative(realRoot, `${top}/${file}`).split(sep).join("/");
     // node_modules holds no project source, and spoc's own disk cache lives there.
     if (!fromRoot.startsWith("../") && !/(^|\/)node_modules\//.test(fromRoot)) files.add(fromRoot);
   }

@@ -3,6 +3,7 @@
  * diagnostics to show, which of them the baseline already records, the baseline entries no
  * longer found, and whether the check fails. Rendered as text, JSON or SARIF.
  */
+import { ErrorCode } from "../../errors.ts";
 import type { Diagnostic, PipelineResult } from "../model.ts";
 import { compareWithBaseline, type Baseline, type BaselineEntry } from "./baseline.ts";
 import { diagnosticsInvolving } from "./changed-files.ts";
@@ -38,9 +39,15 @@ export function checkReport(result: PipelineResult, options: CheckOptions = {}):
   return { result, shown, known: new Set(comparison?.known ?? []), absent: comparison?.absent ?? [], options };
 }
 
-/** The diagnostics that decide the exit code: shown and not in the baseline. */
+/**
+ * The diagnostics that decide the exit code: shown and not in the baseline. An unreadable
+ * configuration (SPOC008) is never taken as known: with it, the project was not checked as
+ * configured, so a baseline recording it must not turn the check green.
+ */
 export function freshDiagnostics(report: CheckReport): Diagnostic[] {
-  return report.shown.filter((diagnostic) => !report.known.has(diagnostic));
+  return report.shown.filter(
+    (diagnostic) => diagnostic.code === ErrorCode.InvalidConfig || !report.known.has(diagnostic),
+  );
 }
 
 /** Whether `spoc check` exits 1: an error that is shown and new. */

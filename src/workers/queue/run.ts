@@ -38,7 +38,7 @@ export interface RunningWorkers {
   readonly consumer: QueueConsumer;
   /** Stops the consumer, then shuts the application down. Later calls wait for the first. */
   stop(): Promise<StopReport>;
-  /** Settles once stopped (by `stop()` or a signal). */
+  /** Settles once stopped (by `stop()` or a signal); rejects when a shutdown hook failed. */
   readonly stopped: Promise<StopReport>;
 }
 
@@ -69,13 +69,22 @@ export async function runQueueWorkers(options: RunWorkersOptions): Promise<Runni
   const started = consumer;
   let stopping: Promise<StopReport> | undefined;
   let announce: (report: StopReport) => void = () => {};
-  const stopped = new Promise<StopReport>((resolve) => {
+  let fail: (error: unknown) => void = () => {};
+  const stopped = new Promise<StopReport>((resolve, reject) => {
     announce = resolve;
+    fail = reject;
   });
+  stopped.catch(() => {}); // `stop()` rejects too: not awaiting this one is no unhandled rejection
   const stop = (): Promise<StopReport> => {
     stopping ??= (async () => {
       const report = await started.stop();
-      await framework.shutdown();
+      try {
+        await framework.shutdown();
+      } catch (error) {
+        // Whoever waits for the stop learns that a shutdown hook failed.
+        fail(error);
+        throw error;
+      }
       announce(report);
       return report;
     })();
@@ -84,10 +93,12 @@ export async function runQueueWorkers(options: RunWorkersOptions): Promise<Runni
   if (options.handleSignals ?? true) {
     const onSignal = (signal: NodeJS.Signals) => {
       log(`${signal}: taking no new job; waiting for ${started.inFlight} in flight`);
-      void stop().finally(() => {
-        process.off("SIGTERM", onSignal);
-        process.off("SIGINT", onSignal);
-      });
+      void stop()
+        .catch(() => {}) // reported through `stopped`
+        .finally(() => {
+          process.off("SIGTERM", onSignal);
+          process.off("SIGINT", onSignal);
+        });
     };
     process.on("SIGTERM", onSignal);
     process.on("SIGINT", onSignal);
