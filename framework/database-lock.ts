@@ -13,7 +13,7 @@
  * server releases it when the connection closes, however the process ended, and it works
  * across machines, which a lock file cannot.
  */
-import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { ConfigError, ErrorCode } from "spoc";
 
@@ -51,8 +51,31 @@ export function lockDatabase(file: string): DatabaseLock {
       });
     }
     // Its process is gone (killed), or it names no process: the lock is stale.
-    rmSync(path, { force: true });
+    removeStale(path, holder);
   }
+}
+
+/**
+ * Removes the stale lock `judged`, and only it. Another run may have taken the stale lock over
+ * since it was read: the lock is moved aside (atomically) and checked there, and a live one
+ * moved by mistake is put back, so two runs starting after a crash never both hold it.
+ */
+function removeStale(path: string, judged: LockOwner | undefined): void {
+  const aside = `${path}.${process.pid}.stale`;
+  try {
+    renameSync(path, aside);
+  } catch {
+    return; // removed meanwhile: try to create it again
+  }
+  const moved = readOwner(aside);
+  if (moved !== undefined && (judged === undefined || moved.pid !== judged.pid)) {
+    try {
+      linkSync(aside, path);
+    } catch {
+      // Another run created a lock in the instant between: it holds the database.
+    }
+  }
+  rmSync(aside, { force: true });
 }
 
 /**
