@@ -4,7 +4,6 @@
  * parses only that file. What the stages keep between runs is in `memo` (incremental.ts).
  */
 import { readFileSync, statSync } from "node:fs";
-import type { ts } from "ts-morph";
 import { SessionMemo } from "./incremental.ts";
 import type { DiskCache } from "./scan/disk-cache.ts";
 
@@ -79,31 +78,6 @@ export function readCached<T>(
   const value = read(readFileSync(path, "utf8"));
   entries.set(path, { mtimeMs: current.mtimeMs, size: current.size, value, run: cache.run });
   return value;
-}
-
-/**
- * `readCached` for readers of the syntax tree: parses the file (counted in `cache.parses`) when
- * it changed, with `parse` (parse/ast.ts: `parseTypeScript`, or `parseTopLevel` for readers of
- * top-level statements only).
- */
-export function readParsed<T>(
-  cache: ScanCache,
-  reader: string,
-  path: string,
-  read: (source: ts.SourceFile) => T,
-  stat: FileStat | undefined,
-  parse: (path: string, text: string) => ts.SourceFile,
-): T | undefined {
-  return readCached(
-    cache,
-    reader,
-    path,
-    (text) => {
-      cache.parses++;
-      return read(parse(path, text));
-    },
-    stat,
-  );
 }
 
 /**

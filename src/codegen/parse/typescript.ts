@@ -14,8 +14,3 @@ export function typescript(): typeof TypeScript {
   loaded ??= (createRequire(import.meta.url)("ts-morph") as { ts: typeof TypeScript }).ts;
   return loaded;
 }
-
-/** Whether TypeScript has been loaded in this process (for tests and benchmarks). */
-export function typescriptLoaded(): boolean {
-  return loaded !== undefined;
-}
