@@ -21,7 +21,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { env, Framework, Server, SpocError, formatError, type ProcessWorker, type ThreadWorker } from "spoc";
 import { schema } from "./config/schema.ts";
-import { clearData, database } from "./framework/database.ts";
+import { clearData, database, holdDatabaseForRun } from "./framework/database.ts";
 import { resetHeartbeat, waitForHeartbeat } from "./framework/heartbeat.ts";
 import { StopRequest, StopRequested } from "./framework/stop-request.ts";
 import { registry } from "./generated/registry.ts";
@@ -278,6 +278,8 @@ async function main(): Promise<number> {
   try {
     framework = await Framework.start({ baseDir: projectRoot(), schema, registry });
     const settings = framework.config.settings;
+    // The demonstration clears the data: one run per database (consumers share it, see README).
+    await holdDatabaseForRun();
     stop.check();
     console.log("");
     banner("BLOG PLATFORM - SPOC APPLICATION");

@@ -3,8 +3,9 @@
  * Views and services depend on models, workers on models and services; the generator
  * checks imports against these layers and bakes the load order from them.
  *
- * Hooks: models open the shared database and run their app's migrations, and close it on
- * shutdown; services make themselves findable by views; views and workers announce themselves.
+ * Hooks: models open the shared database and run their app's migrations (those of the engine
+ * in use), and close it on shutdown; services make themselves findable by views; views and
+ * workers announce themselves.
  */
 import { defineSchema, type LoadedModule } from "spoc";
 import { acquireDatabase, migrate, releaseDatabase, type Migration } from "../framework/database.ts";
@@ -18,10 +19,13 @@ async function settings() {
 
 async function openDatabase(module: LoadedModule): Promise<void> {
   console.log(`  [Database] Initializing tables for: ${module.name}`);
-  const db = acquireDatabase((await settings()).database);
+  const { database } = await settings();
+  const db = await acquireDatabase(database);
+  // Each app's models export `migrations` (SQLite) and `postgresMigrations`.
+  const exported = database.engine === "postgres" ? "postgresMigrations" : "migrations";
   try {
     await migrate(db, "framework", frameworkMigrations);
-    await migrate(db, module.app, (module.exports["migrations"] as readonly Migration[] | undefined) ?? []);
+    await migrate(db, module.app, (module.exports[exported] as readonly Migration[] | undefined) ?? []);
   } catch (error) {
     await releaseDatabase();
     throw error;

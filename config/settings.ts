@@ -10,6 +10,7 @@
 import { isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineSettings, env } from "spoc";
+import type { PgConnectionOptions } from "spoc/workers";
 
 /** The project root (this file is in `config/`; the bundle is in `out/`: both one level down). */
 export const BASE_DIR = fileURLToPath(new URL("..", import.meta.url));
@@ -17,6 +18,22 @@ export const BASE_DIR = fileURLToPath(new URL("..", import.meta.url));
 function fromRoot(path: string): string {
   return path === ":memory:" || isAbsolute(path) ? path : resolve(BASE_DIR, path);
 }
+
+const engine = env.string("DB_ENGINE", "sqlite");
+const onPostgres = engine === "postgres";
+
+const database = {
+  /** "sqlite" (the default: a file, nothing to install) or "postgres"; anything else fails at startup. */
+  engine,
+  /** SQLite: the file, created with its folder when missing. PostgreSQL: the database on the server. */
+  name: onPostgres ? env.string("DB_NAME", "") : fromRoot(env.string("DB_NAME", "var/blog_platform.db")),
+  /** PostgreSQL: `postgres://user:password@host:port/database`; wins over the DB_* parts. */
+  url: onPostgres ? env.string("DATABASE_URL", "") || undefined : undefined,
+  host: env.string("DB_HOST", "localhost"),
+  port: env.int("DB_PORT", 5432, { min: 1, max: 65535 }),
+  user: env.string("DB_USER", ""),
+  password: env.string("DB_PASSWORD", ""),
+};
 
 export default defineSettings({
   installedApps: ["users", "blog"],
@@ -26,16 +43,26 @@ export default defineSettings({
     hooks: [],
   },
 
-  database: {
-    /** Only "sqlite" is supported yet; anything else fails at startup with a clear error. */
-    engine: env.string("DB_ENGINE", "sqlite"),
-    /** The SQLite file, created with its folder when missing. */
-    name: fromRoot(env.string("DB_NAME", "var/blog_platform.db")),
-    host: env.string("DB_HOST", "localhost"),
-    port: env.int("DB_PORT", 5432, { min: 1, max: 65535 }),
-    user: env.string("DB_USER", ""),
-    password: env.string("DB_PASSWORD", ""),
-  },
+  database,
+
+  /**
+   * PostgreSQL only: the job queue (pg-boss) of the queue workers, on the same database, so a
+   * job can be sent in the transaction of what it is about. Consumers: `npx spoc worker`.
+   */
+  jobs: onPostgres
+    ? {
+        connection:
+          database.url ??
+          ({
+            host: database.host,
+            port: database.port,
+            ...(database.user === "" ? {} : { user: database.user }),
+            ...(database.password === "" ? {} : { password: database.password }),
+            database: database.name,
+          } satisfies PgConnectionOptions),
+        connectTimeoutMs: 5000,
+      }
+    : undefined,
 
   email: {
     /** SMTP server. Empty: messages are written as .eml files to `mailDir` instead. */

@@ -3,7 +3,8 @@
  * and the one-run-per-database lock as a session advisory lock (the SQLite lock file of
  * database-lock.ts has no meaning for a server several machines share).
  *
- * `openDatabase()` opens it for `engine: "postgres"`; the app's start does not accept it yet.
+ * `DB_ENGINE=postgres` selects it (config/settings.ts); `acquireDatabase()` checks that the
+ * server answers before anything else runs, so a wrong host or port is one clear error.
  */
 import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
@@ -26,9 +27,17 @@ export interface PostgresLock {
   release(): Promise<void>;
 }
 
+/**
+ * How long a new connection may take before it counts as unreachable: a server that does
+ * not answer (a firewall dropping packets) is reported well within 10 s, never a hang.
+ */
+export const CONNECT_TIMEOUT_MS = 5000;
+
 function clientConfig(settings: PostgresSettings): pg.ClientConfig {
-  if (settings.url) return { connectionString: settings.url };
+  const common = { connectionTimeoutMillis: CONNECT_TIMEOUT_MS };
+  if (settings.url) return { ...common, connectionString: settings.url };
   return {
+    ...common,
     database: settings.name,
     ...(settings.host ? { host: settings.host } : {}),
     ...(settings.port ? { port: settings.port } : {}),
@@ -52,14 +61,77 @@ export function describePostgres(settings: PostgresSettings): string {
 }
 
 /**
+ * Checks what the settings name before anything connects: a `DATABASE_URL` that is not a
+ * `postgres://` URL, or no database at all, is named here rather than failing later.
+ * @throws ConfigError `InvalidEnvironment` naming the variable.
+ */
+export function checkPostgresSettings(settings: PostgresSettings): void {
+  if (settings.url) {
+    let protocol: string;
+    try {
+      protocol = new URL(settings.url).protocol;
+    } catch {
+      throw new ConfigError(ErrorCode.InvalidEnvironment, "DATABASE_URL is not a valid URL", {
+        hint: "set DATABASE_URL to postgres://user:password@host:port/database, or unset it and use DB_HOST, DB_PORT, DB_USER, DB_PASSWORD and DB_NAME",
+      });
+    }
+    if (protocol !== "postgres:" && protocol !== "postgresql:") {
+      throw new ConfigError(
+        ErrorCode.InvalidEnvironment,
+        `DATABASE_URL must be a postgres:// URL with DB_ENGINE=postgres, not ${protocol}//…`,
+        { hint: "set DATABASE_URL to postgres://user:password@host:port/database" },
+      );
+    }
+    return;
+  }
+  if (settings.name.trim() === "") {
+    throw new ConfigError(ErrorCode.InvalidEnvironment, "DB_NAME is not set; PostgreSQL needs the database's name", {
+      hint: "set DB_NAME (with DB_HOST, DB_PORT, DB_USER, DB_PASSWORD) in config/.env, or DATABASE_URL=postgres://user:password@host:port/database",
+    });
+  }
+}
+
+/**
  * A Kysely connection to the PostgreSQL database. The pool connects on first use, so an
- * unreachable server shows at the first query (see {@link lockPostgresDatabase}, which the
+ * unreachable server shows at the first query (see {@link checkPostgresReachable}, which the
  * start path runs first).
  */
 export function openPostgresDatabase<Tables>(settings: PostgresSettings): Kysely<Tables> {
-  return new Kysely<Tables>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ ...clientConfig(settings), max: 10 }) }),
-  });
+  const pool = new pg.Pool({ ...clientConfig(settings), max: 10 });
+  // An idle connection the server closed (a restart) is dropped and replaced by the pool;
+  // without a listener, node-postgres would crash the process over it.
+  pool.on("error", () => {});
+  return new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** A session of its own, or the error that says the server cannot be reached. */
+async function connect(settings: PostgresSettings): Promise<pg.Client> {
+  const client = new pg.Client(clientConfig(settings));
+  // A session dropped by the server must not crash the process through an unhandled 'error'.
+  client.on("error", () => {});
+  try {
+    await client.connect();
+    return client;
+  } catch (cause) {
+    await client.end().catch(() => {});
+    throw new ConfigError(
+      ErrorCode.DatabaseUnreachable,
+      `cannot connect to the PostgreSQL database ${describePostgres(settings)}: ${(cause as Error).message}`,
+      {
+        hint: "start the server, or set DATABASE_URL (or DB_HOST, DB_PORT, DB_USER, DB_PASSWORD, DB_NAME) to one that runs",
+        cause,
+      },
+    );
+  }
+}
+
+/**
+ * Connects once and disconnects, within {@link CONNECT_TIMEOUT_MS}.
+ * @throws ConfigError `DatabaseUnreachable` naming the server's host and port.
+ */
+export async function checkPostgresReachable(settings: PostgresSettings): Promise<void> {
+  const client = await connect(settings);
+  await client.end().catch(() => {});
 }
 
 /**
@@ -71,31 +143,17 @@ export function openPostgresDatabase<Tables>(settings: PostgresSettings): Kysely
  *   `DatabaseInUse` when another run holds the lock.
  */
 export async function lockPostgresDatabase(settings: PostgresSettings): Promise<PostgresLock> {
-  const client = new pg.Client(clientConfig(settings));
-  // A session dropped by the server must not crash the process through an unhandled 'error'.
-  client.on("error", () => {});
-  const where = describePostgres(settings);
-  try {
-    await client.connect();
-  } catch (cause) {
-    await client.end().catch(() => {});
-    throw new ConfigError(
-      ErrorCode.DatabaseUnreachable,
-      `cannot connect to the PostgreSQL database ${where}: ${(cause as Error).message}`,
-      {
-        hint: "start the server, or set DATABASE_URL (or DB_HOST, DB_PORT, DB_USER, DB_PASSWORD, DB_NAME) to one that runs",
-        cause,
-      },
-    );
-  }
+  const client = await connect(settings);
   const { rows } = await client.query<{ locked: boolean }>(
     "select pg_try_advisory_lock(hashtext('spoc run: ' || current_database())) as locked",
   );
   if (rows[0]?.locked !== true) {
     await client.end().catch(() => {});
-    throw new ConfigError(ErrorCode.DatabaseInUse, `another run of the app is using the PostgreSQL database ${where}`, {
-      hint: "wait for it to finish or stop it (Ctrl+C), or set DB_NAME to another database",
-    });
+    throw new ConfigError(
+      ErrorCode.DatabaseInUse,
+      `another run of the app is using the PostgreSQL database ${describePostgres(settings)}`,
+      { hint: "wait for it to finish or stop it (Ctrl+C), or set DB_NAME to another database" },
+    );
   }
   let released = false;
   return {
@@ -105,6 +163,27 @@ export async function lockPostgresDatabase(settings: PostgresSettings): Promise<
       await client.end().catch(() => {});
     },
   };
+}
+
+/**
+ * Runs `work` while holding the migration lock of the database, so that the app and consumer
+ * processes starting together never run one migration twice (the second waits, then finds it
+ * done). The lock is a session lock on the one connection `work` receives.
+ */
+export async function withMigrationLock<Tables, T>(
+  db: Kysely<Tables>,
+  work: (connection: Kysely<Tables>) => Promise<T>,
+): Promise<T> {
+  return db.connection().execute(async (connection) => {
+    await sql`select pg_advisory_lock(hashtext('spoc migrations: ' || current_database()))`.execute(connection);
+    try {
+      return await work(connection);
+    } finally {
+      await sql`select pg_advisory_unlock(hashtext('spoc migrations: ' || current_database()))`
+        .execute(connection)
+        .catch(() => {});
+    }
+  });
 }
 
 /**

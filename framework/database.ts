@@ -1,6 +1,6 @@
 /**
- * The blog platform's database: SQLite through better-sqlite3, behind Kysely's typed query
- * builder so that another engine (Postgres) can be added as a dialect later.
+ * The blog platform's database: SQLite through better-sqlite3 by default, or PostgreSQL
+ * (`DB_ENGINE=postgres`, database-postgres.ts), behind Kysely's typed query builder.
  *
  * Each app's models module adds its tables to {@link Tables} by declaration merging and
  * exports its `migrations`; the models startup hook (config/schema.ts) opens the shared
@@ -14,7 +14,15 @@ import BetterSqlite3 from "better-sqlite3";
 import { Kysely, PostgresAdapter, SqliteDialect, sql } from "kysely";
 import { ConfigError, ErrorCode } from "spoc";
 import { lockDatabase, type DatabaseLock } from "./database-lock.ts";
-import { clearPostgresData, openPostgresDatabase } from "./database-postgres.ts";
+import {
+  checkPostgresReachable,
+  checkPostgresSettings,
+  clearPostgresData,
+  lockPostgresDatabase,
+  openPostgresDatabase,
+  type PostgresLock,
+  withMigrationLock,
+} from "./database-postgres.ts";
 
 /**
  * The application's tables. Empty here: `apps/<app>/models.ts` adds its own with
@@ -27,18 +35,11 @@ export interface Tables {}
 export type Database = Kysely<Tables>;
 
 /** The engines the app can start on (`DB_ENGINE`). */
-export const SUPPORTED_ENGINES = ["sqlite"] as const;
-
-/**
- * The engines {@link openDatabase} can open: PostgreSQL's services and migrations work, the
- * demonstration's start on it does not yet (search, clearing, the queue), so it is not in
- * {@link SUPPORTED_ENGINES}.
- */
-export const OPENABLE_ENGINES = ["sqlite", "postgres"] as const;
+export const SUPPORTED_ENGINES = ["sqlite", "postgres"] as const;
 
 /** `settings.database`: plain values, so that it can be sent to a worker thread or process. */
 export interface DatabaseSettings {
-  /** `DB_ENGINE`. Only `"sqlite"` is supported yet. */
+  /** `DB_ENGINE`: `"sqlite"` (the default) or `"postgres"`. */
   readonly engine: string;
   /**
    * `DB_NAME`: for SQLite, the database file, relative to the project root, or `":memory:"`;
@@ -91,14 +92,16 @@ export function resolveDatabaseSettings(settings: DatabaseSettings, baseDir: str
 
 /**
  * Opens a connection: the SQLite file (created with its folder if missing) in WAL mode,
- * with foreign keys enforced and a busy timeout.
- * @throws ConfigError (`InvalidEnvironment`) when `settings.engine` is not supported yet.
+ * with foreign keys enforced and a busy timeout; or a pool on the PostgreSQL server, which
+ * connects at the first query.
+ * @throws ConfigError (`InvalidEnvironment`) for an unknown engine or a setting that is wrong.
  */
 export function openDatabase(settings: DatabaseSettings): Database {
   if (settings.engine === "postgres") {
+    checkPostgresSettings(settings);
     return openPostgresDatabase<Tables>(settings);
   }
-  if (!(OPENABLE_ENGINES as readonly string[]).includes(settings.engine)) throw unsupportedEngine(settings.engine);
+  if (!(SUPPORTED_ENGINES as readonly string[]).includes(settings.engine)) throw unsupportedEngine(settings.engine);
   if (settings.name.trim() === "") {
     throw new ConfigError(ErrorCode.InvalidEnvironment, "DB_NAME is empty; SQLite needs a database file", {
       hint: "set DB_NAME in config/.env, e.g. DB_NAME=var/blog_platform.db",
@@ -135,8 +138,10 @@ export function openDatabase(settings: DatabaseSettings): Database {
 function unsupportedEngine(engine: string): ConfigError {
   return new ConfigError(
     ErrorCode.InvalidEnvironment,
-    `database engine "${engine}" (DB_ENGINE) is not supported yet; supported: ${SUPPORTED_ENGINES.join(", ")}`,
-    { hint: `set DB_ENGINE=sqlite in config/.env, with DB_NAME the database file` },
+    `database engine "${engine}" (DB_ENGINE) is not supported; supported: ${SUPPORTED_ENGINES.join(", ")}`,
+    {
+      hint: "set DB_ENGINE=sqlite in config/.env, with DB_NAME the database file, or DB_ENGINE=postgres with DATABASE_URL (or DB_HOST, DB_PORT, DB_USER, DB_PASSWORD, DB_NAME)",
+    },
   );
 }
 
@@ -220,6 +225,13 @@ export async function writeTransaction<DB, T>(db: Kysely<DB>, work: (trx: Kysely
  * @returns the names of the migrations that ran now.
  */
 export async function migrate(db: Database, app: string, migrations: readonly Migration[]): Promise<string[]> {
+  // On PostgreSQL the app and its consumer processes may start together: one at a time.
+  if (isPostgres(db) && !db.isTransaction)
+    return withMigrationLock(db, (connection) => runMigrations(connection, app, migrations));
+  return runMigrations(db, app, migrations);
+}
+
+async function runMigrations(db: Database, app: string, migrations: readonly Migration[]): Promise<string[]> {
   const raw = db as unknown as Kysely<MigrationTables>;
   await raw.schema
     .createTable("schema_migrations")
@@ -280,22 +292,39 @@ export async function clearData(db: Database): Promise<void> {
 }
 
 /** The connection the app shares, opened by the first models startup hook. */
-let shared: { db: Database; holders: number; lock?: DatabaseLock | undefined } | undefined;
+let shared:
+  | { db: Database; settings?: DatabaseSettings; holders: number; lock?: DatabaseLock | PostgresLock | undefined }
+  | undefined;
 
 /**
  * Opens the shared connection, or counts one more holder of it. Each models module's
  * startup hook acquires it and its shutdown hook releases it, so it closes after the last.
- * The first acquire locks the database for this run (see database-lock.ts).
- * @throws ConfigError `DatabaseInUse` when another run holds the database.
+ *
+ * SQLite: the first acquire locks the database file for this run (see database-lock.ts).
+ * PostgreSQL: the first acquire checks that the server answers; consumer processes
+ * (`spoc worker`) share the database with the app, so only the demonstration takes the
+ * run's lock, with {@link holdDatabaseForRun}.
+ * @throws ConfigError `DatabaseInUse` when another run holds the SQLite database,
+ *   `DatabaseUnreachable` naming host and port when the PostgreSQL server does not answer.
  */
-export function acquireDatabase(settings: DatabaseSettings): Database {
+export async function acquireDatabase(settings: DatabaseSettings): Promise<Database> {
   if (shared) {
     shared.holders += 1;
     return shared.db;
   }
   if (!(SUPPORTED_ENGINES as readonly string[]).includes(settings.engine)) throw unsupportedEngine(settings.engine);
-  const lock =
-    settings.engine === "sqlite" && settings.name !== ":memory:" ? lockDatabase(resolve(settings.name)) : undefined;
+  if (settings.engine === "postgres") {
+    const db = openDatabase(settings);
+    try {
+      await checkPostgresReachable(settings);
+    } catch (error) {
+      await closeDatabase(db);
+      throw error;
+    }
+    shared = { db, settings, holders: 1 };
+    return db;
+  }
+  const lock = settings.name !== ":memory:" ? lockDatabase(resolve(settings.name)) : undefined;
   try {
     shared = { db: openDatabase(settings), holders: 1, lock };
   } catch (error) {
@@ -303,6 +332,20 @@ export function acquireDatabase(settings: DatabaseSettings): Database {
     throw error;
   }
   return shared.db;
+}
+
+/**
+ * Makes this process the one run of the app on its database, for as long as the shared
+ * connection is open: what a run that clears the data needs. On SQLite `acquireDatabase`
+ * already did; on PostgreSQL it takes a session advisory lock, which the server releases
+ * when the process ends, however it ends.
+ * @throws ConfigError `DatabaseInUse` when another run holds it.
+ */
+export async function holdDatabaseForRun(): Promise<void> {
+  if (!shared || shared.lock !== undefined || shared.settings?.engine !== "postgres") return;
+  const lock = await lockPostgresDatabase(shared.settings);
+  if (shared) shared.lock = lock;
+  else await lock.release();
 }
 
 /** Releases one hold on the shared connection; the last release closes it. */
@@ -315,7 +358,7 @@ export async function releaseDatabase(): Promise<void> {
   try {
     await closeDatabase(db);
   } finally {
-    lock?.release();
+    await lock?.release();
   }
 }
 

@@ -41,10 +41,10 @@ describe("database", () => {
     ]);
   });
 
-  it("refuses an engine it does not support yet, naming DB_ENGINE", () => {
+  it("refuses an engine it does not support, naming DB_ENGINE", () => {
     expect(() => openDatabase({ engine: "mysql", name: "blog" })).toThrow(ConfigError);
     expect(() => openDatabase({ engine: "mysql", name: "blog" })).toThrow(
-      'database engine "mysql" (DB_ENGINE) is not supported yet; supported: sqlite',
+      'database engine "mysql" (DB_ENGINE) is not supported; supported: sqlite, postgres',
     );
   });
 });
