@@ -57,6 +57,36 @@ export interface AppFileImport {
   readonly typeOnly: boolean;
 }
 
+/** One import of a chain: at `file:line:column`, `file` imports `to` (both relative). */
+export interface ImportEdge {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly to: string;
+}
+
+/**
+ * An import of another app's file made by a helper file of the module's own app (a file under
+ * `apps/<app>/` that belongs to no module) which the module reaches through relative imports.
+ * It is located at the import that starts the chain, in one of the module's files.
+ */
+export interface HelperImport {
+  /** The app whose file is imported. */
+  readonly app: string;
+  /** The module node the imported file belongs to, or `undefined` for a file outside its modules. */
+  readonly target: string | undefined;
+  /** The imported file, relative. */
+  readonly targetFile: string;
+  /** `chain[0]`'s place. */
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  /** Whether some import of the chain is type-only (then it does not load the app at run time). */
+  readonly typeOnly: boolean;
+  /** The imports from the module's file to `targetFile`, in order (at least two). */
+  readonly chain: readonly ImportEdge[];
+}
+
 /** `apps/<app>/<module>.ts` (or `<module>/index.ts`), found or not. */
 export interface AppModule {
   /** `"<app>.<module>"`. */
@@ -69,6 +99,8 @@ export interface AppModule {
   readonly imports: readonly ModuleImport[];
   /** Imports of other apps' files outside their modules (helpers, fixtures…). */
   readonly appFileImports: readonly AppFileImport[];
+  /** Imports of other apps' files (module files or not) through the app's own helper files. */
+  readonly helperImports: readonly HelperImport[];
 }
 
 /** An app, with the modes it is installed in, in installation order. */

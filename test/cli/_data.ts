@@ -61,6 +61,7 @@ export const model: ProjectModel = {
       components: [],
       imports: [],
       appFileImports: [],
+      helperImports: [],
     },
     {
       name: "users.services",
@@ -70,6 +71,7 @@ export const model: ProjectModel = {
       components: [],
       imports: [],
       appFileImports: [],
+      helperImports: [],
     },
     {
       name: "blog.models",
@@ -79,6 +81,7 @@ export const model: ProjectModel = {
       components: [],
       imports: [],
       appFileImports: [],
+      helperImports: [],
     },
     {
       name: "blog.services",
@@ -123,6 +126,7 @@ export const model: ProjectModel = {
         },
       ],
       appFileImports: [],
+      helperImports: [],
     },
   ],
   plugins: [],

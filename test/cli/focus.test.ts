@@ -118,4 +118,32 @@ describe("app rules in spoc check", () => {
     expect(run.stdout).toContain(says);
     expect(run.stdout).toContain(hint);
   });
+
+  it("follows an app's helper files: the import that starts the chain, with each import of it", async () => {
+    const root = await copyFixture("app-undeclared-dependency-helper");
+    const run = await runSpoc(["check", "--root", root]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(
+      'apps/blog/services.ts:2:29 - error SPOC012: blog.services imports users.services through helper files (apps/blog/services.ts:2:29 -> apps/blog/lib/format.ts:2:26 -> apps/blog/lib/util.ts:3:29 -> apps/users/services.ts), but app "blog" may import no other app ([spoc.rules.apps] in config/spoc.toml)',
+    );
+    expect(run.stdout).toContain("apps/blog/lib/util.ts:3:29 - apps/blog/lib/util.ts imports apps/users/services.ts");
+    expect(run.stdout).toContain(
+      'hint: if "blog" may depend on "users", add it: blog = ["users"]; otherwise move the code, or let "users" call "blog" instead',
+    );
+    // blog.views reaches users only through `import type`: no dependency, no diagnostic.
+    expect(run.stdout).not.toContain("blog.views");
+    const graph = await runSpoc(["graph", "--level", "app", "--format", "json", "--root", root]);
+    expect(
+      JSON.parse(graph.stdout).edges.map(
+        (e: { from: string; to: string; location: { file: string; line: number } }) => [
+          e.from,
+          e.to,
+          `${e.location.file}:${e.location.line}`,
+        ],
+      ),
+    ).toEqual([
+      ["blog", "users", "apps/blog/services.ts:2"],
+      ["shop", "blog", "apps/shop/services.ts:2"],
+    ]);
+  });
 });

@@ -5,7 +5,7 @@
  */
 import { ErrorCode, type SourceLocation } from "../../errors.ts";
 import { PROJECT_CONFIG_FILE } from "../../config/index.ts";
-import type { AppModule, Diagnostic, ProjectModel } from "../model.ts";
+import type { AppModule, Diagnostic, ImportEdge, ProjectModel } from "../model.ts";
 import { closest } from "./closest.ts";
 
 /** An import of another app, from a module, whatever the file it reaches. */
@@ -21,6 +21,8 @@ interface AppImport {
   readonly line: number;
   readonly column: number;
   readonly typeOnly: boolean;
+  /** When the import is made by a helper file of the importer's app: the imports from the module's file to it. */
+  readonly chain?: readonly ImportEdge[];
 }
 
 /** Every diagnostic of `[spoc.rules]`; nothing when no rule is declared. */
@@ -43,7 +45,10 @@ export function checkAppRules(model: ProjectModel): Diagnostic[] {
   return diagnostics;
 }
 
-/** The imports of other apps from `module`'s files, module imports first, in source order. */
+/**
+ * The imports of other apps from `module`'s files, module imports first, in source order, then
+ * those its app's helper files make on its behalf (located at the import that reaches them).
+ */
 export function appImportsOf(module: AppModule, fileOf: ReadonlyMap<string, string | undefined>): AppImport[] {
   const imports: AppImport[] = [];
   for (const imported of module.imports) {
@@ -54,6 +59,11 @@ export function appImportsOf(module: AppModule, fileOf: ReadonlyMap<string, stri
   }
   for (const imported of module.appFileImports) {
     imports.push({ app: imported.app, what: imported.targetFile, surface: false, ...pick(imported) });
+  }
+  for (const imported of module.helperImports) {
+    const what = imported.target ?? imported.targetFile;
+    const surface = imported.target !== undefined && fileOf.get(imported.target) === imported.targetFile;
+    imports.push({ app: imported.app, what, surface, chain: imported.chain, ...pick(imported) });
   }
   return imports;
 }
@@ -73,12 +83,12 @@ function undeclared(
   return {
     code: ErrorCode.UndeclaredAppDependency,
     severity: "error",
-    message: `${module.name} imports ${imported.what}, but app "${module.app}" may import ${may} ([spoc.rules.apps] in ${PROJECT_CONFIG_FILE})`,
+    message: `${module.name} imports ${imported.what}${through(imported)}, but app "${module.app}" may import ${may} ([spoc.rules.apps] in ${PROJECT_CONFIG_FILE})`,
     file: imported.file,
     line: imported.line,
     column: imported.column,
     hint: `if "${module.app}" may depend on "${imported.app}", add it: ${module.app} = [${[...rule.apps, imported.app].map((app) => `"${app}"`).join(", ")}]; otherwise move the code, or let "${imported.app}" call "${module.app}" instead`,
-    related: [{ ...located(rule.declaredAt), message: `the apps "${module.app}" may import` }],
+    related: [{ ...located(rule.declaredAt), message: `the apps "${module.app}" may import` }, ...chainOf(imported)],
   };
 }
 
@@ -90,13 +100,31 @@ function deep(model: ProjectModel, module: AppModule, imported: AppImport, seale
   return {
     code: ErrorCode.DeepImport,
     severity: "error",
-    message: `${module.name} imports ${imported.targetFile}, a file inside app "${imported.app}"; "${imported.app}" is encapsulated, so other apps may import only its schema module files (${surface.join(", ") || "none"})`,
+    message: `${module.name} imports ${imported.targetFile}${through(imported)}, a file inside app "${imported.app}"; "${imported.app}" is encapsulated, so other apps may import only its schema module files (${surface.join(", ") || "none"})`,
     file: imported.file,
     line: imported.line,
     column: imported.column,
     hint: `export what you need from a module file of "${imported.app}" and import that, or remove "${imported.app}" from [spoc.rules] encapsulated in ${PROJECT_CONFIG_FILE}`,
-    related: [{ ...located(sealedAt), message: `"${imported.app}" is encapsulated here` }],
+    related: [{ ...located(sealedAt), message: `"${imported.app}" is encapsulated here` }, ...chainOf(imported)],
   };
+}
+
+/** For an import made by helper files: ` through helper files (<file:line:column> -> … -> <target>)`. */
+function through(imported: AppImport): string {
+  const chain = imported.chain;
+  if (chain === undefined || chain.length === 0) return "";
+  const steps = [...chain.map((edge) => `${edge.file}:${edge.line}:${edge.column}`), imported.targetFile];
+  return ` through helper files (${steps.join(" -> ")})`;
+}
+
+/** The chain's imports after the first (the diagnostic's own place), as related locations. */
+function chainOf(imported: AppImport): { file: string; line: number; column: number; message: string }[] {
+  return (imported.chain ?? []).slice(1).map(({ file, line, column, to }) => ({
+    file,
+    line,
+    column,
+    message: `${file} imports ${to}`,
+  }));
 }
 
 /** SPOC014: a rule naming an app no mode installs (a typo would silently allow nothing). */

@@ -22,7 +22,16 @@ import type { FileStat, ScanCache } from "../cache.ts";
 import { cachedFacts, type ComponentCandidate, type FileFacts } from "./file-facts.ts";
 import { createKindResolver, type KindResolver, type Registrar } from "./kinds.ts";
 import { ErrorCode } from "../../errors.ts";
-import type { AppFileImport, AppModule, AppRecord, ComponentRecord, Diagnostic, ModuleImport } from "../model.ts";
+import type {
+  AppFileImport,
+  AppModule,
+  AppRecord,
+  ComponentRecord,
+  Diagnostic,
+  HelperImport,
+  ImportEdge,
+  ModuleImport,
+} from "../model.ts";
 import { parseErrorAt } from "../read/plugin-refs.ts";
 import { fileExists, relativeTo, resolveSpecifier, type FileExistence } from "./resolve.ts";
 import { locateModules, type Located } from "./locate.ts";
@@ -121,6 +130,7 @@ export function scanApps(input: ScanInput, cache: ScanCache, existence: FileExis
         components: [],
         imports: [],
         appFileImports: [],
+        helperImports: [],
       };
     }
     const before = reusable ? previous.modules.get(module.name) : undefined;
@@ -245,7 +255,8 @@ function scanModule(
 
   const imports: ModuleImport[] = [];
   const appFileImports: AppFileImport[] = [];
-  for (const from of moduleFiles(module, factsOf, existence, moduleOf)) {
+  const files = moduleFiles(module, factsOf, existence, moduleOf);
+  for (const from of files) {
     for (const fact of factsOf(from)?.imports ?? []) {
       const resolved = resolveSpecifier(existence, from, fact.specifier);
       if (resolved === undefined) continue;
@@ -258,9 +269,8 @@ function scanModule(
       }
       // Another app's file outside its modules: no edge of the module graph, but the app rules see it.
       const targetFile = toRelative(resolved);
-      const app = targetFile.startsWith("apps/") ? targetFile.slice(5, targetFile.indexOf("/", 5)) : "";
-      if (app !== "" && app !== module.app && targetFile.indexOf("/", 5) > 0)
-        appFileImports.push({ app, targetFile, ...place });
+      const app = appOfFile(targetFile);
+      if (app !== undefined && app !== module.app) appFileImports.push({ app, targetFile, ...place });
     }
   }
   const result = {
@@ -271,6 +281,7 @@ function scanModule(
     components: components.sort(byPlace),
     imports,
     appFileImports,
+    helperImports: helperImports(context, module.app, files),
   };
   return { result, instances: [...instances] };
 }
@@ -286,7 +297,9 @@ function share(before: AppModule, next: AppModule): AppModule {
     "typeOnly",
     "targetFile",
   ]);
-  const sameAppFileImports = JSON.stringify(before.appFileImports) === JSON.stringify(next.appFileImports);
+  const sameAppFileImports =
+    JSON.stringify(before.appFileImports) === JSON.stringify(next.appFileImports) &&
+    JSON.stringify(before.helperImports) === JSON.stringify(next.helperImports);
   const sameComponents = sameRecords(before.components, next.components, [
     "kind",
     "key",
@@ -333,6 +346,76 @@ function moduleFiles(
     }
   }
   return files;
+}
+
+/** The app a relative path is a file of (`apps/<app>/…`), if any. */
+function appOfFile(file: string): string | undefined {
+  const end = file.indexOf("/", 5);
+  return file.startsWith("apps/") && end > 5 ? file.slice(5, end) : undefined;
+}
+
+/**
+ * The imports of other apps' files that `app`'s helper files (its files outside any module)
+ * make, for the helpers reached from `files` (a module's files) through relative imports, each
+ * with the shortest chain from the module, preferring chains without type-only imports.
+ * Imports of the app's own modules end a chain: those modules are scanned on their own.
+ */
+function helperImports(context: ModuleContext, app: string, files: readonly string[]): HelperImport[] {
+  const { factsOf, existence, moduleOf, toRelative } = context;
+  type Reached = { readonly via: (ImportEdge & { readonly from: string }) | undefined; readonly typeOnly: boolean };
+  const reached = new Map<string, Reached>(files.map((file) => [file, { via: undefined, typeOnly: false }]));
+  const helper = (file: string): boolean => moduleOf(file) === undefined && appOfFile(toRelative(file)) === app;
+  // Runtime imports first, then type-only ones from every file reached, so a helper reached
+  // both ways keeps its runtime chain.
+  for (const pass of ["runtime", "any"] as const) {
+    const queue = [...reached.keys()];
+    for (let i = 0; i < queue.length; i++) {
+      const from = queue[i] as string;
+      const typeOnly = reached.get(from)?.typeOnly === true || pass === "any";
+      for (const fact of factsOf(from)?.imports ?? []) {
+        if (pass === "runtime" && fact.typeOnly) continue;
+        const resolved = resolveSpecifier(existence, from, fact.specifier);
+        if (resolved === undefined || reached.has(resolved) || !helper(resolved)) continue;
+        const via = { from, file: toRelative(from), line: fact.line, column: fact.column, to: toRelative(resolved) };
+        reached.set(resolved, { via, typeOnly });
+        queue.push(resolved);
+      }
+    }
+  }
+  const chainTo = (file: string): ImportEdge[] => {
+    const chain: ImportEdge[] = [];
+    for (let at = reached.get(file)?.via; at !== undefined; at = reached.get(at.from)?.via) {
+      chain.unshift({ file: at.file, line: at.line, column: at.column, to: at.to });
+    }
+    return chain;
+  };
+  const found: HelperImport[] = [];
+  for (const [from, { via, typeOnly }] of reached) {
+    if (via === undefined) continue; // a module file: its own imports are the module's
+    for (const fact of factsOf(from)?.imports ?? []) {
+      const resolved = resolveSpecifier(existence, from, fact.specifier);
+      if (resolved === undefined) continue;
+      const targetFile = toRelative(resolved);
+      const targetApp = appOfFile(targetFile);
+      if (targetApp === undefined || targetApp === app) continue;
+      const chain = [
+        ...chainTo(from),
+        { file: toRelative(from), line: fact.line, column: fact.column, to: targetFile },
+      ];
+      const start = chain[0] as ImportEdge;
+      found.push({
+        app: targetApp,
+        target: moduleOf(resolved),
+        targetFile,
+        file: start.file,
+        line: start.line,
+        column: start.column,
+        typeOnly: typeOnly || fact.typeOnly,
+        chain,
+      });
+    }
+  }
+  return found;
 }
 
 type Declaration = { readonly file: string; readonly candidate: ComponentCandidate };
