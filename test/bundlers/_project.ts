@@ -30,11 +30,14 @@ export async function makeTempDir(name: string): Promise<string> {
   return dir;
 }
 
-/** Copies `test/bundlers/fixtures/<name>` to a temp folder with its node_modules linked in. */
-export async function copyProject(name = "app"): Promise<string> {
+/**
+ * Copies `test/bundlers/fixtures/<name>` to a temp folder with its node_modules linked in;
+ * `without` lists packages left out, as in a project that has not installed them.
+ */
+export async function copyProject(name = "app", without: readonly string[] = []): Promise<string> {
   const dir = await makeTempDir(name);
   await cp(join(toolsRoot, "fixtures", name), dir, { recursive: true });
-  await linkModules(join(dir, "node_modules"));
+  await linkModules(join(dir, "node_modules"), without);
   return dir;
 }
 
@@ -44,9 +47,10 @@ export async function removeProjects(): Promise<void> {
 
 /**
  * Makes `target` (a project's node_modules) link every package of the repository's and the
- * tools' node_modules (the tools' win), and `spoc` run from its sources. The bench uses it too.
+ * tools' node_modules (the tools' win) but those in `without`, and `spoc` run from its sources.
+ * The bench uses it too.
  */
-export async function linkModules(target: string): Promise<void> {
+export async function linkModules(target: string, without: readonly string[] = []): Promise<void> {
   const links = new Map<string, string>();
   for (const source of [join(repoRoot, "node_modules"), toolModules]) {
     for (const entry of readdirSync(source, { withFileTypes: true })) {
@@ -60,12 +64,15 @@ export async function linkModules(target: string): Promise<void> {
       }
     }
   }
+  for (const name of without) links.delete(name);
   await mkdir(target, { recursive: true });
   for (const [name, source] of links) {
     if (name.includes("/")) await mkdir(join(target, name.split("/")[0] ?? ""), { recursive: true });
     await symlink(source, join(target, name), "dir");
   }
-  await installSpocFromSources(join(target, "spoc"));
+  // A link to the repository's src/ resolves packages from the repository's node_modules,
+  // which has them all: without some, spoc's sources are copied instead.
+  await installSpocFromSources(join(target, "spoc"), without.length === 0 ? "link" : "copy");
 }
 
 /**
@@ -73,14 +80,15 @@ export async function linkModules(target: string): Promise<void> {
  * repository): package.json's exports point from dist/*.js to src/*.ts, and src/ links to
  * the repository's, so no `npm run build` is needed and dist/ is never read.
  */
-async function installSpocFromSources(target: string): Promise<void> {
+async function installSpocFromSources(target: string, sources: "link" | "copy"): Promise<void> {
   const manifest = JSON.parse(await readFile(join(repoRoot, "package.json"), "utf8")) as { exports: object };
   const exports = JSON.stringify(manifest.exports)
     .replace(/"\.\/dist\/([^"]*)\.d\.ts"/g, '"./src/$1.ts"')
     .replace(/"\.\/dist\/([^"]*)\.js"/g, '"./src/$1.ts"');
   await mkdir(target, { recursive: true });
   await writeFile(join(target, "package.json"), JSON.stringify({ ...manifest, exports: JSON.parse(exports) }, null, 2));
-  await symlink(join(repoRoot, "src"), join(target, "src"), "dir");
+  if (sources === "link") await symlink(join(repoRoot, "src"), join(target, "src"), "dir");
+  else await cp(join(repoRoot, "src"), join(target, "src"), { recursive: true });
 }
 
 export interface Run {

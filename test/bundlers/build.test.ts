@@ -82,6 +82,21 @@ describe.skipIf(!toolsInstalled)("the spoc plugin in each build tool", () => {
     }
   });
 
+  it("vite 8 without esbuild installed fails with SPOC030, naming the file and the install command", async () => {
+    const root = await copyProject("app", ["esbuild"]);
+    const built = await build("vite", root);
+    expect(built.code).not.toBe(0);
+    const output = `${built.stderr}\n${built.stdout}`;
+    expect(output).toMatch(
+      /SPOC030: \S+\.ts uses decorators, which this tool's TypeScript transform leaves in place, and esbuild \(which spoc lowers them with\) is not installed\nhint: install it with `npm install -D esbuild`/,
+    );
+    // Each error names the file it is about, and never the registry (its `@` is in `// @ts-nocheck`).
+    const named = [...output.matchAll(/\[plugin spoc\] (\S+)\n\w*Error: SPOC030: (\S+) uses decorators/g)];
+    expect(named.length).toBeGreaterThan(0);
+    for (const [, file, says] of named) expect(says).toBe(file);
+    expect(output).not.toContain("registry.ts uses decorators");
+  });
+
   it.each(allTools)("%s fails on a broken fixture with SPOC002 at the import that closes the cycle", async (tool) => {
     const root = await copyProject();
     const registry = join(root, "generated/registry.data.js");

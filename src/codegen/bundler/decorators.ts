@@ -7,11 +7,20 @@
 import { ErrorCode, SpocError } from "../../errors.ts";
 
 /** A decorator needs `@` followed by a name or `(`; a cheap test before parsing anything. */
-const DECORATOR = /(^|[\s;{}(,])@[\p{L}_$(]/mu;
+const DECORATOR = /(^|[\s;{}(,])@[\p{L}_$(]/gmu;
+/** A line that starts a comment (`// @ts-nocheck`, `/** @param`, ` * @returns`) holds no decorator. */
+const COMMENT_LINE = /^\s*(\/\/|\/\*|\*)/;
 
-/** Whether `code` may use a decorator (false positives are harmless: esbuild just transforms). */
+/**
+ * Whether `code` may use a decorator (false positives only cost an esbuild transform, or name
+ * esbuild when it is missing; so `@` on comment lines does not count).
+ */
 export function mayHaveDecorators(code: string): boolean {
-  return DECORATOR.test(code);
+  for (const match of code.matchAll(DECORATOR)) {
+    const lineStart = code.lastIndexOf("\n", match.index) + 1;
+    if (!COMMENT_LINE.test(code.slice(lineStart, match.index + match[0].length))) return true;
+  }
+  return false;
 }
 
 type Transform = typeof import("esbuild").transform;
@@ -23,17 +32,24 @@ export async function lowerDecorators(code: string, id: string): Promise<{ code:
     (esbuild) => esbuild.transform,
     (error: unknown) => {
       esbuildTransform = undefined;
-      throw new SpocError(
-        ErrorCode.DecoratorsNeedEsbuild,
-        `${id} uses decorators, which this tool's TypeScript transform leaves in place, and esbuild (which spoc lowers them with) is not installed`,
-        {
-          hint: "install it with `npm install -D esbuild`, or pass spoc({ decorators: false }) and lower decorators in your own TypeScript transform",
-          cause: error,
-        },
-      );
+      throw error;
     },
   );
-  const result = await (await esbuildTransform)(code, {
+  let transform: Transform;
+  try {
+    transform = await esbuildTransform;
+  } catch (error) {
+    // Built here, not in the shared promise, so each file's error names that file.
+    throw new SpocError(
+      ErrorCode.DecoratorsNeedEsbuild,
+      `${id} uses decorators, which this tool's TypeScript transform leaves in place, and esbuild (which spoc lowers them with) is not installed`,
+      {
+        hint: "install it with `npm install -D esbuild`, or pass spoc({ decorators: false }) and lower decorators in your own TypeScript transform",
+        cause: error,
+      },
+    );
+  }
+  const result = await transform(code, {
     loader: /\.[cm]?tsx$/.test(id) ? "tsx" : "ts",
     format: "esm",
     target: "es2022",

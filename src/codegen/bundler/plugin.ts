@@ -15,6 +15,7 @@ import {
   type OutputBundle,
   placeWorkerChild,
 } from "./bundle-workers.ts";
+import { SpocError } from "../../errors.ts";
 import { lowerDecorators, mayHaveDecorators } from "./decorators.ts";
 import { generationFailure, toRollupDiagnostic } from "./messages.ts";
 import { RegistrySession } from "./session.ts";
@@ -134,7 +135,18 @@ export const spocUnplugin = createUnplugin<SpocBuildPluginOptions | undefined, f
         // Vite 8 (Rolldown and oxc) is the tool whose own transform leaves decorators in place.
         const rolldown = (this as unknown as RollupLikeContext).meta?.rolldownVersion !== undefined;
         if (!(options.decorators === true || rolldown) || !mayHaveDecorators(code)) return undefined;
-        return lowerDecorators(code, id);
+        try {
+          return await lowerDecorators(code, id);
+        } catch (error) {
+          // esbuild missing: the tool's error, led by the SPOC code and with the hint, not a stack.
+          if (!(error instanceof SpocError)) throw error;
+          const hint = error.hint === undefined ? "" : `\nhint: ${error.hint}`;
+          return (this as unknown as RollupLikeContext).error({
+            code: error.code,
+            message: `${error.code}: ${error.message}${hint}`,
+            id,
+          });
+        }
       },
     };
   }
