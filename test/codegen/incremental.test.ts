@@ -2,7 +2,7 @@
  * A watch session reruns the pipeline with one cache; whatever it reuses, every rerun must
  * give exactly what a cold run on the same files gives.
  */
-import { appendFile, cp, mkdtemp, readFile, rm, unlink, writeFile } from "node:fs/promises";
+import { appendFile, cp, mkdir, mkdtemp, readFile, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -183,6 +183,28 @@ describe("reruns with one cache", () => {
     // (users.models imports blog.models since the cycle test: this closes a cycle too.)
     expect((await expectSameAsCold()).diagnostics.map((d) => d.code)).toContain("SPOC003");
     await writeFile(join(root, "apps/blog/models.ts"), before);
+    expect((await expectSameAsCold()).diagnostics).toEqual([]);
+  });
+
+  it("a helper file of an app that starts importing an app the rules forbid, then stops", async () => {
+    const toml = join(root, "config/spoc.toml");
+    const config = await readFile(toml, "utf8");
+    await writeFile(toml, `${config}\n[spoc.rules.apps]\nblog = ["users"]\n`);
+    await mkdir(join(root, "apps/blog/lib"), { recursive: true });
+    await writeFile(join(root, "apps/blog/lib/util.ts"), "export const util = 1;\n");
+    await edit("apps/blog/services.ts", (text) => `import { util } from "./lib/util.ts";\n${text}\nexport { util };\n`);
+    expect((await expectSameAsCold()).diagnostics).toEqual([]);
+    await writeFile(
+      join(root, "apps/blog/lib/util.ts"),
+      'export { DevtoolsRecord as util } from "../../devtools/models.ts";\n',
+    );
+    const codes = (await expectSameAsCold()).diagnostics.map((d) => `${d.code} ${d.file}:${d.line}`);
+    expect(codes).toEqual(["SPOC012 apps/blog/services.ts:1"]);
+    await writeFile(join(root, "apps/blog/lib/util.ts"), "export const util = 1;\n");
+    expect((await expectSameAsCold()).diagnostics).toEqual([]);
+    // (blog.services keeps importing the helper: a warm run's inputs keep every file an earlier
+    // run read while the module files and those files are unchanged, a superset of a cold run's.)
+    await writeFile(toml, config);
     expect((await expectSameAsCold()).diagnostics).toEqual([]);
   });
 
