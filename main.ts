@@ -20,9 +20,11 @@ import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { env, Framework, Server, SpocError, formatError, type ProcessWorker, type ThreadWorker } from "spoc";
+import { isQueueWorkerClass } from "spoc/workers";
 import { schema } from "./config/schema.ts";
 import { clearData, database, holdDatabaseForRun } from "./framework/database.ts";
 import { resetHeartbeat, waitForHeartbeat } from "./framework/heartbeat.ts";
+import { provideJobs } from "./framework/jobs.ts";
 import { StopRequest, StopRequested } from "./framework/stop-request.ts";
 import { registry } from "./generated/registry.ts";
 
@@ -61,14 +63,15 @@ const log = (line: string): void => console.log(`  ${line}`);
 
 /**
  * Each kind under its heading, one bullet per component with what it is and where it is
- * declared: `• users.User: class User (apps/users/models.ts:12)`.
+ * declared: `• users.User: class User (apps/users/models.ts:12)`. Queue workers are listed
+ * only with a job queue (PostgreSQL): on SQLite nothing can run them.
  */
-function showComponents(framework: Framework): void {
+function showComponents(framework: Framework, withQueues: boolean): void {
   section("REGISTERED COMPONENTS");
   const declared = new Map(registry.components.map((component) => [component.key, component]));
   for (const [kind, byKey] of Object.entries(framework.components as Record<string, Record<string, unknown>>)) {
     step(kind.charAt(0).toUpperCase() + kind.slice(1));
-    const keys = Object.keys(byKey);
+    const keys = Object.keys(byKey).filter((key) => withQueues || !isQueueWorkerClass(byKey[key]));
     if (keys.length === 0) console.log("  (none)");
     for (const key of keys) {
       const at = declared.get(key);
@@ -176,8 +179,11 @@ async function runBackgroundWorkers(framework: Framework, settings: AppSettings,
   const EmailNotificationWorker = framework.getComponent("workers", "users.EmailNotificationWorker");
   const ContentIndexerWorker = framework.getComponent("workers", "blog.ContentIndexerWorker");
 
+  const onPostgres = settings.database.engine === "postgres";
   const workers: (ThreadWorker | ProcessWorker)[] = [];
-  if (settings.workers.email_notifications.enabled) {
+  if (onPostgres) {
+    console.log("  • Emails go out as users.DeliverEmail jobs, handled by the queue consumers (npx spoc worker)");
+  } else if (settings.workers.email_notifications.enabled) {
     workers.push(
       new EmailNotificationWorker({
         database: settings.database,
@@ -224,6 +230,7 @@ async function runBackgroundWorkers(framework: Framework, settings: AppSettings,
         sleep(windowMs, undefined, { signal: stop.signal }).catch(() => {}),
         Promise.all(started.map((worker) => worker.join())),
       ]);
+      if (onPostgres) await waitForConsumers(framework, stop);
     }
   } finally {
     console.log("\n  Stopping workers...\n");
@@ -250,6 +257,27 @@ async function runBackgroundWorkers(framework: Framework, settings: AppSettings,
   const found = await new SearchService().search("modular");
   console.log(`  Search "modular": ${found.map((post) => post.title).join(", ") || "no match"}`);
   return clean;
+}
+
+/** How long the demonstration waits for the queue consumers to empty the outbox. */
+const CONSUMER_WAIT_MS = 30_000;
+
+/**
+ * PostgreSQL: the emails are delivered by `npx spoc worker` processes, maybe on other
+ * machines; waits until they have sent every message, and says what to start when none did.
+ */
+async function waitForConsumers(framework: Framework, stop: StopRequest): Promise<void> {
+  const outbox = new (framework.getComponent("services", "users.NotificationService"))();
+  const deadline = Date.now() + CONSUMER_WAIT_MS;
+  while ((await outbox.pendingCount()) > 0) {
+    if (stop.signal.aborted) return;
+    if (Date.now() > deadline) {
+      console.log(`\n  No queue consumer delivered the outbox within ${describeWindow(CONSUMER_WAIT_MS)}:`);
+      console.log("  start one with `npx spoc worker` (same DB_ENGINE and database settings)");
+      return;
+    }
+    await sleep(200, undefined, { signal: stop.signal }).catch(() => {});
+  }
 }
 
 /** Why a worker did not stop cleanly, from its join result. */
@@ -280,13 +308,16 @@ async function main(): Promise<number> {
     const settings = framework.config.settings;
     // The demonstration clears the data: one run per database (consumers share it, see README).
     await holdDatabaseForRun();
+    const onPostgres = settings.database.engine === "postgres";
+    // Services send their jobs (PostgreSQL: the comment's email) through the app's queue.
+    provideJobs(framework.jobs);
     stop.check();
     console.log("");
     banner("BLOG PLATFORM - SPOC APPLICATION");
     console.log(`Mode: ${framework.mode}`);
     console.log(`Installed apps: ${framework.installedApps.join(", ")}`);
 
-    showComponents(framework);
+    showComponents(framework, onPostgres);
     await demonstrateAppInteraction(framework, stop);
     ok = await runBackgroundWorkers(framework, settings, stop);
   } catch (error) {
@@ -298,6 +329,7 @@ async function main(): Promise<number> {
     if (framework !== undefined) {
       section("SHUTTING DOWN APPLICATION");
       try {
+        provideJobs(undefined);
         await framework.shutdown();
       } catch (error) {
         reportFailure(error);

@@ -9,6 +9,7 @@
  */
 import type { ComponentMap } from "spoc";
 import { database, type Database } from "./database.ts";
+import type { Jobs } from "./jobs.ts";
 
 export interface ServiceOptions {
   /**
@@ -21,6 +22,11 @@ export interface ServiceOptions {
    * @default silent
    */
   readonly log?: (line: string) => void;
+  /**
+   * The job queue to send to (PostgreSQL only).
+   * @default the app's, `jobs()` from framework/jobs.ts
+   */
+  readonly jobs?: Jobs;
 }
 
 /** A service's connection and log, with the defaults applied. */

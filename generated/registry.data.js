@@ -46,6 +46,7 @@ export const registry = {
     component("view", "users.views", "loginUser", 26),
     component("view", "users.views", "registerUser", 12),
     component("view", "users.views", "updateProfile", 49),
+    component("worker", "users.workers", "DeliverEmail", 255),
     component("worker", "users.workers", "EmailNotificationWorker", 78),
   ],
   loadOrder: [
@@ -60,7 +61,7 @@ export const registry = {
   ],
   settings: () => import("../config/settings.ts"),
   plugins: [],
-  generation: "e0ece1d8a026",
+  generation: "4aa91ad3ec3b",
 };
 
 /**

@@ -48,8 +48,9 @@ interface ServiceComponents {
 
 interface WorkerComponents {
   "blog.ContentIndexerWorker": Export<typeof import("../apps/blog/workers.ts"), "ContentIndexerWorker", "blog.ContentIndexerWorker">;
+  "users.DeliverEmail": Export<typeof import("../apps/users/workers.ts"), "DeliverEmail", "users.DeliverEmail">;
   "users.EmailNotificationWorker": Export<typeof import("../apps/users/workers.ts"), "EmailNotificationWorker", "users.EmailNotificationWorker">;
 }
 
 /** The registry's data, stamped with the generation of these types: Framework.start refuses data from another run. */
-export const registry = { ...data, typesGeneration: "e0ece1d8a026" };
+export const registry = { ...data, typesGeneration: "4aa91ad3ec3b" };

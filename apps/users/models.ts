@@ -1,8 +1,8 @@
 /**
- * Users app models: registered users, their profiles, and the email outbox the
- * notification worker drains.
+ * Users app models: registered users, their profiles, and the email outbox the email workers drain.
  */
 import { sql, type Generated, type Selectable } from "kysely";
+import * as v from "valibot";
 import { model } from "../../framework/components.ts";
 import type { Migration } from "../../framework/database.ts";
 
@@ -163,3 +163,9 @@ export const migrations: readonly Migration[] = [
 ];
 
 export { postgresMigrations } from "./migrations/postgres.ts";
+
+/**
+ * The payload of a `users.DeliverEmail` job (PostgreSQL): the outbox message it delivers,
+ * which is the delivery's unique key.
+ */
+export const deliverEmailPayload = v.object({ messageId: v.pipe(v.number(), v.integer(), v.minValue(1)) });

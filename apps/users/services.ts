@@ -1,12 +1,12 @@
 /**
- * Users app services: accounts and profiles, and the email outbox other apps write
- * notifications to.
+ * Users app services: accounts and profiles, and the email outbox other apps write notifications to.
  */
 import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 import { promisify } from "node:util";
 import { service } from "../../framework/components.ts";
-import { now, writeTransaction, type Database } from "../../framework/database.ts";
+import { isPostgres, now, writeTransaction, type Database } from "../../framework/database.ts";
 import { AuthenticationError, ConflictError, NotFoundError, ValidationError } from "../../framework/errors.ts";
+import { jobs, type Jobs } from "../../framework/jobs.ts";
 import { serviceContext, type ServiceOptions } from "../../framework/services.ts";
 import { EmailMessage, User, UserProfile } from "./models.ts";
 
@@ -191,17 +191,19 @@ export interface NewEmail {
 }
 
 /**
- * The email outbox. Other services enqueue notifications inside their own transaction
- * (pass it as `db`), so that a message exists if and only if what it announces does; the
- * `EmailNotificationWorker` delivers them.
+ * The email outbox. Other services enqueue notifications in their own transaction (pass it as
+ * `db`): a message exists if and only if what it announces does. The EmailNotificationWorker
+ * drains it on SQLite; on PostgreSQL each message is also a DeliverEmail job, sent with it.
  */
 @service
 export class NotificationService {
   private readonly db: Database;
   private readonly log: (line: string) => void;
+  private readonly jobs: Jobs | undefined;
 
   constructor(options: ServiceOptions = {}) {
     ({ db: this.db, log: this.log } = serviceContext(options));
+    this.jobs = options.jobs;
   }
 
   /** @throws ValidationError for an invalid recipient or an empty subject. */
@@ -211,11 +213,20 @@ export class NotificationService {
     if (subject === "") throw new ValidationError("subject", "subject must not be empty");
     if (/[\r\n]/.test(subject)) throw new ValidationError("subject", "subject must be one line");
     const at = now();
-    const row = await this.db
-      .insertInto("email_outbox")
-      .values({ recipient: to, subject, body: email.body, created_at: at, next_attempt_at: at })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const insert = (db: Database) =>
+      db
+        .insertInto("email_outbox")
+        .values({ recipient: to, subject, body: email.body, created_at: at, next_attempt_at: at })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    const row = !isPostgres(this.db)
+      ? await insert(this.db)
+      : // The message and its delivery job in one transaction (the caller's, when it has one).
+        await writeTransaction(this.db, async (trx) => {
+          const inserted = await insert(trx);
+          await (this.jobs ?? jobs()).send("users.DeliverEmail", { messageId: inserted.id }, { db: trx });
+          return inserted;
+        });
     this.log(`[NotificationService] Queued email to ${to}: ${subject}`);
     return EmailMessage.fromRow(row);
   }
@@ -239,6 +250,25 @@ export class NotificationService {
       .limit(limit)
       .execute();
     return rows.map((row) => EmailMessage.fromRow(row));
+  }
+
+  /**
+   * Delivers message `id` unless it is sent, and marks it sent, in one transaction. Its row
+   * stays locked meanwhile (PostgreSQL `for update`): two consumers handed the same message
+   * deliver it one after the other, and the second finds it sent. A failed delivery rolls back.
+   * @returns the message delivered now; `undefined` when it was already sent, or is gone.
+   */
+  async deliverOnce(id: number, deliver: (message: EmailMessage) => Promise<void>): Promise<EmailMessage | undefined> {
+    return writeTransaction(this.db, async (trx) => {
+      let query = trx.selectFrom("email_outbox").selectAll().where("id", "=", id).where("sent_at", "is", null);
+      if (isPostgres(trx)) query = query.forUpdate();
+      const row = await query.executeTakeFirst();
+      if (!row) return undefined;
+      const message = EmailMessage.fromRow(row);
+      await deliver(message);
+      await new NotificationService({ db: trx }).markSent(id);
+      return message;
+    });
   }
 
   /** Records a successful delivery; a message is marked sent at most once. */

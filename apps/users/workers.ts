@@ -1,16 +1,16 @@
 /**
- * Users app workers: the email notification worker, which drains the email outbox.
+ * Users app workers, delivering the email outbox: EmailNotificationWorker (SQLite), DeliverEmail (PostgreSQL).
  */
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import nodemailer from "nodemailer";
 import { ThreadWorker } from "spoc";
-import type { WorkerEvent, WorkerOptions } from "spoc/workers";
+import { type Job, type QueueWorkerContext, queueWorker, type WorkerEvent, type WorkerOptions } from "spoc/workers";
 import { worker } from "../../framework/components.ts";
 import { closeDatabase, openDatabase, type Database, type DatabaseSettings } from "../../framework/database.ts";
 import { beat, resetHeartbeat } from "../../framework/heartbeat.ts";
 import { lifecycleLine, printWorkerLine } from "../../framework/worker-output.ts";
-import type { EmailMessage } from "./models.ts";
+import { deliverEmailPayload, type EmailMessage } from "./models.ts";
 import { NotificationService, type RetryPolicy } from "./services.ts";
 
 /** `settings.email`: where and how notifications go out. */
@@ -89,18 +89,10 @@ export class EmailNotificationWorker extends ThreadWorker<EmailWorkerContext> {
     this.#say("Initializing email service...");
     this.#db = openDatabase(this.options.database);
     await resetHeartbeat(this.#db, this.name);
-    const email = this.options.email;
-    if (email.host === "") {
-      this.#deliver = writeToFolder(email);
-      this.#say(
-        `Delivering to the mail folder ${relative(process.cwd(), email.mailDir) || "."} (EMAIL_HOST is not set)`,
-      );
-    } else {
-      const smtp = sendWithSmtp(email);
-      this.#deliver = smtp.deliver;
-      this.#close = smtp.close;
-      this.#say(`Delivering through SMTP at ${email.host}:${email.port}`);
-    }
+    const transport = emailTransport(this.options.email);
+    this.#deliver = transport.deliver;
+    this.#close = transport.close;
+    this.#say(transport.description);
   }
 
   override async main(): Promise<void> {
@@ -192,6 +184,32 @@ function mailOf(settings: EmailSettings, message: EmailMessage) {
   };
 }
 
+/** How messages leave: through SMTP, or into the mail folder. */
+export interface EmailTransport {
+  /** Delivers one message; throws when it was not accepted. */
+  readonly deliver: (message: EmailMessage) => Promise<void>;
+  readonly close: () => void;
+  /** `Delivering through SMTP at host:port`, or `Delivering to the mail folder …`. */
+  readonly description: string;
+}
+
+/**
+ * SMTP when `settings.host` is set, the mail folder otherwise. Either way a message keeps
+ * its Message-ID and file name on every attempt ({@link messageIdOf}, {@link mailFileName}),
+ * so a delivery repeated after a crash overwrites its file, and a receiver can drop the
+ * duplicate.
+ */
+export function emailTransport(settings: EmailSettings): EmailTransport {
+  if (settings.host === "") {
+    return {
+      deliver: writeToFolder(settings),
+      close: () => {},
+      description: `Delivering to the mail folder ${relative(process.cwd(), settings.mailDir) || "."} (EMAIL_HOST is not set)`,
+    };
+  }
+  return { ...sendWithSmtp(settings), description: `Delivering through SMTP at ${settings.host}:${settings.port}` };
+}
+
 /** Writes each message as an RFC 822 `.eml` file, atomically (temporary file, then rename). */
 function writeToFolder(settings: EmailSettings): Deliver {
   const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" });
@@ -223,4 +241,53 @@ function sendWithSmtp(settings: EmailSettings): { deliver: Deliver; close: () =>
     },
     close: () => transport.close(),
   };
+}
+
+/**
+ * Delivers the outbox message a job names (PostgreSQL), in any number of `npx spoc worker`
+ * processes on any machines. Idempotent per message: `deliverOnce` locks the message's row,
+ * delivers it only if it is not sent, and marks it sent in the same transaction, so a job
+ * handed out twice (an expiry, a retry) sends once. A consumer killed between the delivery
+ * and the commit delivers again on the retry, with the same Message-ID and file name: never
+ * lost, and a duplicate can be told by its receiver.
+ */
+@worker
+export class DeliverEmail extends queueWorker({
+  payload: deliverEmailPayload,
+  retryLimit: 8,
+  retryDelaySeconds: 30,
+  retryBackoff: true,
+  expireInSeconds: 120,
+}) {
+  #transport: EmailTransport | undefined;
+
+  override setup(context: QueueWorkerContext): void {
+    this.#transport = emailTransport(context.settings["email"] as EmailSettings);
+    printWorkerLine("DeliverEmail", this.#transport.description);
+  }
+
+  override async handle(job: Job<{ readonly messageId: number }>): Promise<void> {
+    const transport = this.#transport;
+    if (transport === undefined) throw new Error("DeliverEmail: setup() must run first");
+    const { messageId } = job.payload;
+    // The shared connection, which the models hooks opened in this consumer process.
+    const outbox = new NotificationService();
+    let sent: EmailMessage | undefined;
+    try {
+      sent = await outbox.deliverOnce(messageId, transport.deliver);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      await outbox.markFailed(messageId, reason).catch(() => {});
+      printWorkerLine("DeliverEmail", `Email ${messageId} failed (attempt ${job.attempt}), will retry: ${reason}`);
+      throw error;
+    }
+    printWorkerLine(
+      "DeliverEmail",
+      sent === undefined ? `Email ${messageId} was already sent` : `Sent email ${messageId} to ${sent.recipient}`,
+    );
+  }
+
+  override teardown(): void {
+    this.#transport?.close();
+  }
 }

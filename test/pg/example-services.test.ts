@@ -8,6 +8,9 @@ import { postgresMigrations as blogMigrations } from "../../apps/blog/models.ts"
 import { CommentService, PostService, SearchService } from "../../apps/blog/services.ts";
 import { postgresMigrations as userMigrations } from "../../apps/users/models.ts";
 import { NotificationService, UserService } from "../../apps/users/services.ts";
+import { DeliverEmail } from "../../apps/users/workers.ts";
+import { JobQueue } from "spoc/workers";
+import { provideJobs } from "../../framework/jobs.ts";
 import {
   clearData,
   closeDatabase,
@@ -15,20 +18,35 @@ import {
   isPostgres,
   migrate,
   openDatabase,
+  writeTransaction,
 } from "../../framework/database.ts";
 import { frameworkMigrations } from "../../framework/heartbeat.ts";
-import { createTestDatabase, type TestDatabase } from "./_db.ts";
+import { createTestDatabase, query, type TestDatabase } from "./_db.ts";
 import { describePg, sharedServerUrl } from "./_pg.ts";
 
 describePg("the example's services on PostgreSQL", () => {
   let database: TestDatabase;
   let db: Database;
+  let jobs: JobQueue;
+
+  /** The `users.DeliverEmail` jobs in pg-boss's table, by message id. */
+  async function deliveryJobs(): Promise<number[]> {
+    const rows = await query<{ data: { messageId: number } }>(
+      database.url,
+      "select data from pgboss.job where name = 'users.DeliverEmail' order by created_on",
+    );
+    return rows.map((row) => row.data.messageId);
+  }
 
   beforeAll(async () => {
     database = await createTestDatabase(sharedServerUrl());
     db = openDatabase({ engine: "postgres", url: database.url, name: database.name });
+    jobs = new JobQueue(new Map([["users.DeliverEmail", DeliverEmail]]), () => ({ connection: database.url }));
+    provideJobs(jobs);
   });
   afterAll(async () => {
+    provideJobs(undefined);
+    await jobs?.stop();
     if (db) await closeDatabase(db);
     await database?.drop();
   });
@@ -81,11 +99,47 @@ describePg("the example's services on PostgreSQL", () => {
     expect(comment.postId).toBe(post.id);
     const due = await new NotificationService({ db }).due();
     expect(due.map((message) => message.recipient)).toEqual(["alice@example.com"]);
+    // The message's delivery job was sent in the comment's transaction.
+    expect(await deliveryJobs()).toEqual([due[0]?.id]);
 
     await expect(
       new CommentService({ db }).createComment({ postId: 999, authorId: bob.id, text: "Lost" }),
     ).rejects.toThrow();
     expect(await new NotificationService({ db }).due()).toHaveLength(1);
+
+    // A transaction that rolls back takes its message and its job with it.
+    await expect(
+      writeTransaction(db, async (trx) => {
+        await new NotificationService({ db: trx }).notifyUser(alice.id, "Rolled back", "never sent");
+        throw new Error("abort");
+      }),
+    ).rejects.toThrow("abort");
+    expect(await new NotificationService({ db }).due()).toHaveLength(1);
+    expect(await deliveryJobs()).toHaveLength(1);
+  });
+
+  it("delivers a message once when two consumers handle its job at the same time", async () => {
+    const [message] = await new NotificationService({ db }).due();
+    if (!message) throw new Error("the previous test queues a message");
+    const delivered: number[] = [];
+    let release: () => void = () => {};
+    const slow = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const deliver = async (sent: { id: number }) => {
+      delivered.push(sent.id);
+      await slow;
+    };
+    // Two connections of the pool, as two consumer processes would have.
+    const first = new NotificationService({ db }).deliverOnce(message.id, deliver);
+    const second = new NotificationService({ db }).deliverOnce(message.id, deliver);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    release();
+    const results = await Promise.all([first, second]);
+    expect(delivered).toEqual([message.id]);
+    expect(results.filter((result) => result !== undefined).map((result) => result?.id)).toEqual([message.id]);
+    expect((await new NotificationService({ db }).getMessage(message.id)).sentAt).not.toBeNull();
+    expect(await new NotificationService({ db }).deliverOnce(message.id, deliver)).toBeUndefined();
   });
 
   it("searches published posts with PostgreSQL full-text search, every word, ranked", async () => {
