@@ -6,24 +6,12 @@
  */
 import { execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { copyFile, mkdir, mkdtemp, readFile, rm, symlink } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { copyProject, demoEnv } from "./_project.ts";
 
-const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
-const WINDOW_MS = "1000";
-
-/** A clean environment: nothing of the developer's configuration leaks into the runs. */
-function demoEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (/^(SPOC_|DB_|EMAIL_|ENABLE_|DEMO_|DEBUG$|VITEST|npm_)/.test(name)) continue;
-    env[name] = value;
-  }
-  return { ...env, NO_COLOR: "1", DEMO_WORKER_WINDOW_MS: WINDOW_MS };
-}
+const demo = { DEMO_WORKER_WINDOW_MS: "1000" };
 
 interface Run {
   readonly code: number | null;
@@ -33,7 +21,7 @@ interface Run {
 
 function run(command: string, args: readonly string[], cwd: string): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(command, args, { cwd, env: demoEnv(), timeout: 120_000 }, (error, stdout, stderr) => {
+    execFile(command, args, { cwd, env: demoEnv(demo), timeout: 120_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
@@ -42,7 +30,11 @@ function run(command: string, args: readonly string[], cwd: string): Promise<Run
 /** Starts the built demonstration and kills it (SIGKILL) once its output contains `marker`. */
 function runAndKillAt(cwd: string, marker: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["out/main.js"], { cwd, env: demoEnv(), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["out/main.js"], {
+      cwd,
+      env: demoEnv(demo),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
@@ -185,23 +177,7 @@ APPLICATION STOPPED
 let project: string;
 
 beforeAll(async () => {
-  // A fresh clone of the working tree: the files git would commit (tracked or new), none of
-  // what it ignores (dist/, out/, var/, config/.env, node_modules, which is linked back).
-  project = await mkdtemp(join(tmpdir(), "spoc-blog-e2e-"));
-  const files = await new Promise<string[]>((resolve, reject) => {
-    execFile(
-      "git",
-      ["ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-      { cwd: repoRoot, maxBuffer: 64 << 20 },
-      (error, stdout) => (error ? reject(error) : resolve(stdout.split("\0").filter((file) => file !== ""))),
-    );
-  });
-  for (const file of files) {
-    if (!existsSync(join(repoRoot, file))) continue; // deleted in the working tree
-    await mkdir(dirname(join(project, file)), { recursive: true });
-    await copyFile(join(repoRoot, file), join(project, file));
-  }
-  await symlink(join(repoRoot, "node_modules"), join(project, "node_modules"), "dir");
+  project = await copyProject("spoc-blog-e2e-");
   // Every test but the first runs the built demonstration: build it here, so none depends on
   // another having run.
   const build = await run("npm", ["run", "build:example", "--silent"], project);
