@@ -4,10 +4,8 @@
  */
 import { spawn } from "node:child_process";
 import { mkdtemp, realpath, rm } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { copyFixture, removeCopies, repoRoot, runSpoc } from "./_project.ts";
 
@@ -44,8 +42,7 @@ describe("spoc without --root", () => {
 
 describe("a closed stdout", () => {
   it("ends the command quietly (spoc graph | head)", async () => {
-    const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
-    const child = spawn(process.execPath, ["--import", tsx, join(repoRoot, "src/codegen/cli.ts"), "graph"], {
+    const child = spawn(process.execPath, [join(repoRoot, "bin/spoc.js"), "graph"], {
       cwd: repoRoot,
       stdio: ["ignore", "pipe", "pipe"],
     });
