@@ -6,15 +6,19 @@
  *
  * A run starts on the first event rather than after a quiet time, so the registry is written
  * as soon as the run is done; but it is written (or its diagnostics reported) only once no
- * event has come for `debounceMs` (100 ms: editors that save in place truncate, then write,
- * and on a busy machine the two can be tens of milliseconds apart). An edit in several steps
- * that lands while a run works drops that run's result and runs again; and a changed file
- * that is empty is taken for a save caught between its truncate and its write, and waited for
- * (up to two seconds after the last event): a half-written file never reaches the registry.
+ * event has come for `debounceMs` (10 ms), and a result with errors only after 100 ms of quiet.
+ * Editors that save in place truncate, then write, and on a busy machine the two can be tens
+ * of milliseconds apart: a changed file that is empty is taken for a save caught between its
+ * truncate and its write, and waited for (up to two seconds after the last event); a file
+ * caught part-written (a save in several writes) almost always fails to parse, and the longer
+ * quiet time before errors lets the rest of the save land and supersede the run. An edit that
+ * lands while a run works drops that run's result and runs again. So a half-written file
+ * never reaches the registry, and a clean edit is written as soon as its run is done, not a
+ * fixed 100 ms after it.
  */
 import { type Dirent, existsSync, type FSWatcher, readdirSync, realpathSync, statSync, watch } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
-import { generateRegistry, type Generation } from "./generate.ts";
+import { generateRegistry, type Generation, hasErrors } from "./generate.ts";
 import { createScanCache } from "./pipeline.ts";
 
 /**
@@ -34,7 +38,12 @@ export interface WatchOptions {
    * event listener's would be.
    */
   readonly onEvent?: (event: WatchEvent) => void;
-  /** Quiet time after the last file event before a run's result is written or reported, in ms. @default 100 */
+  /**
+   * Quiet time after the last file event before a run's result is written or reported, in ms.
+   * A result with errors waits at least 100 ms (`ERROR_QUIET_MS`): a file caught mid-save
+   * usually does not parse, and its rest is waited for rather than its error reported.
+   * @default 10
+   */
   readonly debounceMs?: number;
 }
 
@@ -49,13 +58,15 @@ const sourceFolders = ["apps", "config", "framework"];
 const ignoredFolders = new Set(["generated", "node_modules", "dist", "coverage"]);
 /** How long after its last event an empty changed file is taken for a save in progress, in ms. */
 const MID_SAVE_MS = 2000;
+/** The least quiet time before a result with errors is reported, in ms (see `WatchOptions.debounceMs`). */
+const ERROR_QUIET_MS = 100;
 
 /**
  * Generates once, then watches. Resolves after the first run, with its event delivered.
  */
 export async function watchProject(options: WatchOptions): Promise<ProjectWatcher> {
   const root = resolve(options.root);
-  const debounceMs = options.debounceMs ?? 100;
+  const debounceMs = options.debounceMs ?? 10;
   const cache = createScanCache();
   const emit = options.onEvent ?? (() => {});
   const tops = new Set(sourceFolders);
@@ -96,15 +107,17 @@ export async function watchProject(options: WatchOptions): Promise<ProjectWatche
 
   /**
    * Whether a run's result may be written or reported: no event that matters came since the
-   * run started, the quiet time after the last one has passed, and none of the `changed` files
-   * is empty as a save in progress leaves it (all waited for here).
+   * run started, `quietMs` after the last one have passed, and none of the `changed` files is
+   * empty as a save in progress leaves it (all waited for here).
    */
-  const settled = async (changed: readonly string[]): Promise<boolean> => {
+  const settled = async (changed: readonly string[], quietMs = debounceMs): Promise<boolean> => {
+    // The run was synchronous: let the file events that came meanwhile be delivered first.
+    await new Promise((done) => setImmediate(done));
     for (;;) {
       if (closed || [...pending].some(matters)) return false;
       const sinceEvent = performance.now() - lastEventAt;
       const midSave = sinceEvent < MID_SAVE_MS && changed.some((path) => isEmptyFile(join(root, path)));
-      const wait = midSave ? 25 : debounceMs - sinceEvent;
+      const wait = midSave ? 25 : quietMs - sinceEvent;
       if (wait <= 0) return true;
       await new Promise((done) => setTimeout(done, wait));
     }
@@ -135,7 +148,8 @@ export async function watchProject(options: WatchOptions): Promise<ProjectWatche
         }
       }
       // Superseded by an edit that came in meanwhile: the next run reports instead.
-      if (generation.withheld === true || (!generation.written && !(await settled(changed)))) {
+      const quietMs = hasErrors(generation.result) ? Math.max(debounceMs, ERROR_QUIET_MS) : debounceMs;
+      if (generation.withheld === true || (!generation.written && !(await settled(changed, quietMs)))) {
         superseded = [...new Set([...superseded, ...changed])];
         rerunNeeded = true;
         return;

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, readFile, rename, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { ProjectWatcher, WatchEvent } from "../../src/codegen/watch.ts";
@@ -206,6 +206,28 @@ describe("watchProject", () => {
     const written = await registry();
     expect(written).toContain('"users.Avatar"');
     expect(written).toContain('"users.User"');
+  });
+
+  it("never reports the parse error of a file saved in several writes, though a clean edit is written at once", async () => {
+    // No quiet time for clean results: only the errors' own quiet time holds the half-saved file back.
+    const { root, events, registry, next } = await watchCopy(0);
+    const file = join(root, "apps/users/models.ts");
+    const original = await readFile(file, "utf8");
+    // The first file that does not parse loads TypeScript for its message, which outlasts the
+    // quiet time: have that done before the save under test.
+    await writeFile(file, `${original}\nexport const broken = ;\n`);
+    await next("the warm-up's error", (e) => errorsOf(e).length > 0);
+    await writeFile(file, original);
+    await next("the warm-up undone", (e) => e.type === "generated" && errorsOf(e).length === 0);
+    const seen = events.length;
+    const whole = `${original}\n@model\nexport class Avatar {\n  readonly size = 64;\n}\n`;
+    const cut = whole.indexOf("readonly size");
+    await writeFile(file, whole.slice(0, cut));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    await appendFile(file, whole.slice(cut));
+    await next("a run that writes users.Avatar", (e) => e.type === "generated" && e.generation.written);
+    expect(events.slice(seen).flatMap(errorsOf)).toEqual([]);
+    expect(await registry()).toContain('"users.Avatar"');
   });
 
   it("resolves with the first run delivered when an edit lands while that run works", async () => {
