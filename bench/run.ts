@@ -528,8 +528,8 @@ await section("watch", () => {
       baseline: firstRunMs,
       unit: "ms",
       rssMb,
-      target: "≤ 50 ms, written",
-      met: eventMs <= 50 && allWritten,
+      target: "≤ 20 ms, written",
+      met: eventMs <= 20 && allWritten,
       runs: component.length,
     });
     rows.push({
