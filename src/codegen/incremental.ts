@@ -5,9 +5,9 @@
  * typed slot of `SessionMemo`, and rendering is memoised here, around the pure renderer.
  *
  * A one-module edit at 1000 apps changes a few of the registry's thousands of lines: the new
- * text is the previous one with the changed lines spliced in (slices and concatenations copy
- * nothing), its UTF-8 bytes likewise, and a file that still has the size and mtime we left is
- * neither read back nor compared as text.
+ * text is made of the previous render's blocks of lines, only those holding a changed line
+ * joined again (concatenations copy nothing), its UTF-8 bytes likewise, and a file that still
+ * has the size and mtime we left is neither read back nor compared as text.
  */
 import { statSync } from "node:fs";
 import { sameElements, sameNodes } from "./_compare.ts";
@@ -29,18 +29,27 @@ import type { LocateMemo } from "./scan/locate.ts";
 import type { ScanMemo } from "./scan/scan.ts";
 import { readIfExists, type Replacement } from "./write/write-if-changed.ts";
 
-/** One render of a file: `text` is `parts.join("\n")`. */
-export interface Rendered {
+/**
+ * One render of a file, kept as blocks of `BLOCK_PARTS` consecutive parts, each joined (and
+ * encoded) once: `text` is `parts.join("\n")`, made of the blocks' texts. A rerun that changes
+ * a few parts joins and encodes only their blocks, wherever they are in the file.
+ */
+export interface Joined {
   readonly parts: readonly string[];
   readonly text: string;
+  readonly blocks: readonly Block[];
 }
 
-/** A render, and when it was spliced from the previous one, which of its parts were kept. */
-export interface Splice {
-  readonly rendered: Rendered;
-  /** `rendered` kept the first `prefix` and the last `suffix` parts of `from`. */
-  readonly kept?: { readonly from: Rendered; readonly prefix: number; readonly suffix: number };
+/** Consecutive parts of a render, joined. */
+interface Block {
+  readonly parts: readonly string[];
+  readonly text: string;
+  /** `text` as UTF-8, once asked for. */
+  bytes: Buffer | undefined;
 }
+
+/** Parts per block: at 1000 apps a registry file has about 10,000 parts, so about 150 blocks. */
+const BLOCK_PARTS = 64;
 
 /** What the last generation of a session wrote to one file, so an unchanged file is not read back. */
 interface WrittenFile {
@@ -50,9 +59,7 @@ interface WrittenFile {
   /** `content` as UTF-8. */
   readonly bytes: Buffer;
   /** The render that produced `content`, when known. */
-  readonly rendered: Rendered | undefined;
-  /** The UTF-8 length of each of `rendered`'s parts, when known. */
-  readonly byteLengths: readonly number[] | undefined;
+  readonly joined: Joined | undefined;
 }
 
 /** Every memo of a watch session. One per `ScanCache`; the stages read and replace their own slot. */
@@ -72,7 +79,7 @@ export class SessionMemo {
     | { readonly loadOrder: readonly string[]; readonly nodes: ModuleNodes; from: readonly AppModule[] }
     | undefined;
   /** The last render of each registry file, by path relative to the root. */
-  private readonly renders = new Map<string, Splice>();
+  private readonly renders = new Map<string, Joined>();
   /** By absolute path. */
   private readonly written = new Map<string, WrittenFile>();
 
@@ -101,14 +108,14 @@ export class SessionMemo {
     },
   };
 
-  /** `renderRegistry(model, loadOrder)`, spliced into the previous render. */
+  /** `renderRegistry(model, loadOrder)`, joined from the previous render's unchanged blocks. */
   render(model: ProjectModel, loadOrder: readonly string[]): RegistryOutput {
     const parts = registryParts(model, loadOrder, this.pieces);
-    const module = splice(this.renders.get(REGISTRY_FILE)?.rendered, parts.module);
-    const data = splice(this.renders.get(REGISTRY_DATA_FILE)?.rendered, parts.data);
+    const module = joinParts(this.renders.get(REGISTRY_FILE), parts.module);
+    const data = joinParts(this.renders.get(REGISTRY_DATA_FILE), parts.data);
     this.renders.set(REGISTRY_FILE, module);
     this.renders.set(REGISTRY_DATA_FILE, data);
-    return { module: module.rendered.text, data: data.rendered.text };
+    return { module: module.text, data: data.text };
   }
 
   /**
@@ -120,39 +127,23 @@ export class SessionMemo {
     const previous = this.written.get(path);
     const known = previous !== undefined && unchangedSince(path, previous) ? previous : undefined;
     const render = this.renders.get(file);
-    const current = render !== undefined && render.rendered.text === text ? render : undefined; // the same string: no comparison
-    if (known !== undefined && current !== undefined && known.rendered === current.rendered) return undefined;
-    const spliced =
-      known !== undefined && current?.kept !== undefined && current.kept.from === known.rendered
-        ? splicedBytes(known, current.rendered, current.kept)
-        : undefined;
-    const remember = (bytes: Buffer, byteLengths: readonly number[] | undefined): void => {
-      const { mtimeMs, size } = statSync(path);
-      const rendered = current?.rendered;
-      this.written.set(path, { content: text, mtimeMs, size, bytes, rendered, byteLengths });
-    };
-    if (known !== undefined && (spliced !== undefined ? spliced.bytes.equals(known.bytes) : known.content === text)) {
-      this.written.set(path, {
-        ...known,
-        content: text,
-        rendered: current?.rendered,
-        byteLengths: spliced?.byteLengths,
-      });
+    const joined = render !== undefined && render.text === text ? render : undefined; // the same string: no comparison
+    if (known !== undefined && joined !== undefined && known.joined === joined) return undefined;
+    const bytes = joined !== undefined ? joinedBytes(joined) : Buffer.from(text, "utf8");
+    if (known !== undefined && bytes.equals(known.bytes)) {
+      this.written.set(path, { ...known, content: text, joined });
       return undefined;
     }
+    const remember = (): void => {
+      const { mtimeMs, size } = statSync(path);
+      this.written.set(path, { content: text, mtimeMs, size, bytes, joined });
+    };
     const onDisk = known !== undefined ? known.content : readIfExists(path, root);
     if (onDisk === text) {
-      remember(Buffer.from(text, "utf8"), undefined);
+      remember();
       return undefined;
     }
-    const bytes = spliced?.bytes ?? Buffer.from(text, "utf8");
-    return {
-      path,
-      content: text,
-      encoded: bytes,
-      current: onDisk,
-      remember: () => remember(bytes, spliced?.byteLengths),
-    };
+    return { path, content: text, encoded: bytes, current: onDisk, remember };
   }
 }
 
@@ -167,84 +158,44 @@ function unchangedSince(path: string, written: WrittenFile): boolean {
 }
 
 /**
- * `parts.join("\n")`, made of slices of the previous text where the parts are the same (a
- * one-module edit changes a few of thousands of parts).
+ * `parts` joined by "\n", reusing the blocks of `previous` whose parts are the same: only the
+ * blocks holding a changed part are joined again. Returns `previous` itself when no part changed.
  */
-export function splice(previous: Rendered | undefined, parts: readonly string[]): Splice {
-  if (previous === undefined) return { rendered: { parts, text: parts.join("\n") } };
-  const before = previous.parts;
-  let prefix = 0;
-  const most = Math.min(before.length, parts.length);
-  while (prefix < most && before[prefix] === parts[prefix]) prefix++;
-  let suffix = 0; // parts kept at the end
-  while (suffix < most - prefix && before[before.length - 1 - suffix] === parts[parts.length - 1 - suffix]) suffix++;
-  if (prefix === parts.length && parts.length === before.length) return { rendered: previous };
-  const middle = parts.slice(prefix, parts.length - suffix);
-  const [start, end] = replacedRange(before, prefix, suffix, (part) => part.length);
-  const old = previous.text;
-  let text: string;
-  if (middle.length > 0) {
-    // (`start` is one past the end when every previous part is kept: the separator is added.)
-    const head = prefix === before.length && prefix > 0 ? `${old}\n` : old.slice(0, start);
-    text = head + middle.join("\n") + (suffix > 0 ? `\n${old.slice(end)}` : "");
-  } else if (suffix === 0) text = old.slice(0, Math.max(0, start - 1));
-  else text = old.slice(0, start) + old.slice(end);
-  return { rendered: { parts, text }, kept: { from: previous, prefix, suffix } };
+export function joinParts(previous: Joined | undefined, parts: readonly string[]): Joined {
+  const blocks: Block[] = [];
+  let same = previous !== undefined && previous.parts.length === parts.length;
+  for (let start = 0, index = 0; start < parts.length; start += BLOCK_PARTS, index++) {
+    const end = Math.min(start + BLOCK_PARTS, parts.length);
+    const old = previous?.blocks[index];
+    if (old !== undefined && holdsParts(old, parts, start, end)) blocks.push(old);
+    else {
+      const slice = parts.slice(start, end);
+      blocks.push({ parts: slice, text: slice.join("\n"), bytes: undefined });
+      same = false;
+    }
+  }
+  if (same && previous !== undefined) return previous;
+  // Concatenation copies nothing: the text is flattened only if someone reads it whole.
+  let text = blocks[0]?.text ?? "";
+  for (let i = 1; i < blocks.length; i++) text = `${text}\n${(blocks[i] as Block).text}`;
+  return { parts, text, blocks };
 }
 
-/**
- * Where the replaced parts of a joined text start and end (`end` is where the kept suffix
- * starts), counting each part as `length(part)` plus one for its separator.
- */
-function replacedRange(
-  parts: readonly string[],
-  prefix: number,
-  suffix: number,
-  length: (part: string, index: number) => number,
-): [start: number, end: number] {
-  let start = 0;
-  for (let i = 0; i < prefix; i++) start += length(parts[i] as string, i) + 1;
-  let end = start;
-  for (let i = prefix; i < parts.length - suffix; i++) end += length(parts[i] as string, i) + 1;
-  return [start, end];
+function holdsParts(block: Block, parts: readonly string[], start: number, end: number): boolean {
+  if (block.parts.length !== end - start) return false;
+  for (let i = start; i < end; i++) if (block.parts[i - start] !== parts[i]) return false;
+  return true;
 }
 
-/**
- * The UTF-8 bytes of `next`, spliced from those of `written` (whose `rendered` is `kept.from`):
- * the kept parts' bytes are copied, only the changed parts are encoded. `undefined` when the
- * bytes do not match the render they claim to be.
- */
-export function splicedBytes(
-  written: {
-    readonly bytes: Buffer;
-    readonly rendered: Rendered | undefined;
-    readonly byteLengths?: readonly number[] | undefined;
-  },
-  next: Rendered,
-  kept: { readonly from: Rendered; readonly prefix: number; readonly suffix: number },
-): { readonly bytes: Buffer; readonly byteLengths: readonly number[] } | undefined {
-  const old = kept.from;
-  if (written.rendered !== old) return undefined;
-  const oldLengths = written.byteLengths ?? old.parts.map((part) => Buffer.byteLength(part, "utf8"));
-  let total = 0;
-  for (const length of oldLengths) total += length + 1;
-  if (total - 1 !== written.bytes.length) return undefined;
-  const { prefix, suffix } = kept;
-  const middle = next.parts.slice(prefix, next.parts.length - suffix);
-  const byteLengths = [
-    ...oldLengths.slice(0, prefix),
-    ...middle.map((part) => Buffer.byteLength(part, "utf8")),
-    ...oldLengths.slice(old.parts.length - suffix),
-  ];
-  const [start, end] = replacedRange(old.parts, prefix, suffix, (_, i) => oldLengths[i] as number);
-  const previous = written.bytes;
+/** The UTF-8 bytes of `joined.text`, made of its blocks' bytes (each block encoded once). */
+export function joinedBytes(joined: Joined): Buffer {
   const chunks: Buffer[] = [];
-  if (middle.length > 0) {
-    chunks.push(previous.subarray(0, start));
-    if (prefix === old.parts.length && prefix > 0) chunks.push(Buffer.from("\n"));
-    chunks.push(Buffer.from(middle.join("\n"), "utf8"));
-    if (suffix > 0) chunks.push(Buffer.from("\n"), previous.subarray(end));
-  } else if (suffix === 0) chunks.push(previous.subarray(0, Math.max(0, start - 1)));
-  else chunks.push(previous.subarray(0, start), previous.subarray(end));
-  return { bytes: Buffer.concat(chunks), byteLengths };
+  for (const [i, block] of joined.blocks.entries()) {
+    if (i > 0) chunks.push(NEWLINE);
+    block.bytes ??= Buffer.from(block.text, "utf8");
+    chunks.push(block.bytes);
+  }
+  return Buffer.concat(chunks);
 }
+
+const NEWLINE = Buffer.from("\n");

@@ -142,8 +142,7 @@ export function registryParts(
   open(data, "plugins", "[", plugins.length);
   data.push(...plugins);
   close(data, "]", plugins.length);
-  // Filled in below: the generation of the types this data goes with. Near the end, so that
-  // a watch session's splice of an edit near the top does not rejoin the whole text.
+  // Filled in below: the generation of the types this data goes with.
   const generationPart = data.push("") - 1;
   data.push("};", "", ...COMPONENT_FUNCTION, "");
 

@@ -1,0 +1,57 @@
+/**
+ * A watch session's renders join only the blocks of parts that changed and reuse the others'
+ * text and bytes; the result must always equal the parts joined (and encoded) from scratch.
+ */
+import { describe, expect, it } from "vitest";
+import { type Joined, joinedBytes, joinParts } from "../../src/codegen/incremental.ts";
+
+/** A deterministic pseudo-random generator (xorshift). */
+function random(seed: number): () => number {
+  let x = seed;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 2 ** 32;
+  };
+}
+
+describe("joinParts", () => {
+  it("equals join and its UTF-8 bytes for random edits, small and across many blocks", () => {
+    const next = random(42);
+    const words = ["a", "bb", "ccc\nd", "", "—", "é\nx", "line"];
+    const pick = (): string => words[Math.floor(next() * words.length)] as string;
+    let reusedBlocks = 0;
+    for (let session = 0; session < 40; session++) {
+      let parts = Array.from({ length: Math.floor(next() * (session % 2 === 0 ? 6 : 400)) }, pick);
+      let joined: Joined = joinParts(undefined, parts);
+      for (let edit = 0; edit < 30; edit++) {
+        const copy = [...parts];
+        const kind = next();
+        const at = Math.floor(next() * (copy.length + 1));
+        if (kind < 0.2) copy.splice(at, 0, pick());
+        else if (kind < 0.4) copy.splice(at, 1);
+        else if (kind < 0.8) copy[Math.min(at, Math.max(0, copy.length - 1))] = pick();
+        else if (kind < 0.9) copy.push(pick(), pick());
+        const before = joined;
+        joined = joinParts(before, copy);
+        expect(joined.text).toBe(copy.join("\n"));
+        expect(joinedBytes(joined).equals(Buffer.from(copy.join("\n"), "utf8"))).toBe(true);
+        reusedBlocks += joined.blocks.filter((block) => before.blocks.includes(block)).length;
+        parts = copy;
+      }
+    }
+    expect(reusedBlocks).toBeGreaterThan(1000);
+  });
+
+  it("returns the previous render itself when no part changed, and rejoins only a changed block", () => {
+    const parts = Array.from({ length: 1000 }, (_, i) => `line ${i}`);
+    const first = joinParts(undefined, parts);
+    expect(joinParts(first, [...parts])).toBe(first);
+    const edited = [...parts];
+    edited[500] = "line five hundred";
+    const second = joinParts(first, edited);
+    expect(second.text).toBe(edited.join("\n"));
+    expect(second.blocks.filter((block, i) => block !== first.blocks[i])).toHaveLength(1);
+  });
+});
