@@ -4,7 +4,7 @@
  * (SPOC013), and rules that name no installed app (SPOC014). With no rules, nothing is reported.
  */
 import { ErrorCode, type SourceLocation } from "../../errors.ts";
-import { PROJECT_CONFIG_FILE } from "../../config/index.ts";
+import { PROJECT_CONFIG_FILE } from "../../config/project.ts";
 import type { AppModule, Diagnostic, ImportEdge, ProjectModel } from "../model.ts";
 import { closest } from "./closest.ts";
 

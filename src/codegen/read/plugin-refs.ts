@@ -4,7 +4,7 @@
  * extension) and export the name. What does not resolve is an SPOC011 at the reference.
  */
 import { join, relative, sep } from "node:path";
-import { parsePluginRef, type PluginRef } from "../../config/index.ts";
+import { parsePluginRef, type PluginRef } from "../../config/plugins.ts";
 import { ErrorCode, SpocError } from "../../errors.ts";
 import type { ScanCache } from "../cache.ts";
 import type { ParseError } from "../parse/ast.ts";

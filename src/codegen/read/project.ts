@@ -5,16 +5,17 @@
  */
 import { type Dirent, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+// The config modules themselves, not config/index.ts: that also loads the runtime's .env
+// loading (dotenv), which the generator never uses and every build would pay for.
+import { installedApps, knownModes } from "../../config/modes.ts";
 import {
   PROJECT_CONFIG_FILE,
-  SETTINGS_FILE,
   defaultProjectConfig,
-  installedApps,
-  knownModes,
-  locateTomlKey,
   parseProjectConfig,
   type ProjectConfig,
-} from "../../config/index.ts";
+} from "../../config/project.ts";
+import { SETTINGS_FILE } from "../../config/settings.ts";
+import { locateTomlKey } from "../../config/toml-location.ts";
 import { ErrorCode, SpocError, type SourceLocation } from "../../errors.ts";
 import { fileAccessError } from "../../system-error.ts";
 import { readCached, type ScanCache } from "../cache.ts";
