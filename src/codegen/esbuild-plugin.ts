@@ -39,11 +39,15 @@ export function spocPlugin(options: SpocPluginOptions = {}): Plugin {
       const registryPath = join(root, REGISTRY_FILE);
       const cache = createScanCache();
       let last: PipelineResult | undefined;
+      let builds = 0;
       const bundleProblems = options.prepareBundle === false ? [] : prepareBundle(build.initialOptions, root);
 
       build.onStart(async () => {
         if (bundleProblems.length > 0) return { errors: bundleProblems.map((text) => ({ text, pluginName: "spoc" })) };
-        const { result } = await generateRegistry({ root, cache });
+        // The first build reads (and fills) the disk cache `spoc gen` uses, so it parses only
+        // files changed since; rebuilds in watch mode have this session's cache in memory.
+        const diskCache = builds++ === 0;
+        const { result } = await generateRegistry({ root, cache, diskCache });
         last = result;
         const messages = await Promise.all(result.diagnostics.map((d) => toMessage(d, root, cwd)));
         return {

@@ -1,9 +1,11 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { deserialize } from "node:v8";
 import * as esbuild from "esbuild";
 import { afterAll, describe, expect, it } from "vitest";
 import { spocPlugin } from "../../src/codegen/esbuild-plugin.ts";
 import { runPipeline } from "../../src/codegen/pipeline.ts";
+import { diskCacheFile } from "../../src/codegen/scan/disk-cache.ts";
 import { copyFixture, removeCopies, waitFor } from "../cli/_project.ts";
 
 afterAll(removeCopies);
@@ -31,6 +33,14 @@ describe("spocPlugin", () => {
     expect(await readFile(join(root, "generated/registry.ts"), "utf8")).toContain('"users.UserService"');
     const output = result.outputFiles?.map((file) => file.text).join("\n") ?? "";
     expect(output).toMatch(/UserService = class/); // the lazily imported app modules are bundled as chunks
+  });
+
+  it("keeps what it read in spoc gen's disk cache, so the next build parses only what changed", async () => {
+    const root = await copyFixture("cli-clean");
+    await esbuild.build(options(root));
+    const cache = diskCacheFile(root);
+    const files = [...(deserialize(await readFile(cache)) as { files: Map<string, unknown> }).files.keys()];
+    expect(files).toContain(join(root, "apps/users/services.ts"));
   });
 
   it("fails the build with an esbuild error at the diagnostic's file and line", async () => {
