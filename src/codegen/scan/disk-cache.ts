@@ -15,6 +15,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { deserialize, serialize } from "node:v8";
 import type { FileFacts } from "./file-facts.ts";
+import { packageVersion } from "../package-manifest.ts";
 
 /** Bumped whenever this file's layout changes. */
 const FORMAT = 1;
@@ -142,25 +143,28 @@ let version: string | undefined;
 function readersVersion(): string {
   if (version === undefined) {
     const extension = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
-    const hash = createHash("sha1");
-    try {
-      for (const reader of READERS) hash.update(readFileSync(new URL(`${reader}${extension}`, import.meta.url)));
-    } catch {
-      // Bundled: the readers are not beside this file but inside it, so the bundle is the code.
-      hash.update(readFileSync(new URL(import.meta.url)));
-    }
-    version = `${packageVersion()} ${hash.digest("hex")}`;
+    // This file's place, or (in dist/codegen/index.js, which bundles it) where tsc put it, so
+    // the bundled plugin and the CLI share one cache.
+    const hash =
+      readersHash(new URL(import.meta.url), extension) ??
+      readersHash(new URL(`./scan/disk-cache${extension}`, import.meta.url), extension);
+    // Bundled elsewhere: the readers are inside the bundle, so the bundle is the code.
+    version = `${packageVersion() ?? "unknown"} ${
+      hash ??
+      createHash("sha1")
+        .update(readFileSync(new URL(import.meta.url)))
+        .digest("hex")
+    }`;
   }
   return version;
 }
 
-function packageVersion(): string {
+function readersHash(self: URL, extension: string): string | undefined {
+  const hash = createHash("sha1");
   try {
-    const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {
-      version?: unknown;
-    };
-    return String(pkg.version);
+    for (const reader of READERS) hash.update(readFileSync(new URL(`${reader}${extension}`, self)));
   } catch {
-    return "unknown";
+    return undefined;
   }
+  return hash.digest("hex");
 }
