@@ -1,27 +1,32 @@
 /**
- * One esbuild build of the example in this fresh process, with `spocPlugin()` or without it,
- * into a temporary folder. Reports the time from before the build tools are imported to the end
- * of the build, so the plugin's own loading is counted.
+ * One esbuild build of the example in this fresh process, into a temporary folder:
  *
- *   node --import tsx bench/build-once.ts with|without <outdir>
+ *   node --import tsx bench/build-once.ts with|without|same-output <outdir>
  *
- * The plugin is loaded from dist/ (`npm run build`), compiled as the published package ships
- * it; both variants run under tsx alike.
+ * - `with`: `spocPlugin()`;
+ * - `without`: the plain build (main.ts alone);
+ * - `same-output`: no plugin, but the entries and code splitting the plugin adds to a bundle
+ *   (the registry, the worker child `spoc-worker`), so its output is the same as `with`'s:
+ *   against it, `with` shows the plugin's own cost (loading, generating), not its extra output.
+ *
+ * Reports the time from before the build tools are imported to the end of the build (so the
+ * plugin's own loading is counted) as `ms`, and this process's CPU time as `cpuMs` (esbuild's
+ * own process not included). The plugin is loaded from dist/ (`npm run build`), as the
+ * published package ships it; every variant runs under tsx alike.
  */
 import { join } from "node:path";
+import type { BuildOptions } from "esbuild";
 import type * as Codegen from "../src/codegen/index.ts";
 import { report } from "./_harness.ts";
 import { REPO_ROOT } from "./synth.ts";
 
 const started = performance.now();
+const cpuAtStart = process.cpuUsage();
 const [variant, outdir] = process.argv.slice(2);
-if ((variant !== "with" && variant !== "without") || outdir === undefined)
-  throw new Error("usage: build-once.ts with|without <outdir>");
+if ((variant !== "with" && variant !== "without" && variant !== "same-output") || outdir === undefined)
+  throw new Error("usage: build-once.ts with|without|same-output <outdir>");
 const esbuild = await import("esbuild");
-const compiled = join(REPO_ROOT, "dist", "codegen", "index.js");
-const plugins =
-  variant === "with" ? [((await import(compiled)) as typeof Codegen).spocPlugin({ root: REPO_ROOT })] : [];
-await esbuild.build({
+const options: BuildOptions = {
   absWorkingDir: REPO_ROOT,
   entryPoints: [join(REPO_ROOT, "main.ts")],
   outdir,
@@ -32,6 +37,19 @@ await esbuild.build({
   sourcemap: true,
   packages: "external",
   logLevel: "error",
-  plugins,
-});
-report({ ms: performance.now() - started });
+};
+if (variant === "with") {
+  const compiled = join(REPO_ROOT, "dist", "codegen", "index.js");
+  options.plugins = [((await import(compiled)) as typeof Codegen).spocPlugin({ root: REPO_ROOT })];
+} else if (variant === "same-output") {
+  // What prepareBundle() (src/codegen/bundle-entries.ts) adds, written out.
+  options.entryPoints = [
+    { in: join(REPO_ROOT, "main.ts"), out: "main" },
+    { in: join(REPO_ROOT, "generated", "registry.ts"), out: "registry" },
+    { in: join(REPO_ROOT, "dist", "workers", "child.js"), out: "spoc-worker" },
+  ];
+  options.splitting = true;
+}
+await esbuild.build(options);
+const cpu = process.cpuUsage(cpuAtStart);
+report({ ms: performance.now() - started, cpuMs: (cpu.user + cpu.system) / 1000 });
