@@ -8,10 +8,10 @@
  * SIGKILL) is taken over. Workers open their own connections without it: they belong to the
  * run that holds the lock.
  *
- * A server engine (PostgreSQL) would hold a session-level advisory lock instead
- * (`select pg_try_advisory_lock(<hash of the database name>)` on the app's connection): the
- * server releases it when the connection closes, however the process ended, and it works
- * across machines, which a lock file cannot.
+ * On PostgreSQL the run holds a session-level advisory lock instead (database-postgres.ts,
+ * `pg_try_advisory_lock(<hash of the database name>)`): the server releases it when the
+ * session closes, however the process ended, and it works across machines, which a lock
+ * file cannot.
  */
 import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
