@@ -4,13 +4,13 @@
  * parses only that file. What the stages keep between runs is in `memo` (incremental.ts).
  */
 import { readFileSync, statSync } from "node:fs";
+import { contentHash } from "./_hash.ts";
 import { SessionMemo } from "./incremental.ts";
 import type { DiskCache } from "./scan/disk-cache.ts";
 
 /** What one file produced, with the stat it was read at. */
 interface CacheEntry {
-  readonly mtimeMs: number;
-  readonly size: number;
+  readonly stat: FileStat;
   readonly value: unknown;
   /** The run that last used it; entries a run does not use are dropped at its end. */
   run: number;
@@ -33,23 +33,51 @@ export interface ScanCache {
    * the other files that run read are trusted without a stat.
    */
   changed: ReadonlySet<string> | undefined;
+  /**
+   * @internal set by a caller that keeps the run's result (check-cache.ts): every file the run
+   * read or looked for. Complete only for a run with a new cache (nothing served from memory).
+   */
+  inputs: RunInputs | undefined;
+}
+
+/** What one run read from the file system: what its result depends on. */
+export interface RunInputs {
+  /** Absolute path → the stat before the read and a hash of the content read. */
+  readonly files: Map<string, { readonly stat: FileStat; readonly hash: string }>;
+  /** Absolute paths the run found not to be files. */
+  readonly absent: Set<string>;
+  /** Absolute path → whether it is a file, for every path the scan probed (resolve.ts). */
+  probes: ReadonlyMap<string, boolean> | undefined;
 }
 
 /** A new, empty cache. Pass the same one to every `runPipeline` call of a watch session. */
 export function createScanCache(): ScanCache {
-  return { parses: 0, entries: new Map(), run: 0, memo: new SessionMemo(), disk: undefined, changed: undefined };
+  return {
+    parses: 0,
+    entries: new Map(),
+    run: 0,
+    memo: new SessionMemo(),
+    disk: undefined,
+    changed: undefined,
+    inputs: undefined,
+  };
 }
 
-/** A file's mtime and size. */
+/**
+ * A file's stat: mtime and size (what a watch session compares), and the change time and
+ * inode, which an edit cannot leave as they were (what a cache kept between processes compares).
+ */
 export interface FileStat {
   readonly mtimeMs: number;
   readonly size: number;
+  readonly ctimeMs: number;
+  readonly ino: number;
 }
 
 /** A file's stat, or `undefined` when it does not exist or is not a file. */
 export function statFile(path: string): FileStat | undefined {
   const stat = statSync(path, { throwIfNoEntry: false });
-  return stat?.isFile() ? { mtimeMs: stat.mtimeMs, size: stat.size } : undefined;
+  return stat?.isFile() ? { mtimeMs: stat.mtimeMs, size: stat.size, ctimeMs: stat.ctimeMs, ino: stat.ino } : undefined;
 }
 
 /**
@@ -70,13 +98,18 @@ export function readCached<T>(
   const entry = entries.get(path);
   if (entry !== undefined && entry.run === cache.run) return entry.value as T;
   const current = stat ?? trustedStat(cache, reader, path) ?? statFile(path);
-  if (current === undefined) return undefined;
-  if (entry !== undefined && entry.mtimeMs === current.mtimeMs && entry.size === current.size) {
+  if (current === undefined) {
+    cache.inputs?.absent.add(path);
+    return undefined;
+  }
+  if (entry !== undefined && entry.stat.mtimeMs === current.mtimeMs && entry.stat.size === current.size) {
     entry.run = cache.run;
     return entry.value as T;
   }
-  const value = read(readFileSync(path, "utf8"));
-  entries.set(path, { mtimeMs: current.mtimeMs, size: current.size, value, run: cache.run });
+  const text = readFileSync(path, "utf8");
+  cache.inputs?.files.set(path, { stat: current, hash: contentHash(text) });
+  const value = read(text);
+  entries.set(path, { stat: current, value, run: cache.run });
   return value;
 }
 
@@ -87,7 +120,7 @@ export function readCached<T>(
 export function trustedStat(cache: ScanCache, reader: string, path: string): FileStat | undefined {
   if (cache.changed === undefined || cache.changed.has(path)) return undefined;
   const entry = cache.entries.get(reader)?.get(path);
-  return entry !== undefined && entry.run >= cache.run - 1 ? { mtimeMs: entry.mtimeMs, size: entry.size } : undefined;
+  return entry !== undefined && entry.run >= cache.run - 1 ? entry.stat : undefined;
 }
 
 /**

@@ -21,6 +21,7 @@ import { changedFiles, ChangedFilesError } from "./report/changed-files.ts";
 import { checkFails, checkReport, formatCheckText, toCheckJson, toCheckSarif } from "./report/check-report.ts";
 import { limitGraph, neighbourhood } from "./report/focus.ts";
 import { formatWhy, importChains, modulesNamed } from "./report/why.ts";
+import { checkWithCache } from "./check-cache.ts";
 import { runPipeline } from "./pipeline.ts";
 import { findProjectRoot, ProjectNotFoundError } from "./project-root.ts";
 import { runAddApp, runInit } from "./init/commands.ts";
@@ -319,7 +320,7 @@ function printWatchEvent(event: WatchEvent, root: string, io: CliIo): void {
 }
 
 async function check(root: string, format: string, flags: CheckFlags, io: CliIo): Promise<number> {
-  const result = await runPipeline({ root, diskCache: true });
+  const result = await checkWithCache(root);
   if (flags.updateBaseline !== undefined) {
     writeFileSync(resolve(flags.updateBaseline), formatBaseline(toBaseline(result.diagnostics)));
     const entries = toBaseline(result.diagnostics).entries.length;

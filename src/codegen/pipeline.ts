@@ -69,6 +69,7 @@ export function runPipelineSync(options: PipelineOptions): PipelineResult {
     if (declarations.schema === undefined) return finish(undefined, diagnostics, ignored, undefined, cache.memo);
 
     const existence = createFileExistence();
+    if (cache.inputs !== undefined) cache.inputs.probes = existence.files;
     const scan = scanApps({ root, apps: declarations.apps, modules: declarations.schema.modules }, cache, existence);
     const plugins = resolvePluginFiles(root, declarations.plugins, cache, existence);
     const model: ProjectModel = {

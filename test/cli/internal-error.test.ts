@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { copyFixture, removeCopies } from "./_project.ts";
 
 vi.mock("../../src/codegen/pipeline.ts", async (importOriginal) => ({
   ...(await importOriginal<object>()),
@@ -16,13 +17,16 @@ function capture() {
   return { io, out: () => ({ stdout, stderr }) };
 }
 
+afterAll(removeCopies);
+
 describe("an internal crash", () => {
   afterEach(() => vi.unstubAllEnvs());
 
   it("prints the message and 'this is a bug', exit 2, no stack trace", async () => {
     vi.stubEnv("SPOC_DEBUG", "");
     const { io, out } = capture();
-    expect(await runCli(["check", "--root", "."], io)).toBe(2);
+    // A project never checked: no stored result answers for the pipeline.
+    expect(await runCli(["check", "--root", await copyFixture("clean")], io)).toBe(2);
     expect(out().stderr).toContain("spoc: internal error: boom");
     expect(out().stderr).toContain("this is a bug");
     expect(out().stderr).not.toMatch(/\n\s+at /);

@@ -4,7 +4,8 @@
  * longer found, and whether the check fails. Rendered as text, JSON or SARIF.
  */
 import { ErrorCode } from "../../errors.ts";
-import type { Diagnostic, PipelineResult } from "../model.ts";
+import type { CheckOutcome } from "../check-cache.ts";
+import type { Diagnostic } from "../model.ts";
 import { compareWithBaseline, type Baseline, type BaselineEntry } from "./baseline.ts";
 import { diagnosticsInvolving } from "./changed-files.ts";
 import { toJsonDiagnostic, toJsonReport, type JsonDiagnostic, type JsonReport } from "./format-json.ts";
@@ -19,7 +20,7 @@ export interface CheckOptions {
 }
 
 export interface CheckReport {
-  readonly result: PipelineResult;
+  readonly result: CheckOutcome;
   /** The diagnostics that involve a changed file (all without `--changed-since`). */
   readonly shown: readonly Diagnostic[];
   /** Of `shown`, those the baseline records. */
@@ -29,7 +30,7 @@ export interface CheckReport {
   readonly options: CheckOptions;
 }
 
-export function checkReport(result: PipelineResult, options: CheckOptions = {}): CheckReport {
+export function checkReport(result: CheckOutcome, options: CheckOptions = {}): CheckReport {
   const comparison =
     options.baseline === undefined ? undefined : compareWithBaseline(result.diagnostics, options.baseline.baseline);
   const shown =

@@ -29,7 +29,7 @@ export interface JsonReport {
 }
 
 /** The report as data; `JSON.stringify` it to print. */
-export function toJsonReport(result: PipelineResult): JsonReport {
+export function toJsonReport(result: Pick<PipelineResult, "diagnostics" | "silenced" | "loadOrder">): JsonReport {
   return {
     ok: !result.diagnostics.some((d) => d.severity === "error"),
     loadOrder: result.loadOrder ?? [],

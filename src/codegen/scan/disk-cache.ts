@@ -14,6 +14,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { deserialize, serialize } from "node:v8";
+import { contentHash } from "../_hash.ts";
 import type { FileFacts } from "./file-facts.ts";
 import { packageVersion } from "../package-manifest.ts";
 
@@ -86,7 +87,7 @@ function readStored(file: string): StoredCache["files"] | undefined {
  */
 export function factsThroughDisk(cache: DiskCache, path: string, text: string, read: () => FileFacts): FileFacts {
   cache.used.add(path);
-  const hash = createHash("sha1").update(text).digest("base64");
+  const hash = contentHash(text);
   const stored = cache.files.get(path);
   if (stored !== undefined && stored.hash === hash && isFacts(stored.facts)) return stored.facts;
   const facts = read();

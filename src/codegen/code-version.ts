@@ -1,0 +1,51 @@
+/**
+ * What identifies the running spoc, for its caches on disk: the package version and a hash of
+ * its code (the `.ts` sources under src/, or the compiled `.js` under dist/), so a cache
+ * written by other code (another version, a rebuilt dist, an edited source) is never read.
+ */
+import { createHash } from "node:crypto";
+import { type Dirent, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { compareText } from "./_compare.ts";
+import { packageVersion } from "./package-manifest.ts";
+
+let memo: string | undefined;
+
+/** `"<version> <hash of the code>"`, computed once per process. */
+export function codeVersion(): string {
+  memo ??= `${packageVersion() ?? "unknown"} ${hashCode()}`;
+  return memo;
+}
+
+function hashCode(): string {
+  const hash = createHash("sha1");
+  // src/ or dist/: this file is in its codegen/ folder. Run from spoc's repository the CLI is
+  // bundled with `import.meta.url` set to src/codegen/cli.ts, which leads to src/ as well.
+  const codeRoot = fileURLToPath(new URL("../", import.meta.url));
+  const files = codeFiles(codeRoot);
+  if (files.includes(join(codeRoot, "codegen", "cache.ts")) || files.includes(join(codeRoot, "codegen", "cache.js"))) {
+    for (const file of files) hash.update(`${file.slice(codeRoot.length)}\0`).update(readFileSync(file));
+  } else {
+    // Bundled into someone's single file: that file is the code.
+    hash.update(readFileSync(fileURLToPath(import.meta.url)));
+  }
+  return hash.digest("hex").slice(0, 20);
+}
+
+/** The code files under `dir`, sorted; `[]` when it cannot be listed. */
+function codeFiles(dir: string): string[] {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const files: string[] = [];
+  for (const entry of entries.sort((a, b) => compareText(a.name, b.name))) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) files.push(...codeFiles(path));
+    else if (/\.(ts|js|mjs)$/.test(entry.name) && !entry.name.endsWith(".d.ts")) files.push(path);
+  }
+  return files;
+}
