@@ -15,7 +15,7 @@ export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
  * A clean environment: nothing of the developer's configuration leaks into the runs.
  * `extra` (DB_ENGINE, EMAIL_HOST…) is added after.
  */
-export function demoEnv(extra: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv {
+export function demoEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
     if (/^(SPOC_|DB_|DATABASE_URL$|EMAIL_|ENABLE_|DEMO_|DEBUG$|VITEST|npm_)/.test(name)) continue;

@@ -1,41 +1,19 @@
 /** A built copy of the example and ways to run it, signal it and look at what it leaves. */
-import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
-import { copyFile, mkdir, mkdtemp, readdir, symlink } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
+import { copyProject as copyExample, demoEnv as cleanEnv, repoRoot } from "../example/_project.ts";
 
-export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+export { repoRoot };
 
-/** A clean environment: nothing of the developer's configuration leaks into the runs. */
+/** A clean environment (see ../example/_project.ts), with a short worker window. */
 export function demoEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (/^(SPOC_|DB_|EMAIL_|ENABLE_|DEMO_|DEBUG$|VITEST|npm_)/.test(name)) continue;
-    env[name] = value;
-  }
-  return { ...env, NO_COLOR: "1", DEMO_WORKER_WINDOW_MS: "300", ...extra };
+  return cleanEnv({ DEMO_WORKER_WINDOW_MS: "300", ...extra });
 }
 
 /** A copy of the files git would commit, node_modules linked back. */
-export async function copyProject(): Promise<string> {
-  const project = await mkdtemp(join(tmpdir(), "spoc-faults-"));
-  const files = await new Promise<string[]>((resolve, reject) => {
-    execFile(
-      "git",
-      ["ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-      { cwd: repoRoot, maxBuffer: 64 << 20 },
-      (error, stdout) => (error ? reject(error) : resolve(stdout.split("\0").filter((file) => file !== ""))),
-    );
-  });
-  for (const file of files) {
-    if (!existsSync(join(repoRoot, file))) continue;
-    await mkdir(dirname(join(project, file)), { recursive: true });
-    await copyFile(join(repoRoot, file), join(project, file));
-  }
-  await symlink(join(repoRoot, "node_modules"), join(project, "node_modules"), "dir");
-  return project;
+export function copyProject(): Promise<string> {
+  return copyExample("spoc-faults-");
 }
 
 export interface Finished {
