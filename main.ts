@@ -259,20 +259,19 @@ async function runBackgroundWorkers(framework: Framework, settings: AppSettings,
   return clean;
 }
 
-/** How long the demonstration waits for the queue consumers to empty the outbox. */
-const CONSUMER_WAIT_MS = 30_000;
-
 /**
  * PostgreSQL: the emails are delivered by `npx spoc worker` processes, maybe on other
- * machines; waits until they have sent every message, and says what to start when none did.
+ * machines; waits until they have sent every message (`DEMO_CONSUMER_WAIT_MS`, default 30 s),
+ * and says what to start when none did.
  */
 async function waitForConsumers(framework: Framework, stop: StopRequest): Promise<void> {
+  const waitMs = env.int("DEMO_CONSUMER_WAIT_MS", 30_000, { min: 0 });
   const outbox = new (framework.getComponent("services", "users.NotificationService"))();
-  const deadline = Date.now() + CONSUMER_WAIT_MS;
+  const deadline = Date.now() + waitMs;
   while ((await outbox.pendingCount()) > 0) {
     if (stop.signal.aborted) return;
-    if (Date.now() > deadline) {
-      console.log(`\n  No queue consumer delivered the outbox within ${describeWindow(CONSUMER_WAIT_MS)}:`);
+    if (Date.now() >= deadline) {
+      console.log(`\n  No queue consumer delivered the outbox within ${describeWindow(waitMs)}:`);
       console.log("  start one with `npx spoc worker` (same DB_ENGINE and database settings)");
       return;
     }

@@ -163,4 +163,25 @@ describePg("the example on PostgreSQL with two consumer processes", () => {
       expect(consumer.stderr()).toContain("stopped: every job in flight finished");
     }
   }, 420_000);
+
+  it("says to start a consumer when none sends the email, and ends as usual", async () => {
+    const alone = await run(
+      "npm",
+      ["start", "--silent"],
+      project,
+      demoEnv({
+        DB_ENGINE: "postgres",
+        DATABASE_URL: database.url,
+        DEMO_WORKER_WINDOW_MS: "0",
+        DEMO_CONSUMER_WAIT_MS: "1000",
+      }),
+    );
+    expect(alone.code, alone.stderr).toBe(0);
+    expect(alone.stdout).toContain(
+      "\n  No queue consumer delivered the outbox within 1 second:\n" +
+        "  start one with `npx spoc worker` (same DB_ENGINE and database settings)\n",
+    );
+    expect(alone.stdout).toContain("  Outbox: 0 sent, 1 waiting\n");
+    expect(alone.stdout).toContain("APPLICATION STOPPED\n");
+  }, 120_000);
 });
