@@ -35,6 +35,7 @@ export const ErrorCode = {
   UnknownJob: "SPOC122",
   MissingPeerDependency: "SPOC123",
   JobQueueFailed: "SPOC124",
+  ProjectFileMissing: "SPOC140",
   WorkerChildMissing: "SPOC130",
   BundleOptions: "SPOC131",
   BaseDirNotFound: "SPOC132",

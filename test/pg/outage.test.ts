@@ -43,7 +43,7 @@ describePg("PostgreSQL unreachable or restarted", () => {
       `SPOC121 cannot connect to PostgreSQL at 127.0.0.1:${port}/queue for the job queue`,
     );
     expect(worker.output()).toContain("ECONNREFUSED");
-    expect(worker.output()).toContain("hint: Start PostgreSQL there");
+    expect(worker.output()).toContain("hint: start PostgreSQL there, or fix settings.jobs.connection");
     expect(worker.output()).not.toContain("internal error");
     // Generous for a loaded machine; the point is that it gives up instead of waiting for ever.
     expect(Date.now() - startedAt).toBeLessThan(30_000);

@@ -2,6 +2,8 @@
  * Queue workers without a server: the kind, typed and validated sending, and the
  * `spoc worker` errors a user meets before any connection. test/pg/ runs them for real.
  */
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ThreadWorker } from "spoc";
 import {
@@ -80,7 +82,7 @@ describe("the queue worker kind", () => {
     await expect(sending).rejects.toMatchObject({
       code: "SPOC210",
       message: expect.stringMatching(/^invalid payload for job "blog\.IndexPost": author\.email: Invalid email/),
-      hint: 'Fix the field "author.email" of the payload passed to jobs.send("blog.IndexPost", …); its schema is the worker\'s payload.',
+      hint: 'fix the field "author.email" of the payload passed to jobs.send("blog.IndexPost", …); its schema is the worker\'s payload',
     });
   });
 
@@ -88,13 +90,28 @@ describe("the queue worker kind", () => {
     await expect(jobs().send("users.Mailer" as never, {} as never)).rejects.toMatchObject({
       code: "SPOC122",
       message: '"users.Mailer" is not a queue worker of an installed app; known: blog.Cleanup, blog.IndexPost',
+      hint: "send to the key of a queue worker (a class extending queueWorker(…) in an app's workers module), and run `npx spoc gen` after adding one",
     });
   });
 
   it("says how to configure a queue when settings.jobs is missing", async () => {
     const { jobsSettingsOf } = await import("../../src/workers/queue/connection.ts");
     const sending = jobs(() => jobsSettingsOf({})).send("blog.Cleanup", {});
-    await expect(sending).rejects.toMatchObject({ code: "SPOC120", message: expect.stringContaining("settings.jobs") });
+    await expect(sending).rejects.toMatchObject({
+      code: "SPOC120",
+      message: "no job queue is configured: settings.jobs is not set",
+      hint: expect.stringMatching(/^set jobs: \{ connection: "postgres:\/\/…" \} in config\/settings\.ts/),
+    });
+  });
+
+  it("says how to write a connection that is neither a URL nor its parts", async () => {
+    const { jobsSettingsOf } = await import("../../src/workers/queue/connection.ts");
+    expect(() => jobsSettingsOf({ jobs: { connection: 5432 } })).toThrow(
+      expect.objectContaining({
+        code: "SPOC120",
+        hint: 'write jobs: { connection: "postgres://user:password@host:5432/database" }, or the same parts as an object',
+      }),
+    );
   });
 
   it("names host and port when PostgreSQL is not there", async () => {
@@ -122,5 +139,41 @@ describe("spoc worker, before it connects", () => {
     expect(run.stderr).toContain(
       "SPOC212 no queue worker to consume for --app nope; the installed apps' queue workers: effects.RecordEffect, effects.Tick",
     );
+    expect(run.stderr).toContain(
+      "hint: declare one in an app's workers module (`@worker export class X extends queueWorker({ … })`) and run `npx spoc gen`, or fix the filter",
+    );
+  });
+
+  it("says to generate the registry when a project has none yet", async () => {
+    const root = await mkdtemp(join(tmpdir(), "spoc-worker-"));
+    try {
+      await mkdir(join(root, "config"));
+      await writeFile(join(root, "config", "schema.ts"), "");
+      const run = await runSpoc(["worker", "--root", root]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(
+        `SPOC140 spoc worker needs ${join(root, "generated", "registry.ts")}, which does not exist: the registry was never generated`,
+      );
+      expect(run.stderr).toContain("hint: run `npx spoc gen` in the project root first");
+      expect(run.stderr).not.toContain("SPOC104");
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it("says where to run it from when the folder is not a project root", async () => {
+    const root = await mkdtemp(join(tmpdir(), "spoc-worker-"));
+    try {
+      const run = await runSpoc(["worker", "--root", root]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(
+        `SPOC140 spoc worker needs ${join(root, "config", "schema.ts")}, which does not exist`,
+      );
+      expect(run.stderr).toContain(
+        "hint: run spoc worker in the project root (the folder with config/schema.ts), or pass --root <dir>",
+      );
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });

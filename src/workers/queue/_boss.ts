@@ -23,7 +23,7 @@ export async function createBoss(jobs: JobsSettings, options: OpenOptions): Prom
     throw new SpocError(
       ErrorCode.MissingPeerDependency,
       `queue workers need pg-boss 10 and pg, which are not installed: ${cause instanceof Error ? cause.message : String(cause)}`,
-      { hint: "Install them: npm install pg-boss@10 pg", cause },
+      { hint: "install them: npm install pg-boss@10 pg", cause },
     );
   }
   const connection =
@@ -113,7 +113,7 @@ export async function openBoss(jobs: JobsSettings, options: OpenOptions): Promis
       throw new SpocError(
         ErrorCode.JobQueueFailed,
         `cannot start the job queue on PostgreSQL at ${where}: ${reasonOf(cause)}`,
-        { hint: "Check that the database user may create the pg-boss schema and its tables.", cause },
+        { hint: "check that the database user may create the pg-boss schema and its tables", cause },
       );
     }
   }
@@ -126,7 +126,7 @@ async function probe(jobs: JobsSettings, where: string): Promise<void> {
     Client = (await import("pg")).default.Client;
   } catch (cause) {
     throw new SpocError(ErrorCode.MissingPeerDependency, "queue workers need pg, which is not installed", {
-      hint: "Install it: npm install pg-boss@10 pg",
+      hint: "install it: npm install pg-boss@10 pg",
       cause,
     });
   }
@@ -144,7 +144,7 @@ async function probe(jobs: JobsSettings, where: string): Promise<void> {
       ErrorCode.DatabaseUnreachable,
       `cannot connect to PostgreSQL at ${where} for the job queue: ${reasonOf(cause)}`,
       {
-        hint: "Start PostgreSQL there, or fix settings.jobs.connection (DB_HOST, DB_PORT, DB_USER, DB_PASSWORD, DB_NAME or DATABASE_URL).",
+        hint: "start PostgreSQL there, or fix settings.jobs.connection (DB_HOST, DB_PORT, DB_USER, DB_PASSWORD, DB_NAME or DATABASE_URL)",
         cause,
       },
     );

@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ErrorCode, SpocError } from "../../errors.ts";
+import { REGENERATE_COMMAND } from "../../regenerate-command.ts";
 import type { Registry } from "../../registry.ts";
 import type { Schema } from "../../schema.ts";
 import { runQueueWorkers } from "./run.ts";
@@ -24,12 +25,17 @@ export interface WorkerCommandOptions {
 export async function workerCommand(root: string, options: WorkerCommandOptions): Promise<number> {
   const schemaFile = join(root, "config", "schema.ts");
   const registryFile = join(root, "generated", "registry.ts");
-  for (const file of [schemaFile, registryFile]) {
-    if (!existsSync(file)) {
-      throw new SpocError(ErrorCode.StaleRegistry, `spoc worker needs ${file}, which does not exist`, {
-        hint: "Run it in the project root (or pass --root), after `spoc gen`.",
-      });
-    }
+  if (!existsSync(schemaFile)) {
+    throw new SpocError(ErrorCode.ProjectFileMissing, `spoc worker needs ${schemaFile}, which does not exist`, {
+      hint: "run spoc worker in the project root (the folder with config/schema.ts), or pass --root <dir>",
+    });
+  }
+  if (!existsSync(registryFile)) {
+    throw new SpocError(
+      ErrorCode.ProjectFileMissing,
+      `spoc worker needs ${registryFile}, which does not exist: the registry was never generated`,
+      { hint: `run \`${REGENERATE_COMMAND}\` in the project root first` },
+    );
   }
   let register: typeof import("tsx/esm/api").register;
   try {
@@ -39,7 +45,7 @@ export async function workerCommand(root: string, options: WorkerCommandOptions)
       ErrorCode.MissingPeerDependency,
       "spoc worker loads the project's TypeScript with tsx, which is not installed",
       {
-        hint: "Install it (npm install -D tsx), or call runQueueWorkers() from spoc/workers in your own compiled entry.",
+        hint: "install it (npm install -D tsx), or call runQueueWorkers() from spoc/workers in your own compiled entry",
         cause,
       },
     );

@@ -68,7 +68,7 @@ export function jobsSettingsOf(settings: Readonly<Record<string, unknown>>): Job
   const jobs = settings["jobs"] as JobsSettings | undefined;
   if (jobs === undefined || jobs === null) {
     throw new SpocError(ErrorCode.JobsNotConfigured, "no job queue is configured: settings.jobs is not set", {
-      hint: 'Set jobs: { connection: "postgres://…" } in config/settings.ts (in the example: DB_ENGINE=postgres with DB_HOST… or DATABASE_URL).',
+      hint: 'set jobs: { connection: "postgres://…" } in config/settings.ts (in the example: DB_ENGINE=postgres with DB_HOST… or DATABASE_URL)',
       location: { file: "config/settings.ts" },
     });
   }
@@ -77,7 +77,10 @@ export function jobsSettingsOf(settings: Readonly<Record<string, unknown>>): Job
     throw new SpocError(
       ErrorCode.JobsNotConfigured,
       "settings.jobs.connection must be a postgres:// URL or { host, port, user, password, database }",
-      { location: { file: "config/settings.ts" } },
+      {
+        hint: 'write jobs: { connection: "postgres://user:password@host:5432/database" }, or the same parts as an object',
+        location: { file: "config/settings.ts" },
+      },
     );
   }
   return jobs;

@@ -105,7 +105,7 @@ export class QueueConsumer {
           throw new SpocError(
             ErrorCode.JobQueueFailed,
             `cannot create or update the queue "${queue}" on PostgreSQL at ${where}: ${messageOf(cause)}`,
-            { hint: "Check that the database user may create tables in the pg-boss schema, then start again.", cause },
+            { hint: "check that the database user may create tables in the pg-boss schema, then start again", cause },
           );
         });
         const worker = new (Worker as unknown as new () => QueueWorker)();
@@ -114,7 +114,7 @@ export class QueueConsumer {
             ErrorCode.WorkerFailed,
             `setup() of the queue worker ${key} failed: ${messageOf(cause)}`,
             {
-              hint: `Fix ${key}'s setup(); the error it threw is the cause.`,
+              hint: `fix ${key}'s setup(); the error it threw is the cause`,
               cause,
             },
           );

@@ -4,6 +4,7 @@
  * from the generated registry's `ComponentMap`.
  */
 import { ErrorCode, SpocError } from "../../errors.ts";
+import { REGENERATE_COMMAND } from "../../regenerate-command.ts";
 import type { ComponentMap } from "../../registry.ts";
 import { type BossClient, type BossDb, type BossSendOptions, ensureQueue, openBoss } from "./_boss.ts";
 import { describeConnection, type JobsSettings } from "./connection.ts";
@@ -97,7 +98,7 @@ export class JobQueue<Map extends object = ComponentMap> {
     if (!worker) {
       const known = this.keys.length > 0 ? this.keys.join(", ") : "none";
       throw new SpocError(ErrorCode.UnknownJob, `"${key}" is not a queue worker of an installed app; known: ${known}`, {
-        hint: "Send to the key of a queue worker (a class extending queueWorker(…) registered in a workers module), and run `spoc gen`.",
+        hint: `send to the key of a queue worker (a class extending queueWorker(…) in an app's workers module), and run \`${REGENERATE_COMMAND}\` after adding one`,
       });
     }
     const data = await validatePayload(worker.payload, payload, key);

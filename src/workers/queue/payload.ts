@@ -46,8 +46,8 @@ export async function validatePayload<Output>(
   const first = result.issues[0] ? fieldOf(result.issues[0]) : undefined;
   throw new WorkerError(ErrorCode.InvalidPayload, `invalid payload for job "${job}": ${problems.join("; ")}`, {
     hint: first
-      ? `Fix the field "${first}" of the payload passed to jobs.send("${job}", …); its schema is the worker's payload.`
-      : `Pass a payload that matches the payload schema of the queue worker "${job}".`,
+      ? `fix the field "${first}" of the payload passed to jobs.send("${job}", …); its schema is the worker's payload`
+      : `pass a payload that matches the payload schema of the queue worker "${job}"`,
   });
 }
 

@@ -5,6 +5,7 @@
  */
 import { ErrorCode, SpocError } from "../../errors.ts";
 import { Framework, type FrameworkOptions } from "../../framework.ts";
+import { REGENERATE_COMMAND } from "../../regenerate-command.ts";
 import { jobsSettingsOf } from "./connection.ts";
 import { QueueConsumer, type StopReport } from "./consumer.ts";
 import { queueWorkersOf } from "./jobs.ts";
@@ -128,7 +129,7 @@ function selectWorkers(
       ErrorCode.NoQueueWorkers,
       `no queue worker to consume${filter ? ` for ${filter}` : ""}; the installed apps' queue workers: ${known}`,
       {
-        hint: "Declare one in an app's workers module (`@worker export class X extends queueWorker({ … })`), run `spoc gen`, or fix the filter.",
+        hint: `declare one in an app's workers module (\`@worker export class X extends queueWorker({ … })\`) and run \`${REGENERATE_COMMAND}\`, or fix the filter`,
       },
     );
   }
