@@ -4,6 +4,7 @@
  * tells esbuild's watch mode which files and folders the registry depends on. When it
  * bundles, it also adds what the registry and workers need (see bundle-entries.ts).
  */
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import type { Message, PartialMessage, Plugin } from "esbuild";
@@ -41,9 +42,15 @@ export function spocPlugin(options: SpocPluginOptions = {}): Plugin {
       let last: PipelineResult | undefined;
       let builds = 0;
       const bundleProblems = options.prepareBundle === false ? [] : prepareBundle(build.initialOptions, root);
+      // When the registry is an entry of the bundle (prepareBundle added it) and exists, esbuild
+      // loads it in every build: the generator then runs while esbuild reads the rest of the
+      // app, and the registry's load waits for it and reports its diagnostics (a failed load
+      // writes no output, as with an error from onStart). Otherwise onStart waits for it.
+      const overlap = options.prepareBundle !== false && build.initialOptions.bundle === true;
+      /** This build's generation, and whether its diagnostics were handed to esbuild. */
+      let current: { readonly report: Promise<Report>; reported: boolean } | undefined;
 
-      build.onStart(async () => {
-        if (bundleProblems.length > 0) return { errors: bundleProblems.map((text) => ({ text, pluginName: "spoc" })) };
+      const generate = async (): Promise<Report> => {
         // The first build reads (and fills) the disk cache `spoc gen` uses, so it parses only
         // files changed since; rebuilds in watch mode have this session's cache in memory.
         const diskCache = builds++ === 0;
@@ -54,10 +61,30 @@ export function spocPlugin(options: SpocPluginOptions = {}): Plugin {
           errors: messages.filter((_, i) => result.diagnostics[i]?.severity === "error"),
           warnings: messages.filter((_, i) => result.diagnostics[i]?.severity !== "error"),
         };
+      };
+      /** The build's diagnostics, the first time they are asked for; nothing after. */
+      const once = async (): Promise<Report> => {
+        const generation = current;
+        if (generation === undefined || generation.reported) return { errors: [], warnings: [] };
+        generation.reported = true;
+        return generation.report;
+      };
+
+      build.onStart(() => {
+        if (bundleProblems.length > 0) {
+          current = undefined;
+          return { errors: bundleProblems.map((text) => ({ text, pluginName: "spoc" })) };
+        }
+        const report = generate();
+        report.catch(() => {}); // awaited by the registry's load or by onEnd, which report it
+        current = { report, reported: false };
+        // A registry not yet on disk must be written before esbuild resolves its entry.
+        return overlap && existsSync(registryPath) ? undefined : once();
       });
 
       build.onLoad({ filter: /[\\/]generated[\\/]registry\.ts$/ }, async (args) => {
         if (resolve(args.path) !== registryPath) return undefined;
+        const report = await once();
         // With errors the registry on disk is stale (or missing): bundling it would add
         // esbuild's own errors (modules it can no longer resolve) to spoc's.
         const failed = last?.diagnostics.some((diagnostic) => diagnostic.severity === "error") ?? false;
@@ -66,10 +93,20 @@ export function spocPlugin(options: SpocPluginOptions = {}): Plugin {
           loader: "ts",
           resolveDir: dirname(registryPath),
           ...watched(root, last),
+          ...report,
         };
       });
+
+      // A build that did not load the registry (it failed first) still reports spoc's diagnostics.
+      build.onEnd(() => once());
     },
   };
+}
+
+/** A generation's diagnostics as esbuild messages. */
+interface Report {
+  readonly errors: PartialMessage[];
+  readonly warnings: PartialMessage[];
 }
 
 /** What the registry depends on: every input file, and the folders where apps and modules appear. */

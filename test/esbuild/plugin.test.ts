@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { deserialize } from "node:v8";
@@ -68,7 +69,8 @@ describe("spocPlugin", () => {
     const stale = await readFile(join(root, "generated/registry.ts"), "utf8");
     const file = join(root, "apps/blog/services.ts");
     await writeFile(file, `${await readFile(file, "utf8")}\nconst oops = \`;\n`);
-    const failure = await esbuild.build(options(root)).then(
+    // (The registry exists now: esbuild reads the app while the generator runs.)
+    const failure = await esbuild.build({ ...options(root), write: true }).then(
       () => undefined,
       (error: esbuild.BuildFailure) => error,
     );
@@ -76,8 +78,9 @@ describe("spocPlugin", () => {
       expect.stringMatching(/^SPOC008: apps\/blog\/services\.ts does not parse: /),
     ]);
     expect(failure?.errors[0]?.location).toMatchObject({ file: "apps/blog/services.ts" });
-    // Nothing was written: the registry on disk is the last good one.
+    // Nothing was written: the registry on disk is the last good one, and no bundle.
     expect(await readFile(join(root, "generated/registry.ts"), "utf8")).toBe(stale);
+    expect(existsSync(join(root, "dist"))).toBe(false);
   });
 
   it("regenerates in esbuild's watch mode when an app file changes", async () => {
