@@ -92,7 +92,7 @@ export async function checkWithCache(root: string): Promise<CheckOutcome> {
   const inputs: RunInputs = { files: new Map(), absent: new Set(), probes: undefined };
   const cache = createScanCache();
   cache.inputs = inputs;
-  const result = await runPipeline({ root, cache, diskCache: true });
+  const result = await runPipeline({ root, cache, diskCache: true, render: false });
   const outcome: CheckOutcome = {
     diagnostics: result.diagnostics,
     silenced: result.silenced,

@@ -185,6 +185,6 @@ export interface PipelineResult {
   readonly silenced: number;
   /** The baked load order, or `undefined` when a cycle prevents one. */
   readonly loadOrder: readonly string[] | undefined;
-  /** The registry's texts, or `undefined` when there are errors. */
+  /** The registry's texts, or `undefined` when there are errors (or `render: false`). */
   readonly registry: RegistryOutput | undefined;
 }

@@ -39,6 +39,11 @@ export interface PipelineOptions {
    * what changed since the last run. @default false
    */
   readonly diskCache?: boolean;
+  /**
+   * Render the registry's files (`result.registry`) when there is no error. `spoc check`
+   * reports diagnostics only and leaves it out. @default true
+   */
+  readonly render?: boolean;
 }
 
 /**
@@ -66,7 +71,7 @@ export function runPipelineSync(options: PipelineOptions): PipelineResult {
     const declarations = readProject(root, cache);
     const diagnostics: Diagnostic[] = [...declarations.diagnostics];
     const ignored = new Set(declarations.config.checkIgnore);
-    if (declarations.schema === undefined) return finish(undefined, diagnostics, ignored, undefined, cache.memo);
+    if (declarations.schema === undefined) return finish(undefined, diagnostics, ignored, undefined, undefined);
 
     const existence = createFileExistence();
     if (cache.inputs !== undefined) cache.inputs.probes = existence.files;
@@ -108,6 +113,7 @@ export function runPipelineSync(options: PipelineOptions): PipelineResult {
       model.ignoredCodes,
       model.appRules,
       diagnostics,
+      options.render !== false,
     ]);
     if (previous !== undefined && previous.context === context && sameElements(previous.modules, model.modules)) {
       return { ...previous.result, model };
@@ -117,7 +123,7 @@ export function runPipelineSync(options: PipelineOptions): PipelineResult {
         ? previous.result.loadOrder
         : computeLoadOrder(model);
     diagnostics.push(...runChecks(model, loadOrder, cache.memo.checks));
-    const result = finish(model, diagnostics, ignored, loadOrder, cache.memo);
+    const result = finish(model, diagnostics, ignored, loadOrder, options.render === false ? undefined : cache.memo);
     cache.memo.pipeline = { context, schemaKey: schemaKey(model), modules: model.modules, result };
     return result;
   } finally {
@@ -155,7 +161,8 @@ function finish(
   found: readonly Diagnostic[],
   ignored: ReadonlySet<string>,
   loadOrder: readonly string[] | undefined,
-  memo: SessionMemo,
+  /** Renders the registry; `undefined` to leave it out. */
+  memo: SessionMemo | undefined,
 ): PipelineResult {
   const diagnostics = found.filter((diagnostic) => !ignored.has(diagnostic.code)).sort(compareDiagnostics);
   const ok = !diagnostics.some((diagnostic) => diagnostic.severity === "error");
@@ -164,7 +171,7 @@ function finish(
     diagnostics,
     silenced: found.length - diagnostics.length,
     loadOrder,
-    registry: ok && model !== undefined && loadOrder !== undefined ? memo.render(model, loadOrder) : undefined,
+    registry: ok && model !== undefined && loadOrder !== undefined ? memo?.render(model, loadOrder) : undefined,
   };
 }
 

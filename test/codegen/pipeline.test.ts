@@ -21,6 +21,18 @@ afterEach(async () => {
 });
 
 describe("runPipeline", () => {
+  it("with render: false finds the same and renders nothing, also in a session that renders next", async () => {
+    const root = join(fixtures, "clean");
+    const rendered = await runPipeline({ root });
+    expect(rendered.registry).toBeDefined();
+    const cache = createScanCache();
+    const checked = await runPipeline({ root, cache, render: false });
+    expect(checked.registry).toBeUndefined();
+    expect(checked.diagnostics).toEqual(rendered.diagnostics);
+    expect(checked.loadOrder).toEqual(rendered.loadOrder);
+    expect((await runPipeline({ root, cache })).registry).toEqual(rendered.registry);
+  });
+
   it("warns about folders under apps/ that no mode installs, and still renders", async () => {
     const root = join(fixtures, "no-settings");
     const result = await runPipeline({ root });
