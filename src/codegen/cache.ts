@@ -74,6 +74,40 @@ export interface FileStat {
   readonly ino: number;
 }
 
+/**
+ * Two edits within one tick of the file system's clock can leave a file's stat as it was, so a
+ * stat taken less than this long after the file's last change does not vouch for its content
+ * in a later process (git's "racily clean" entries); 2 s covers the coarsest clocks (FAT).
+ */
+const RACY_MS = 2000;
+
+/**
+ * Whether `stat`, taken during a run that started at `started` (`Date.now()`), may stand for
+ * the content read after it in a later process: the file was last changed (mtime or change
+ * time, which an edit restoring the mtime still moves) well before the run.
+ */
+export function statVouches(stat: FileStat, started: number): boolean {
+  return Math.max(stat.mtimeMs, stat.ctimeMs) < started - RACY_MS;
+}
+
+/** The same size, mtime, change time and inode. */
+export function sameStat(a: FileStat, b: FileStat): boolean {
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino;
+}
+
+/** A value read back from disk shaped like a FileStat. */
+export function isFileStat(value: unknown): value is FileStat {
+  const stat = value as Partial<FileStat> | null;
+  return (
+    stat !== null &&
+    typeof stat === "object" &&
+    typeof stat.size === "number" &&
+    typeof stat.mtimeMs === "number" &&
+    typeof stat.ctimeMs === "number" &&
+    typeof stat.ino === "number"
+  );
+}
+
 /** A file's stat, or `undefined` when it does not exist or is not a file. */
 export function statFile(path: string): FileStat | undefined {
   const stat = statSync(path, { throwIfNoEntry: false });
@@ -82,16 +116,18 @@ export function statFile(path: string): FileStat | undefined {
 
 /**
  * What `read` makes of the file at `path`, from the cache when the file's mtime and size are
- * unchanged. `undefined` when the file does not exist. `read` must depend on the text alone.
- * Each file is checked against the file system once per run; pass `stat` when the caller has
- * just taken it.
+ * unchanged. `undefined` when the file does not exist. `read` must depend on the text alone
+ * (`stat` is the file's, taken before the read). Each file is checked against the file system
+ * once per run; pass `stat` when the caller has just taken it. `known`, when given, may answer
+ * from the stat alone (a cache on disk), with the hash of the content it stands for.
  */
 export function readCached<T>(
   cache: ScanCache,
   reader: string,
   path: string,
-  read: (text: string) => T,
+  read: (text: string, stat: FileStat) => T,
   stat?: FileStat,
+  known?: (stat: FileStat) => { readonly value: T; readonly hash: string } | undefined,
 ): T | undefined {
   let entries = cache.entries.get(reader);
   if (entries === undefined) cache.entries.set(reader, (entries = new Map()));
@@ -106,9 +142,15 @@ export function readCached<T>(
     entry.run = cache.run;
     return entry.value as T;
   }
+  const answer = known?.(current);
+  if (answer !== undefined) {
+    cache.inputs?.files.set(path, { stat: current, hash: answer.hash });
+    entries.set(path, { stat: current, value: answer.value, run: cache.run });
+    return answer.value;
+  }
   const text = readFileSync(path, "utf8");
   cache.inputs?.files.set(path, { stat: current, hash: contentHash(text) });
-  const value = read(text);
+  const value = read(text, current);
   entries.set(path, { stat: current, value, run: cache.run });
   return value;
 }

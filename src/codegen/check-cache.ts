@@ -13,8 +13,8 @@
  * A file counts as unchanged when its size, mtime, change time and inode are the recorded ones:
  * an edit that restores the mtime (`touch -d`, an editor keeping it) still moves the change
  * time, which only the kernel sets. Two edits within one tick of the file system's clock could
- * leave every stat as it was, so a file modified less than `RACY_MS` before the run that
- * recorded it is compared by content instead (git's "racily clean" entries). A file whose
+ * leave every stat as it was, so a file modified shortly before the run that recorded it is
+ * compared by content instead (`statVouches`, git's "racily clean" entries). A file whose
  * stat moved is compared by content too: when the content is the same (a checkout, a `touch`)
  * the result stands and the new stat is recorded. Keyed by spoc's code (code-version.ts); a
  * foreign, corrupt or misshapen file is ignored and replaced, never trusted; a cache that
@@ -28,7 +28,15 @@ import { PROJECT_CONFIG_FILE, SETTINGS_FILE } from "../config/index.ts";
 import { ErrorCode } from "../errors.ts";
 import { contentHash } from "./_hash.ts";
 import { compareText } from "./_compare.ts";
-import { createScanCache, type FileStat, type RunInputs, statFile } from "./cache.ts";
+import {
+  createScanCache,
+  type FileStat,
+  isFileStat,
+  type RunInputs,
+  sameStat,
+  statFile,
+  statVouches,
+} from "./cache.ts";
 import { codeVersion } from "./code-version.ts";
 import type { Diagnostic, PipelineResult } from "./model.ts";
 import { runPipeline } from "./pipeline.ts";
@@ -40,14 +48,12 @@ export type CheckOutcome = Pick<PipelineResult, "diagnostics" | "silenced" | "lo
 /** Bumped whenever the stored layout changes. */
 const FORMAT = 1;
 const MAGIC = "spoc-check-cache";
-/** A file modified this recently before a run is compared by content by the next (see above). */
-const RACY_MS = 2000;
 
 /** A file the run read: its stat before the read, and the hash of what was read. */
 interface StoredFile extends FileStat {
   readonly path: string;
   readonly hash: string;
-  /** Whether its stat alone may vouch for its content (not modified within `RACY_MS` of the run). */
+  /** Whether its stat alone may vouch for its content (`statVouches`). */
   readonly trusted: boolean;
 }
 
@@ -126,7 +132,7 @@ function record(root: string, layout: string, inputs: RunInputs, outcome: CheckO
 }
 
 function storedFile(path: string, stat: FileStat, hash: string, started: number): StoredFile {
-  const trusted = Math.max(stat.mtimeMs, stat.ctimeMs) < started - RACY_MS;
+  const trusted = statVouches(stat, started);
   return { path, size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, ino: stat.ino, hash, trusted };
 }
 
@@ -157,10 +163,6 @@ function verify(stored: StoredCheck, started: number): StoredCheck | "unchanged"
     files[i] = refreshed;
   }
   return files === undefined ? "unchanged" : { ...stored, files };
-}
-
-function sameStat(a: FileStat, b: FileStat): boolean {
-  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino;
 }
 
 /**
@@ -256,18 +258,9 @@ function isDiagnostic(value: unknown): value is Diagnostic {
 }
 
 function isStoredFile(value: unknown): value is StoredFile {
-  const file = value as Partial<StoredFile> | null;
-  return (
-    file !== null &&
-    typeof file === "object" &&
-    typeof file.path === "string" &&
-    typeof file.hash === "string" &&
-    typeof file.trusted === "boolean" &&
-    typeof file.size === "number" &&
-    typeof file.mtimeMs === "number" &&
-    typeof file.ctimeMs === "number" &&
-    typeof file.ino === "number"
-  );
+  if (!isFileStat(value)) return false;
+  const file = value as Partial<StoredFile>;
+  return typeof file.path === "string" && typeof file.hash === "string" && typeof file.trusted === "boolean";
 }
 
 function isText(value: unknown): value is string {

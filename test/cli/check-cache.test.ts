@@ -4,7 +4,7 @@
  * mtime), a new file, a deleted file and a configuration change each give the result a run
  * without any cache gives; a corrupt or foreign cache is ignored and replaced, never trusted.
  */
-import { existsSync, statSync, utimesSync } from "node:fs";
+import { existsSync, utimesSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { deserialize, serialize } from "node:v8";
@@ -14,6 +14,7 @@ import { runCli } from "../../src/codegen/cli.ts";
 import { runPipeline } from "../../src/codegen/index.ts";
 import { formatBaseline, toBaseline } from "../../src/codegen/report/baseline.ts";
 import { checkReport, toCheckJson } from "../../src/codegen/report/check-report.ts";
+import { editKeepingStat, PINNED, untilStatsVouch } from "../codegen/_stat.ts";
 import { copyFixture, removeCopies } from "./_project.ts";
 
 afterAll(removeCopies);
@@ -38,22 +39,6 @@ interface Stored {
 
 async function readStored(root: string): Promise<Stored> {
   return deserialize(await readFile(checkCacheFile(root))) as Stored;
-}
-
-/** A whole second, so an mtime set to it can be set back exactly (`utimes` takes seconds as a double). */
-const PINNED = 1_700_000_000;
-
-/** Replaces `from` with `to` (of the same length) in `file`, and sets its mtime back to `PINNED`. */
-async function editKeepingStat(file: string, from: string, to: string): Promise<void> {
-  expect(to.length).toBe(from.length);
-  utimesSync(file, PINNED, PINNED);
-  const { size, mtimeMs } = statSync(file);
-  const text = await readFile(file, "utf8");
-  expect(text).toContain(from);
-  await writeFile(file, text.replace(from, to));
-  utimesSync(file, PINNED, PINNED);
-  expect(statSync(file).size).toBe(size);
-  expect(statSync(file).mtimeMs).toBe(mtimeMs);
 }
 
 const violation = 'import { UserService } from "../users/services.ts";';
@@ -125,7 +110,7 @@ describe("spoc check's result cache", () => {
     await check(root);
     // Just written: every file is compared by content next time.
     expect((await readStored(root)).files.every((file) => !file.trusted)).toBe(true);
-    await new Promise((done) => setTimeout(done, 2_100));
+    await untilStatsVouch();
     await check(root); // compares by content, records the stats as trusted
     const files = (await readStored(root)).files;
     expect(files.length).toBeGreaterThan(5);

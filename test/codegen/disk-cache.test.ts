@@ -3,14 +3,26 @@
  * whose content changed, finds exactly what a run without the cache finds, and a corrupt,
  * foreign or stale cache is ignored and replaced, never trusted.
  */
-import { existsSync } from "node:fs";
+import { existsSync, utimesSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { serialize } from "node:v8";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { createScanCache, runPipeline } from "../../src/codegen/index.ts";
 import { diskCacheFile } from "../../src/codegen/scan/disk-cache.ts";
 import { copyFixture, removeCopies } from "../cli/_project.ts";
+import { editKeepingStat, PINNED, untilStatsVouch } from "./_stat.ts";
+
+/** Every file the code under test reads, by path. */
+const reads = vi.hoisted(() => [] as string[]);
+vi.mock("node:fs", async (importOriginal) => {
+  const fs = await importOriginal<typeof import("node:fs")>();
+  const readFileSync = ((path: unknown, ...rest: unknown[]) => {
+    if (typeof path === "string") reads.push(path);
+    return (fs.readFileSync as (...args: unknown[]) => unknown)(path, ...rest);
+  }) as typeof fs.readFileSync;
+  return { ...fs, default: { ...fs, readFileSync }, readFileSync };
+});
 
 afterAll(removeCopies);
 
@@ -42,12 +54,36 @@ describe("the disk cache", () => {
     expect(edited.result.model?.modules.flatMap((m) => m.components.map((c) => c.key))).toContain("users.Team");
   });
 
+  it("does not read a file whose stat is the one recorded well after it was written, and sees an edit that keeps size and mtime", async () => {
+    const root = await copyFixture("layer-violation");
+    const models = join(root, "apps/blog/models.ts");
+    utimesSync(models, PINNED, PINNED);
+    const plain = await runPipeline({ root });
+    await run(root);
+    await untilStatsVouch();
+    await run(root); // the stats now vouch for the contents: recorded
+    const apps = join(root, "apps");
+    reads.length = 0;
+    const third = await run(root);
+    expect(reads.filter((path) => path.startsWith(apps))).toEqual([]);
+    expect(third.parses).toBe(2);
+    expect(third.result.diagnostics).toEqual(plain.diagnostics);
+    expect(third.result.model?.modules).toEqual(plain.model?.modules);
+
+    await editKeepingStat(models, '"../users/services.ts"', '"../users/nowhere0.ts"');
+    reads.length = 0;
+    const edited = await run(root);
+    expect(reads.filter((path) => path.startsWith(apps))).toEqual([models]);
+    expect(edited.result.diagnostics).toEqual((await runPipeline({ root })).diagnostics);
+    expect(edited.result.diagnostics).not.toEqual(plain.diagnostics);
+  });
+
   it.each([
     ["garbage", Buffer.from("not a cache at all")],
     ["a foreign serialization", serialize({ hello: "world" })],
     [
       "another spoc version's cache",
-      serialize({ magic: "spoc-scan-cache", format: 1, version: "0.0.0-other", files: new Map() }),
+      serialize({ magic: "spoc-scan-cache", format: 2, version: "0.0.0-other", files: new Map() }),
     ],
   ])("ignores %s and replaces it", async (_, content) => {
     const root = await copyFixture("layer-violation");

@@ -4,6 +4,8 @@
  *
  * One file per project, `node_modules/.cache/spoc/scan-<hash of the root>.bin`: the file facts
  * (file-facts.ts) of each file, keyed by a hash of its content, written with `v8.serialize`.
+ * With each entry its file's stat, when it may vouch for the content (`statVouches`): a file
+ * whose stat is the recorded one is not read again (one stat instead of a read and a hash).
  * The file records spoc's version and a hash of the code that reads files (the readers'
  * sources), so facts read by other code are never used; a foreign or corrupt file is ignored
  * (and replaced), never trusted. Writing is atomic (temp file + rename)
@@ -15,11 +17,12 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { deserialize, serialize } from "node:v8";
 import { contentHash } from "../_hash.ts";
+import { type FileStat, isFileStat, sameStat, statVouches } from "../cache.ts";
 import type { FileFacts } from "./file-facts.ts";
 import { packageVersion } from "../package-manifest.ts";
 
 /** Bumped whenever this file's layout changes. */
-const FORMAT = 1;
+const FORMAT = 2;
 /** The modules whose code decides the facts read from a file, relative to this one. */
 const READERS = [
   "./file-facts",
@@ -31,18 +34,27 @@ const READERS = [
 ];
 const MAGIC = "spoc-scan-cache";
 
+/** The facts read from a file, the hash of its content, and its stat when that vouches for the content. */
+interface StoredFacts {
+  readonly hash: string;
+  readonly facts: FileFacts;
+  readonly stat: FileStat | undefined;
+}
+
 interface StoredCache {
   readonly magic: typeof MAGIC;
   readonly format: number;
   readonly version: string;
-  /** Absolute path → the hash of the content the facts were read from, and the facts. */
-  readonly files: Map<string, { readonly hash: string; readonly facts: FileFacts }>;
+  /** By absolute path. */
+  readonly files: Map<string, StoredFacts>;
 }
 
 /** The disk cache of one project, open for one run of the pipeline. */
 export interface DiskCache {
   readonly file: string;
-  readonly files: Map<string, { readonly hash: string; readonly facts: FileFacts }>;
+  readonly files: Map<string, StoredFacts>;
+  /** When the run started (`Date.now()`), which decides whether a stat vouches for a content. */
+  readonly started: number;
   /** Whether this run added or replaced an entry (then `saveDiskCache` writes). */
   changed: boolean;
   /** Paths this run read, so entries of files gone from the project are dropped. */
@@ -57,8 +69,9 @@ export function diskCacheFile(root: string): string {
 
 /** Opens (reads) the cache of the project at `root`; an unreadable or foreign cache starts empty. */
 export function openDiskCache(root: string): DiskCache {
+  const started = Date.now();
   const file = diskCacheFile(root);
-  return { file, files: readStored(file) ?? new Map(), changed: false, used: new Set() };
+  return { file, files: readStored(file) ?? new Map(), started, changed: false, used: new Set() };
 }
 
 function readStored(file: string): StoredCache["files"] | undefined {
@@ -82,16 +95,48 @@ function readStored(file: string): StoredCache["files"] | undefined {
 }
 
 /**
- * The facts of `path` whose text is `text`: the stored ones when the content is the same,
- * else `read(text)`, stored for the next run.
+ * The stored facts of `path` and the hash of their content, when the file's `stat` is the one
+ * recorded with them: then the file need not be read.
  */
-export function factsThroughDisk(cache: DiskCache, path: string, text: string, read: () => FileFacts): FileFacts {
+export function factsByStat(
+  cache: DiskCache,
+  path: string,
+  stat: FileStat,
+): { readonly value: FileFacts; readonly hash: string } | undefined {
+  const stored = cache.files.get(path);
+  if (stored?.stat === undefined || !isFileStat(stored.stat) || !sameStat(stored.stat, stat) || !isFacts(stored.facts))
+    return undefined;
+  cache.used.add(path);
+  return { value: stored.facts, hash: stored.hash };
+}
+
+/**
+ * The facts of `path` whose text is `text` (read after taking `stat`): the stored ones when
+ * the content is the same, else `read(text)`, stored for the next run.
+ */
+export function factsThroughDisk(
+  cache: DiskCache,
+  path: string,
+  text: string,
+  stat: FileStat,
+  read: () => FileFacts,
+): FileFacts {
   cache.used.add(path);
   const hash = contentHash(text);
   const stored = cache.files.get(path);
-  if (stored !== undefined && stored.hash === hash && isFacts(stored.facts)) return stored.facts;
+  const vouching = statVouches(stat, cache.started) ? stat : undefined;
+  if (stored !== undefined && stored.hash === hash && isFacts(stored.facts)) {
+    const same =
+      stored.stat === vouching ||
+      (stored.stat !== undefined && vouching !== undefined && sameStat(stored.stat, vouching));
+    if (!same) {
+      cache.files.set(path, { ...stored, stat: vouching });
+      cache.changed = true;
+    }
+    return stored.facts;
+  }
   const facts = read();
-  cache.files.set(path, { hash, facts });
+  cache.files.set(path, { hash, facts, stat: vouching });
   cache.changed = true;
   return facts;
 }

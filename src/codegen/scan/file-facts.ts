@@ -22,7 +22,7 @@ import { readCached, type FileStat, type ScanCache } from "../cache.ts";
 import { parseTopLevel, type ParseError, type Position } from "../parse/ast.ts";
 import { createOffsetPositions, keyName, literalString, parseModule, unwrapExpression } from "../parse/estree.ts";
 import { hollowInnerBlocks } from "../parse/hollow-blocks.ts";
-import { factsThroughDisk } from "./disk-cache.ts";
+import { factsByStat, factsThroughDisk } from "./disk-cache.ts";
 import { finishFacts, type PendingCandidate } from "./finish-facts.ts";
 import { readFileFacts } from "./file-facts-ts.ts";
 
@@ -99,19 +99,20 @@ export interface FileFacts {
 
 /** The facts of the file at `path` (cached per file), or `undefined` when it does not exist. */
 export function cachedFacts(cache: ScanCache, path: string, stat?: FileStat): FileFacts | undefined {
+  const disk = cache.disk;
   return readCached(
     cache,
     "facts",
     path,
-    (text) => {
+    (text, current) => {
       const read = (): FileFacts => {
         cache.parses++;
         return factsOfText(path, text);
       };
-      const disk = cache.disk;
-      return disk === undefined ? read() : factsThroughDisk(disk, path, text, read);
+      return disk === undefined ? read() : factsThroughDisk(disk, path, text, current, read);
     },
     stat,
+    disk === undefined ? undefined : (current) => factsByStat(disk, path, current),
   );
 }
 
