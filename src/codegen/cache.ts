@@ -175,6 +175,14 @@ export function beginRun(cache: ScanCache, changed?: Iterable<string>): void {
   cache.changed = changed === undefined ? undefined : new Set(changed);
 }
 
+/**
+ * Keeps `reader`'s entries that the previous run used, as if this run had used them too: for a
+ * run told which files changed, which reuses the previous run's reading of every other file.
+ */
+export function carryOver(cache: ScanCache, reader: string): void {
+  for (const entry of cache.entries.get(reader)?.values() ?? []) if (entry.run === cache.run - 1) entry.run = cache.run;
+}
+
 /** Drops entries of files the run did not read (deleted or no longer part of the project). */
 export function endRun(cache: ScanCache): void {
   for (const entries of cache.entries.values()) {

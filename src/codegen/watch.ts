@@ -71,6 +71,9 @@ export async function watchProject(options: WatchOptions): Promise<ProjectWatche
   const emit = options.onEvent ?? (() => {});
   const tops = new Set(sourceFolders);
   let inputs = new Set<string>();
+  /** What `inputs` was made of. */
+  let inputsOf: readonly string[] | undefined;
+  let foldersOf: readonly string[] | undefined;
   let pending = new Set<string>();
   /** Changed paths that were inputs, or folders holding one, when their event came: they matter even once gone. */
   const wereInputs = new Set<string>();
@@ -107,14 +110,20 @@ export async function watchProject(options: WatchOptions): Promise<ProjectWatche
 
   /**
    * Whether a run's result may be written or reported: no event that matters came since the
-   * run started, `quietMs` after the last one have passed, and none of the `changed` files is
-   * empty as a save in progress leaves it (all waited for here).
+   * run started, `quietMs` after the last one have passed, none of the `changed` files differs
+   * from its stamp taken before the run (`stamps`: a write whose event is still on its way),
+   * and none is empty as a save in progress leaves it (all waited for here).
    */
-  const settled = async (changed: readonly string[], quietMs = debounceMs): Promise<boolean> => {
+  const settled = async (
+    changed: readonly string[],
+    stamps: readonly string[],
+    quietMs = debounceMs,
+  ): Promise<boolean> => {
     // The run was synchronous: let the file events that came meanwhile be delivered first.
     await new Promise((done) => setImmediate(done));
     for (;;) {
       if (closed || [...pending].some(matters)) return false;
+      if (changed.some((path, i) => stampOf(join(root, path)) !== stamps[i])) return false;
       const sinceEvent = performance.now() - lastEventAt;
       const midSave = sinceEvent < MID_SAVE_MS && changed.some((path) => isEmptyFile(join(root, path)));
       const wait = midSave ? 25 : quietMs - sinceEvent;
@@ -128,15 +137,19 @@ export async function watchProject(options: WatchOptions): Promise<ProjectWatche
     try {
       // Telling the pipeline what changed spares it a stat of every input; only safe when
       // every change is an edit of a file it already read (not a new, removed or folder path).
+      const stamps = changed.map((path) => stampOf(join(root, path)));
       const edits = changed.length > 0 && changed.every((path) => inputs.has(path) && isFile(join(root, path)));
       const generation = await generateRegistry({
         root,
         cache,
         ...(edits && { changed }),
-        beforeWrite: () => settled(changed),
+        beforeWrite: () => settled(changed, stamps),
       });
       const model = generation.result.model;
-      if (model !== undefined) {
+      // (The same inputs as the previous run's, most often: the same array.)
+      if (model !== undefined && (model.inputs !== inputsOf || model.appFolders !== foldersOf)) {
+        inputsOf = model.inputs;
+        foldersOf = model.appFolders;
         // The app folders too: one removed after this run read it must still trigger a run.
         inputs = new Set([...model.inputs, ...model.appFolders.map((folder) => `apps/${folder}`)]);
         for (const input of model.inputs) {
@@ -149,7 +162,7 @@ export async function watchProject(options: WatchOptions): Promise<ProjectWatche
       }
       // Superseded by an edit that came in meanwhile: the next run reports instead.
       const quietMs = hasErrors(generation.result) ? Math.max(debounceMs, ERROR_QUIET_MS) : debounceMs;
-      if (generation.withheld === true || (!generation.written && !(await settled(changed, quietMs)))) {
+      if (generation.withheld === true || (!generation.written && !(await settled(changed, stamps, quietMs)))) {
         superseded = [...new Set([...superseded, ...changed])];
         rerunNeeded = true;
         return;
@@ -255,6 +268,12 @@ function isFolder(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** A file's size and mtime, or "" when it is not there. */
+function stampOf(path: string): string {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  return stat === undefined ? "" : `${stat.size}:${stat.mtimeMs}`;
 }
 
 function isEmptyFile(path: string): boolean {

@@ -1,4 +1,5 @@
-import { appendFile, mkdir, readFile, rename, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { appendFileSync, writeFileSync } from "node:fs";
+import { mkdir, readFile, rename, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { ProjectWatcher, WatchEvent } from "../../src/codegen/watch.ts";
@@ -219,14 +220,26 @@ describe("watchProject", () => {
     await next("the warm-up's error", (e) => errorsOf(e).length > 0);
     await writeFile(file, original);
     await next("the warm-up undone", (e) => e.type === "generated" && errorsOf(e).length === 0);
-    const seen = events.length;
     const whole = `${original}\n@model\nexport class Avatar {\n  readonly size = 64;\n}\n`;
     const cut = whole.indexOf("readonly size");
-    await writeFile(file, whole.slice(0, cut));
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    await appendFile(file, whole.slice(cut));
-    await next("a run that writes users.Avatar", (e) => e.type === "generated" && e.generation.written);
-    expect(events.slice(seen).flatMap(errorsOf)).toEqual([]);
+    // The two writes must land well within the errors' quiet time; on a loaded machine the
+    // pause can overrun, and such an attempt proves nothing: undo it and try again.
+    for (let attempt = 1; ; attempt++) {
+      const seen = events.length;
+      const started = performance.now();
+      writeFileSync(file, whole.slice(0, cut));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      appendFileSync(file, whole.slice(cut));
+      const pause = performance.now() - started;
+      await next("a run that writes users.Avatar", (e) => e.type === "generated" && e.generation.written);
+      if (pause < 60 || attempt === 5) {
+        expect(pause).toBeLessThan(60);
+        expect(events.slice(seen).flatMap(errorsOf)).toEqual([]);
+        break;
+      }
+      writeFileSync(file, original);
+      await next("the attempt undone", (e) => e.type === "generated" && e.generation.written);
+    }
     expect(await registry()).toContain('"users.Avatar"');
   });
 

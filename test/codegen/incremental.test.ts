@@ -263,6 +263,49 @@ describe("reruns with one cache", () => {
   });
 });
 
+describe("reruns told which file changed", () => {
+  // Watch mode passes the edited files: a clean edit of one module file is rescanned alone and
+  // spliced into the previous result; every other edit falls back to the whole scan. Each step
+  // must give what a cold run gives.
+  it("a sequence of edits of one module file, each the same as a cold run", async () => {
+    const file = "apps/blog/services.ts";
+    const original = await readFile(join(root, file), "utf8");
+    const steps: [string, (text: string) => string][] = [
+      ["a function body", (text) => text.replace("return post;", "return post; // edited")],
+      ["a component more", (text) => `${text}\n@service\nexport class TagService {}\n`],
+      ["a component renamed", (text) => text.replace("TagService", "LabelService")],
+      [
+        "a component moved down a line",
+        (text) => text.replace("@service\nexport class LabelService", "\n@service\nexport class LabelService"),
+      ],
+      [
+        "an import of another module",
+        (text) =>
+          `import { DevtoolsRecord as Other } from "../devtools/models.ts";\n${text}\nexport const other = Other;\n`,
+      ],
+      [
+        "a component of another kind (SPOC006)",
+        (text) => text.replace("@service\nexport class LabelService", "@model\nexport class LabelService"),
+      ],
+      [
+        "back to a service",
+        (text) => text.replace("@model\nexport class LabelService", "@service\nexport class LabelService"),
+      ],
+      ["a default-exported component (SPOC021)", (text) => `${text}\n@service\nexport default class Hidden {}\n`],
+      ["named again", (text) => text.replace("export default class Hidden", "export class Hidden")],
+      ["a syntax error (SPOC008)", (text) => `${text}\nexport const broken = ;\n`],
+      ["fixed", (text) => text.replace("\nexport const broken = ;\n", "\n")],
+      ["the original", () => original],
+    ];
+    for (const [what, change] of steps) {
+      await edit(file, change);
+      const warm = await runPipeline({ root, cache, changed: [file] });
+      const cold = await runPipeline({ root });
+      expect(comparable(warm), what).toEqual(comparable(cold));
+    }
+  });
+});
+
 describe("generations with one cache", () => {
   it("write exactly the cold registry, and only when it changed", async () => {
     const dir = await mkdtemp(join(tmpdir(), "spoc-generate-"));

@@ -97,12 +97,15 @@ export interface FileFacts {
   readonly parseError: ParseError | undefined;
 }
 
+/** The cache's reader name for file facts. */
+export const FACTS_READER = "facts";
+
 /** The facts of the file at `path` (cached per file), or `undefined` when it does not exist. */
 export function cachedFacts(cache: ScanCache, path: string, stat?: FileStat): FileFacts | undefined {
   const disk = cache.disk;
   return readCached(
     cache,
-    "facts",
+    FACTS_READER,
     path,
     (text, current) => {
       const read = (): FileFacts => {

@@ -7,6 +7,7 @@
 import { statSync } from "node:fs";
 import { sep } from "node:path";
 import { statFile, trustedStat, type FileStat, type ScanCache } from "../cache.ts";
+import { FACTS_READER } from "./file-facts.ts";
 import type { FileExistence } from "./resolve.ts";
 import type { ScanInput } from "./scan.ts";
 
@@ -99,7 +100,7 @@ function locateAll(input: ScanInput, appsPrefix: string, cache: ScanCache, probe
         continue;
       }
       const flat = `${appDir}${sep}${module}.ts`;
-      const flatStat = trustedStat(cache, "facts", flat) ?? statFile(flat);
+      const flatStat = trustedStat(cache, FACTS_READER, flat) ?? statFile(flat);
       existence.files.set(flat, flatStat !== undefined);
       if (flatStat !== undefined) {
         located.push({ name, app: app.name, module, file: flat, folder: undefined, stat: flatStat });
@@ -107,7 +108,7 @@ function locateAll(input: ScanInput, appsPrefix: string, cache: ScanCache, probe
       }
       const folder = `${appDir}${sep}${module}`;
       const index = `${folder}${sep}index.ts`;
-      const indexStat = trustedStat(cache, "facts", index) ?? statFile(index);
+      const indexStat = trustedStat(cache, FACTS_READER, index) ?? statFile(index);
       existence.files.set(index, indexStat !== undefined);
       located.push({
         name,

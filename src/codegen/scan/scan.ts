@@ -18,8 +18,8 @@
  *   files changed: then it rescans every module.
  */
 import { join, sep } from "node:path";
-import type { FileStat, ScanCache } from "../cache.ts";
-import { cachedFacts, type ComponentCandidate, type FileFacts } from "./file-facts.ts";
+import { carryOver, type FileStat, type ScanCache } from "../cache.ts";
+import { cachedFacts, FACTS_READER, type ComponentCandidate, type FileFacts } from "./file-facts.ts";
 import { createKindResolver, type KindResolver, type Registrar } from "./kinds.ts";
 import { ErrorCode } from "../../errors.ts";
 import type {
@@ -65,15 +65,23 @@ export interface ScanResult {
  * every other file a run consulted is unchanged.
  */
 export interface ScanMemo {
+  /** The cache's run it was made in. */
+  readonly run: number;
   readonly located: readonly Located[];
   /** Files other than module files that resolution read (and module files read for another module). */
   readonly shared: ReadonlyMap<string, FileFacts>;
-  readonly modules: ReadonlyMap<
-    string,
-    { readonly facts: FileFacts; readonly result: AppModule; readonly instances: readonly string[] }
-  >;
-  /** `ScanResult.inputs`. */
-  readonly inputs: readonly string[];
+  /** By module name; a later run may replace entries (the memo it replaces is dropped). */
+  readonly modules: Map<string, ModuleMemo>;
+  /** The module names of the module files, by absolute path. */
+  readonly byFile: ReadonlyMap<string, string>;
+  /** The result of that run. */
+  readonly result: ScanResult;
+}
+
+interface ModuleMemo {
+  readonly facts: FileFacts;
+  readonly result: AppModule;
+  readonly instances: readonly string[];
 }
 
 /** Scans the apps' module files. */
@@ -83,10 +91,12 @@ export function scanApps(input: ScanInput, cache: ScanCache, existence: FileExis
   const toRelative = (file: string): string => relativeTo(root, file);
 
   const located = locateModules(input, appsPrefix, cache, existence);
-  const byFile = new Map<string, string>();
+  const previous = cache.memo.scan;
+  const sameLocated = previous !== undefined && sameModules(previous.located, located);
+  const byFile = sameLocated ? previous.byFile : new Map<string, string>();
   const byFolder = new Map<string, string>();
   for (const module of located) {
-    if (module.file !== undefined) byFile.set(module.file, module.name);
+    if (module.file !== undefined && !sameLocated) (byFile as Map<string, string>).set(module.file, module.name);
     if (module.folder !== undefined) byFolder.set(module.folder, module.name);
   }
   /** The module node a file belongs to: a module file, or a file inside a folder module. */
@@ -98,7 +108,16 @@ export function scanApps(input: ScanInput, cache: ScanCache, existence: FileExis
     return folderEnd < 0 ? undefined : byFolder.get(file.slice(0, folderEnd));
   };
 
-  const previous = cache.memo.scan;
+  if (sameLocated && previous.run === cache.run - 1) {
+    const edited = rescanEdited(previous, located, cache, {
+      factsOf: (file) => cachedFacts(cache, file),
+      existence,
+      moduleOf,
+      toRelative,
+    });
+    if (edited !== undefined) return edited;
+  }
+
   const shared = new Map<string, FileFacts>();
   let current: string | undefined; // the module file being scanned
   const factsOf = (file: string, stat?: FileStat): FileFacts | undefined => {
@@ -106,10 +125,7 @@ export function scanApps(input: ScanInput, cache: ScanCache, existence: FileExis
     if (facts !== undefined && file !== current) shared.set(file, facts);
     return facts;
   };
-  const reusable =
-    previous !== undefined &&
-    sameModules(previous.located, located) &&
-    [...previous.shared].every(([file, facts]) => factsOf(file) === facts);
+  const reusable = sameLocated && [...previous.shared].every(([file, facts]) => factsOf(file) === facts);
   const context: ModuleContext = {
     factsOf,
     existence,
@@ -117,7 +133,7 @@ export function scanApps(input: ScanInput, cache: ScanCache, existence: FileExis
     toRelative,
     resolver: createKindResolver(factsOf, existence),
   };
-  const memo = new Map<string, { facts: FileFacts; result: AppModule; instances: readonly string[] }>();
+  const memo = new Map<string, ModuleMemo>();
 
   const modules = located.map((module): AppModule => {
     const facts = module.file === undefined ? undefined : cachedFacts(cache, module.file, module.stat);
@@ -160,14 +176,13 @@ export function scanApps(input: ScanInput, cache: ScanCache, existence: FileExis
 
   // The inputs: the same as the previous run's while the module files and the other files read are.
   let inputs: readonly string[];
-  if (previous !== undefined && sameModules(previous.located, located) && sameKeys(previous.shared, shared)) {
-    inputs = previous.inputs;
+  if (sameLocated && sameKeys(previous.shared, shared)) {
+    inputs = previous.result.inputs;
   } else {
     const files = new Set(shared.keys());
     for (const module of located) if (module.file !== undefined) files.add(module.file);
     inputs = [...files].map(toRelative).sort();
   }
-  cache.memo.scan = { located, shared, modules: memo, inputs };
 
   // Files that do not parse: what TypeScript recovered from them is not what the file says.
   const diagnostics: Diagnostic[] = [];
@@ -188,7 +203,73 @@ export function scanApps(input: ScanInput, cache: ScanCache, existence: FileExis
     const unnamed = unnamedComponent(module.file, facts, resolver, toRelative);
     if (unnamed !== undefined) diagnostics.push(unnamed);
   }
-  return { modules, kinds: [...kinds], inputs, diagnostics };
+  const result = { modules, kinds: [...kinds], inputs, diagnostics };
+  cache.memo.scan = { run: cache.run, located, shared, modules: memo, byFile, result };
+  return result;
+}
+
+/**
+ * The previous run's result with the edited module files scanned again, when the caller said
+ * which files changed and that is all that changed: each is a module file of its own (not a
+ * folder module's, not read for another module), clean before and after (no syntax error, no
+ * warning), reading no file the previous run did not, and using the same registrars' instances
+ * (so the kinds stand). `undefined` when any of that does not hold: the whole scan runs instead.
+ * A function body's edit or a component more costs one file's parse, not one per module.
+ */
+function rescanEdited(
+  previous: ScanMemo,
+  located: readonly Located[],
+  cache: ScanCache,
+  reading: Omit<ModuleContext, "resolver">,
+): ScanResult | undefined {
+  if (cache.changed === undefined) return undefined;
+  let newRead = false;
+  let current: string | undefined;
+  const factsOf = (file: string): FileFacts | undefined => {
+    const facts = reading.factsOf(file);
+    if (file !== current && facts !== undefined && previous.shared.get(file) !== facts) newRead = true;
+    return facts;
+  };
+  const context: ModuleContext = { ...reading, factsOf, resolver: createKindResolver(factsOf, reading.existence) };
+  const updates: { index: number; memo: ModuleMemo }[] = [];
+  for (const path of cache.changed) {
+    const name = previous.byFile.get(path);
+    const index = name === undefined ? -1 : located.findIndex((module) => module.name === name);
+    const module = located[index];
+    const before = name === undefined ? undefined : previous.modules.get(name);
+    if (module?.file !== path || module.folder !== undefined || before === undefined || previous.shared.has(path))
+      return undefined;
+    const facts = cachedFacts(cache, path, module.stat);
+    if (facts === before.facts) continue;
+    const relative = reading.toRelative(path);
+    if (facts?.parseError !== undefined || previous.result.diagnostics.some((d) => d.file === relative))
+      return undefined;
+    if (facts === undefined) return undefined;
+    current = path;
+    const scanned = scanModule(context, module, path, facts);
+    current = undefined;
+    if (newRead || !sameSet(before.instances, scanned.instances)) return undefined;
+    if (unnamedComponent(path, facts, context.resolver, reading.toRelative) !== undefined) return undefined;
+    updates.push({
+      index,
+      memo: { facts, result: share(before.result, scanned.result), instances: scanned.instances },
+    });
+  }
+  // Every other file the previous run read is as it was: keep its cache entry.
+  carryOver(cache, FACTS_READER);
+  const modules = [...previous.result.modules];
+  for (const { index, memo } of updates) {
+    modules[index] = memo.result;
+    previous.modules.set(memo.result.name, memo);
+  }
+  const result = updates.length === 0 ? previous.result : { ...previous.result, modules };
+  cache.memo.scan = { ...previous, run: cache.run, located, result };
+  return result;
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  const set = new Set(a);
+  return set.size === new Set(b).size && b.every((item) => set.has(item));
 }
 
 interface ModuleContext {
