@@ -9,7 +9,7 @@
 import { execFileSync } from "node:child_process";
 import { appendFileSync, existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { interleave, median, runChild, type Row, type Sample } from "./_harness.ts";
+import { cpuMedian, interleave, median, runChild, type Row, type Sample } from "./_harness.ts";
 import { REPO_ROOT, appName } from "./synth.ts";
 
 const PEERS = join(REPO_ROOT, "bench", "peers");
@@ -80,16 +80,24 @@ export function benchPeers(
     const wall = (name: keyof typeof samples) => median(samples[name].map((s) => s.wallMs));
     const measures = [
       ["spocCold", "spoc check, cold", spocCycles, "depcruiseCold"],
-      ["spocWarm", "spoc check, warm (disk cache)", spocCycles, "depcruiseWarm"],
+      ["spocWarm", "spoc check, warm (result cache)", spocCycles, "depcruiseWarm"],
       ["depcruiseCold", "dependency-cruiser no-circular, cold", cruiseCycles, undefined],
       ["depcruiseWarm", "dependency-cruiser no-circular, warm (--cache)", cruiseCycles, undefined],
       ["madge", "madge --circular (no cache)", madgeCycles, undefined],
     ] as const;
+    const cpu = (name: keyof typeof samples) => cpuMedian(samples[name]);
     const fastestPeer = (mode: "depcruiseCold" | "depcruiseWarm") => Math.min(wall(mode), wall("madge"));
+    // CPU time (user + system, /usr/bin/time) suffers less than wall time from a loaded machine.
+    const fastestPeerCpu = (mode: "depcruiseCold" | "depcruiseWarm") => {
+      const peers = [cpu(mode), cpu("madge")].filter((value): value is number => value !== undefined);
+      return peers.length === 2 ? Math.min(...peers) : undefined;
+    };
     for (const [name, label, cycles, against] of measures) {
       const value = wall(name);
       const found = cycles(samples[name][0] as Sample);
-      log(`peers ${n}: ${label} ${value.toFixed(0)} ms, ${found} cycle report(s)`);
+      log(
+        `peers ${n}: ${label} ${value.toFixed(0)} ms (CPU ${cpu(name)?.toFixed(0) ?? "?"} ms), ${found} cycle report(s)`,
+      );
       const peer = against === undefined ? undefined : fastestPeer(against);
       rows.push({
         section: "peers",
@@ -102,6 +110,18 @@ export function benchPeers(
         met: peer === undefined ? undefined : value <= 0.5 * peer,
         runs,
       });
+      const cpuValue = cpu(name);
+      if (cpuValue !== undefined)
+        rows.push({
+          section: "peers",
+          measure: `${label}, CPU time${against === undefined ? "" : ", vs the fastest peer's"}`,
+          size: String(n),
+          median: cpuValue,
+          baseline: against === undefined ? undefined : fastestPeerCpu(against),
+          unit: "ms",
+          target: "–",
+          runs,
+        });
     }
   }
   return rows;
