@@ -2,7 +2,7 @@
  * Users app models: registered users, their profiles, and the email outbox the email workers drain.
  */
 import { sql, type Generated, type Selectable } from "kysely";
-import * as v from "valibot";
+import type { PayloadSchema } from "spoc/workers";
 import { model } from "../../framework/components.ts";
 import type { Migration } from "../../framework/database.ts";
 
@@ -166,6 +166,18 @@ export { postgresMigrations } from "./migrations/postgres.ts";
 
 /**
  * The payload of a `users.DeliverEmail` job (PostgreSQL): the outbox message it delivers,
- * which is the delivery's unique key.
+ * which is the delivery's unique key. A Standard Schema written out: one integer field needs
+ * no validation library, and the SQLite run's email thread loads none.
  */
-export const deliverEmailPayload = v.object({ messageId: v.pipe(v.number(), v.integer(), v.minValue(1)) });
+export const deliverEmailPayload: PayloadSchema<{ readonly messageId: number }> = {
+  "~standard": {
+    version: 1,
+    vendor: "blog-platform",
+    validate(value) {
+      const messageId = (value as { readonly messageId?: unknown } | null | undefined)?.messageId;
+      if (typeof messageId === "number" && Number.isSafeInteger(messageId) && messageId >= 1)
+        return { value: { messageId } };
+      return { issues: [{ message: "must be the id of an outbox message (a positive integer)", path: ["messageId"] }] };
+    },
+  },
+};

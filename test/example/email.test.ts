@@ -4,11 +4,11 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { setWorkerLocation } from "spoc/workers";
+import { JobQueue, setWorkerLocation } from "spoc/workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CommentService, PostService } from "../../apps/blog/services.ts";
 import { NotificationService, UserService } from "../../apps/users/services.ts";
-import { EmailNotificationWorker, type EmailSettings } from "../../apps/users/workers.ts";
+import { DeliverEmail, EmailNotificationWorker, type EmailSettings } from "../../apps/users/workers.ts";
 import { readHeartbeat, waitForHeartbeat } from "../../framework/heartbeat.ts";
 import { alice, bob, createTestDatabase, type TestDatabase } from "./_helpers.ts";
 import { headerOf, startSmtp } from "./_smtp.ts";
@@ -170,5 +170,21 @@ describe("EmailNotificationWorker without EMAIL_HOST", () => {
     } finally {
       await worker.teardown();
     }
+  });
+});
+
+describe("DeliverEmail's payload (PostgreSQL)", () => {
+  it("refuses at send anything but an outbox message id, naming messageId", async () => {
+    // Validation runs before the queue connects: no server is needed to be refused.
+    const jobs = new JobQueue(new Map([["users.DeliverEmail", DeliverEmail]]), () => ({
+      connection: "postgres://nobody@127.0.0.1:1/none",
+    }));
+    for (const payload of [{ messageId: 0 }, { messageId: 1.5 }, { messageId: "1" }, {}]) {
+      await expect(jobs.send("users.DeliverEmail", payload as { messageId: number })).rejects.toMatchObject({
+        code: "SPOC210",
+        message: expect.stringContaining("messageId: must be the id of an outbox message"),
+      });
+    }
+    await jobs.stop();
   });
 });
