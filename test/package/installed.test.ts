@@ -128,6 +128,14 @@ describe.skipIf(skip)("the packed package, installed", () => {
     const cacheTypes = await readFile(join(app, "node_modules/spoc/dist/codegen/cache.d.ts"), "utf8");
     expect(cacheTypes).toMatch(/export interface ScanCache \{\n(?: {4}.*\n)* {4}parses: number;\n\}/);
     step("spoc check");
+    // spoc/codegen (the esbuild plugin's entry) ships as one module (scripts/bundle-dist.mjs):
+    // a build that loads it links a few files, not about seventy.
+    const codegenEntry = await readFile(join(app, "node_modules/spoc/dist/codegen/index.js"), "utf8");
+    const imports = new Set([...codegenEntry.matchAll(/^import .* from "([^"]+)";$/gm)].map((match) => match[1]));
+    expect([...imports].filter((specifier) => !specifier?.startsWith("node:")).sort()).toEqual([
+      "../errors.js",
+      "oxc-parser",
+    ]);
 
     const tsc5 = join(app, "node_modules", "typescript", "bin", "tsc");
     expect((await ok(process.execPath, [tsc5, "--version"], app)).stdout).toMatch(/^Version 5\./);
