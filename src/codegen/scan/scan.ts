@@ -19,7 +19,7 @@
  */
 import { join, sep } from "node:path";
 import { carryOver, type FileStat, type ScanCache } from "../cache.ts";
-import { cachedFacts, FACTS_READER, type ComponentCandidate, type FileFacts } from "./file-facts.ts";
+import { cachedFacts, FACTS_READER, type ComponentCandidate, type FileFacts, type ImportFact } from "./file-facts.ts";
 import { createKindResolver, type KindResolver, type Registrar } from "./kinds.ts";
 import { ErrorCode } from "../../errors.ts";
 import type {
@@ -336,8 +336,8 @@ function scanModule(
 
   const imports: ModuleImport[] = [];
   const appFileImports: AppFileImport[] = [];
-  const files = moduleFiles(module, factsOf, existence, moduleOf);
-  for (const from of files) {
+  const helpers: HelperEdge[] = [];
+  for (const from of moduleFiles(module, factsOf, existence, moduleOf)) {
     for (const fact of factsOf(from)?.imports ?? []) {
       const resolved = resolveSpecifier(existence, from, fact.specifier);
       if (resolved === undefined) continue;
@@ -351,7 +351,8 @@ function scanModule(
       // Another app's file outside its modules: no edge of the module graph, but the app rules see it.
       const targetFile = toRelative(resolved);
       const app = appOfFile(targetFile);
-      if (app !== undefined && app !== module.app) appFileImports.push({ app, targetFile, ...place });
+      if (app === module.app) helpers.push({ from, fact, to: resolved });
+      else if (app !== undefined) appFileImports.push({ app, targetFile, ...place });
     }
   }
   const result = {
@@ -362,7 +363,7 @@ function scanModule(
     components: components.sort(byPlace),
     imports,
     appFileImports,
-    helperImports: helperImports(context, module.app, files),
+    helperImports: helpers.length === 0 ? [] : helperImports(context, module.app, helpers),
   };
   return { result, instances: [...instances] };
 }
@@ -435,59 +436,70 @@ function appOfFile(file: string): string | undefined {
   return file.startsWith("apps/") && end > 5 ? file.slice(5, end) : undefined;
 }
 
+/** An import of a file of the importer's own app that belongs to no module: a helper. */
+interface HelperEdge {
+  readonly from: string;
+  readonly fact: ImportFact;
+  /** The helper, absolute. */
+  readonly to: string;
+}
+
 /**
  * The imports of other apps' files that `app`'s helper files (its files outside any module)
- * make, for the helpers reached from `files` (a module's files) through relative imports, each
- * with the shortest chain from the module, preferring chains without type-only imports.
- * Imports of the app's own modules end a chain: those modules are scanned on their own.
+ * make, for the helpers a module reaches through relative imports from `starts` (its files'
+ * imports of helpers), each with the shortest chain from the module, preferring chains without
+ * type-only imports. Imports of the app's own modules end a chain: those modules are scanned
+ * on their own.
  */
-function helperImports(context: ModuleContext, app: string, files: readonly string[]): HelperImport[] {
+function helperImports(context: ModuleContext, app: string, starts: readonly HelperEdge[]): HelperImport[] {
   const { factsOf, existence, moduleOf, toRelative } = context;
-  type Reached = { readonly via: (ImportEdge & { readonly from: string }) | undefined; readonly typeOnly: boolean };
-  const reached = new Map<string, Reached>(files.map((file) => [file, { via: undefined, typeOnly: false }]));
-  const helper = (file: string): boolean => moduleOf(file) === undefined && appOfFile(toRelative(file)) === app;
-  // Runtime imports first, then type-only ones from every file reached, so a helper reached
-  // both ways keeps its runtime chain.
-  for (const pass of ["runtime", "any"] as const) {
-    const queue = [...reached.keys()];
+  /** Each helper reached: the import that reached it first, and whether its chain has a type-only import. */
+  const reached = new Map<string, { readonly via: HelperEdge; readonly typeOnly: boolean }>();
+  const isHelper = (file: string): boolean => moduleOf(file) === undefined && appOfFile(toRelative(file)) === app;
+  // Runtime imports first, then type-only ones, so a helper reached both ways keeps its runtime chain.
+  for (const typeOnly of [false, true]) {
+    const queue: string[] = [];
+    const reach = (via: HelperEdge): void => {
+      if (reached.has(via.to) || (via.fact.typeOnly && !typeOnly)) return;
+      reached.set(via.to, { via, typeOnly });
+      queue.push(via.to);
+    };
+    for (const start of starts) reach(start);
+    if (typeOnly) for (const [file, entry] of reached) if (!entry.typeOnly) queue.push(file);
     for (let i = 0; i < queue.length; i++) {
       const from = queue[i] as string;
-      const typeOnly = reached.get(from)?.typeOnly === true || pass === "any";
       for (const fact of factsOf(from)?.imports ?? []) {
-        if (pass === "runtime" && fact.typeOnly) continue;
-        const resolved = resolveSpecifier(existence, from, fact.specifier);
-        if (resolved === undefined || reached.has(resolved) || !helper(resolved)) continue;
-        const via = { from, file: toRelative(from), line: fact.line, column: fact.column, to: toRelative(resolved) };
-        reached.set(resolved, { via, typeOnly });
-        queue.push(resolved);
+        // The second pass follows only what the first could not: type-only imports, and every
+        // import of a helper reached through one.
+        if (typeOnly && !fact.typeOnly && reached.get(from)?.typeOnly !== true) continue;
+        const to = resolveSpecifier(existence, from, fact.specifier);
+        if (to !== undefined && isHelper(to)) reach({ from, fact, to });
       }
     }
   }
+  const edge = ({ from, fact, to }: HelperEdge): ImportEdge => ({
+    file: toRelative(from),
+    line: fact.line,
+    column: fact.column,
+    to: toRelative(to),
+  });
   const chainTo = (file: string): ImportEdge[] => {
     const chain: ImportEdge[] = [];
-    for (let at = reached.get(file)?.via; at !== undefined; at = reached.get(at.from)?.via) {
-      chain.unshift({ file: at.file, line: at.line, column: at.column, to: at.to });
-    }
+    for (let at = reached.get(file)?.via; at !== undefined; at = reached.get(at.from)?.via) chain.unshift(edge(at));
     return chain;
   };
   const found: HelperImport[] = [];
-  for (const [from, { via, typeOnly }] of reached) {
-    if (via === undefined) continue; // a module file: its own imports are the module's
+  for (const [from, { typeOnly }] of reached) {
     for (const fact of factsOf(from)?.imports ?? []) {
-      const resolved = resolveSpecifier(existence, from, fact.specifier);
-      if (resolved === undefined) continue;
-      const targetFile = toRelative(resolved);
-      const targetApp = appOfFile(targetFile);
-      if (targetApp === undefined || targetApp === app) continue;
-      const chain = [
-        ...chainTo(from),
-        { file: toRelative(from), line: fact.line, column: fact.column, to: targetFile },
-      ];
+      const to = resolveSpecifier(existence, from, fact.specifier);
+      const targetApp = to === undefined ? undefined : appOfFile(toRelative(to));
+      if (to === undefined || targetApp === undefined || targetApp === app) continue;
+      const chain = [...chainTo(from), edge({ from, fact, to })];
       const start = chain[0] as ImportEdge;
       found.push({
         app: targetApp,
-        target: moduleOf(resolved),
-        targetFile,
+        target: moduleOf(to),
+        targetFile: toRelative(to),
         file: start.file,
         line: start.line,
         column: start.column,
