@@ -202,6 +202,15 @@ describe("reruns with one cache", () => {
     expect(codes).toEqual(["SPOC012 apps/blog/services.ts:1"]);
     await writeFile(join(root, "apps/blog/lib/util.ts"), "export const util = 1;\n");
     expect((await expectSameAsCold()).diagnostics).toEqual([]);
+    // As watch mode reruns: told that only the helper changed.
+    await writeFile(
+      join(root, "apps/blog/lib/util.ts"),
+      'export { DevtoolsRecord as util } from "../../devtools/models.ts";\n',
+    );
+    const told = await runPipeline({ root, cache, changed: ["apps/blog/lib/util.ts"] });
+    expect(told.diagnostics.map((d) => `${d.code} ${d.file}:${d.line}`)).toEqual(["SPOC012 apps/blog/services.ts:1"]);
+    await writeFile(join(root, "apps/blog/lib/util.ts"), "export const util = 1;\n");
+    expect((await runPipeline({ root, cache, changed: ["apps/blog/lib/util.ts"] })).diagnostics).toEqual([]);
     // (blog.services keeps importing the helper: a warm run's inputs keep every file an earlier
     // run read while the module files and those files are unchanged, a superset of a cold run's.)
     await writeFile(toml, config);
