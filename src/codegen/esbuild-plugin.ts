@@ -4,7 +4,7 @@
  * tells esbuild's watch mode which files and folders the registry depends on. When it
  * bundles, it also adds what the registry and workers need (see bundle-entries.ts).
  */
-import { existsSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import type { Message, PartialMessage, Plugin } from "esbuild";
@@ -47,6 +47,15 @@ export function spocPlugin(options: SpocPluginOptions = {}): Plugin {
       // app, and the registry's load waits for it and reports its diagnostics (a failed load
       // writes no output, as with an error from onStart). Otherwise onStart waits for it.
       const overlap = options.prepareBundle !== false && build.initialOptions.bundle === true;
+      /** Whether esbuild's path is the registry's (esbuild resolves symlinks: the root may be one). */
+      const isRegistry = (path: string): boolean => {
+        if (resolve(path) === registryPath) return true;
+        try {
+          return resolve(path) === realpathSync(registryPath);
+        } catch {
+          return false;
+        }
+      };
       /** This build's generation, and whether its diagnostics were handed to esbuild. */
       let current: { readonly report: Promise<Report>; reported: boolean } | undefined;
 
@@ -83,7 +92,7 @@ export function spocPlugin(options: SpocPluginOptions = {}): Plugin {
       });
 
       build.onLoad({ filter: /[\\/]generated[\\/]registry\.ts$/ }, async (args) => {
-        if (resolve(args.path) !== registryPath) return undefined;
+        if (!isRegistry(args.path)) return undefined;
         const report = await once();
         // With errors the registry on disk is stale (or missing): bundling it would add
         // esbuild's own errors (modules it can no longer resolve) to spoc's.

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { deserialize } from "node:v8";
 import * as esbuild from "esbuild";
@@ -81,6 +81,25 @@ describe("spocPlugin", () => {
     // Nothing was written: the registry on disk is the last good one, and no bundle.
     expect(await readFile(join(root, "generated/registry.ts"), "utf8")).toBe(stale);
     expect(existsSync(join(root, "dist"))).toBe(false);
+  });
+
+  it("reports spoc's errors at the registry's load when the root is given through a symlink", async () => {
+    const root = await copyFixture("cli-clean");
+    const link = `${root}-link`;
+    await symlink(root, link, "dir");
+    try {
+      expect((await esbuild.build(options(link))).errors).toEqual([]);
+      const file = join(root, "apps/blog/services.ts");
+      await writeFile(file, `${await readFile(file, "utf8")}\nconst oops = \`;\n`);
+      const failure = await esbuild.build({ ...options(link), write: true }).then(
+        () => undefined,
+        (error: esbuild.BuildFailure) => error,
+      );
+      expect(failure?.errors.map((e) => e.text)).toEqual([expect.stringMatching(/^SPOC008: /)]);
+      expect(existsSync(join(root, "dist"))).toBe(false);
+    } finally {
+      await rm(link, { force: true });
+    }
   });
 
   it("regenerates in esbuild's watch mode when an app file changes", async () => {
