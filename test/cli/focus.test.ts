@@ -145,5 +145,9 @@ describe("app rules in spoc check", () => {
       ["blog", "users", "apps/blog/services.ts:2"],
       ["shop", "blog", "apps/shop/services.ts:2"],
     ]);
+    const why = await runSpoc(["why", "blog", "users", "--root", root]);
+    expect(why.stdout).toContain(
+      "apps/blog/services.ts:2:29  blog.services imports users.services through apps/blog/lib/format.ts, apps/blog/lib/util.ts",
+    );
   });
 });

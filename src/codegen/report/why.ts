@@ -12,6 +12,8 @@ export interface ChainEdge {
   readonly from: string;
   readonly to: string;
   readonly location: SourceLocation;
+  /** When the import is made by helper files of `from`'s app (files outside its modules): those files, in order. */
+  readonly through?: readonly string[];
 }
 
 export interface WhyResult {
@@ -45,6 +47,18 @@ export function importChains(
     const chainEdge = { from: edge.from, to: edge.to, location: edge.location ?? { file: "" } };
     push(out, edge.from, chainEdge);
     push(into, edge.to, edge.from);
+  }
+  // A module also reaches what its app's helper files import at run time (as the app rules see
+  // it), located at the import that starts the chain, when no direct import does.
+  for (const module of model.modules) {
+    for (const imported of module.helperImports) {
+      const { target, typeOnly, file, line, column, chain } = imported;
+      if (target === undefined || typeOnly || target === module.name) continue;
+      if ((out.get(module.name) ?? []).some((edge) => edge.to === target)) continue;
+      const through = chain.slice(1).map((edge) => edge.file);
+      push(out, module.name, { from: module.name, to: target, location: { file, line, column }, through });
+      push(into, target, module.name);
+    }
   }
   // Distance of every node to the nearest target, walking imports backwards.
   const targets = new Set(to);
@@ -97,7 +111,8 @@ export function formatWhy(result: WhyResult): string {
     lines.push("", `  ${index + 1}. ${[chain[0]?.from, ...chain.map((edge) => edge.to)].join(" -> ")}`);
     for (const edge of chain) {
       const { file, line, column } = edge.location;
-      lines.push(`       ${file}:${line ?? 1}:${column ?? 1}  ${edge.from} imports ${edge.to}`);
+      const through = edge.through === undefined ? "" : ` through ${edge.through.join(", ")}`;
+      lines.push(`       ${file}:${line ?? 1}:${column ?? 1}  ${edge.from} imports ${edge.to}${through}`);
     }
   });
   return `${lines.join("\n")}\n`;
