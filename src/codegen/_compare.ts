@@ -20,7 +20,9 @@ export function sameNodes(a: readonly AppModule[], b: readonly AppModule[]): boo
     a === b ||
     (a.length === b.length &&
       a.every(
-        (m, i) => m.name === b[i]?.name && m.app === b[i]?.app && m.module === b[i]?.module && m.file === b[i]?.file,
+        (m, i) =>
+          m === b[i] ||
+          (m.name === b[i]?.name && m.app === b[i]?.app && m.module === b[i]?.module && m.file === b[i]?.file),
       ))
   );
 }

@@ -99,9 +99,19 @@ export class SessionMemo {
       }
       if (sameElements(before.from, modules)) return before.nodes;
       // The same nodes, some with new contents: the orders hold the previous objects.
-      const current = new Map(modules.map((module) => [module.name, module]));
-      const swap = (list: readonly AppModule[]): AppModule[] =>
-        list.map((module) => current.get(module.name) ?? module);
+      const edited = new Map<AppModule, AppModule>();
+      for (const [i, module] of modules.entries()) {
+        const old = before.from[i] as AppModule;
+        if (old !== module) edited.set(old, module);
+      }
+      const swap = (list: readonly AppModule[]): AppModule[] => {
+        const swapped = [...list];
+        for (const [i, module] of list.entries()) {
+          const replaced = edited.get(module);
+          if (replaced !== undefined) swapped[i] = replaced;
+        }
+        return swapped;
+      };
       const nodes = { ...before.nodes, byName: swap(before.nodes.byName), byApp: swap(before.nodes.byApp) };
       this.nodes = { loadOrder, nodes, from: modules };
       return nodes;
@@ -138,8 +148,9 @@ export class SessionMemo {
       const { mtimeMs, size } = statSync(path);
       this.written.set(path, { content: text, mtimeMs, size, bytes, joined });
     };
+    // (A file we left has other bytes, so other text: only a file we did not leave is compared.)
     const onDisk = known !== undefined ? known.content : readIfExists(path, root);
-    if (onDisk === text) {
+    if (known === undefined && onDisk === text) {
       remember();
       return undefined;
     }

@@ -89,7 +89,7 @@ export function runPipelineSync(options: PipelineOptions): PipelineResult {
       settings: declarations.settings,
       ignoredCodes: [...ignored].sort(),
       appRules: declarations.appRules,
-      inputs: [...new Set([...declarations.inputs, ...scan.inputs, ...plugins.inputs])].sort(),
+      inputs: mergeInputs(cache.memo.pipeline, [declarations.inputs, scan.inputs, plugins.inputs]),
     };
     // A plugin file may be an app's file too: report its syntax error once.
     const parseErrors = new Set(scan.diagnostics.map((d) => `${d.file}\0${d.message}`));
@@ -124,7 +124,13 @@ export function runPipelineSync(options: PipelineOptions): PipelineResult {
         : computeLoadOrder(model);
     diagnostics.push(...runChecks(model, loadOrder, cache.memo.checks));
     const result = finish(model, diagnostics, ignored, loadOrder, options.render === false ? undefined : cache.memo);
-    cache.memo.pipeline = { context, schemaKey: schemaKey(model), modules: model.modules, result };
+    cache.memo.pipeline = {
+      context,
+      schemaKey: schemaKey(model),
+      modules: model.modules,
+      result,
+      inputs: { from: [declarations.inputs, scan.inputs, plugins.inputs], merged: model.inputs },
+    };
     return result;
   } finally {
     endRun(cache);
@@ -142,6 +148,15 @@ export interface PipelineMemo {
   readonly schemaKey: string;
   readonly modules: readonly AppModule[];
   readonly result: PipelineResult;
+  /** The model's inputs, and the lists of the project's, the scan's and the plugins' inputs they merge. */
+  readonly inputs: { readonly from: readonly (readonly string[])[]; readonly merged: readonly string[] };
+}
+
+/** The lists merged, sorted and without duplicates: the previous run's array while they are the same. */
+function mergeInputs(previous: PipelineMemo | undefined, lists: readonly (readonly string[])[]): readonly string[] {
+  const before = previous?.inputs;
+  if (before !== undefined && lists.every((list, i) => sameElements(list, before.from[i] ?? []))) return before.merged;
+  return [...new Set(lists.flat())].sort();
 }
 
 function schemaKey(model: ProjectModel): string {
@@ -152,7 +167,11 @@ function schemaKey(model: ProjectModel): string {
 function sameEdges(a: readonly AppModule[], b: readonly AppModule[]): boolean {
   return (
     a.length === b.length &&
-    a.every((module, i) => module.name === b[i]?.name && module.file === b[i]?.file && module.imports === b[i]?.imports)
+    a.every(
+      (module, i) =>
+        module === b[i] ||
+        (module.name === b[i]?.name && module.file === b[i]?.file && module.imports === b[i]?.imports),
+    )
   );
 }
 

@@ -31,6 +31,8 @@ interface ChecksState {
   readonly modules: ReadonlyMap<string, ModuleChecked>;
   /** `undefined` when an app name has a dot (a key could then collide across apps). */
   readonly apps: ReadonlyMap<string, AppChecked> | undefined;
+  /** The layer check's context, once made. */
+  readonly layers: LayerContext | undefined;
 }
 
 /** The layer, kind and mode-leak diagnostics of one module: they read nothing else of the modules. */
@@ -66,24 +68,49 @@ export function runChecks(model: ProjectModel, loadOrder?: readonly string[], me
       ? memo.state
       : undefined;
 
-  const layers = layerContext(model);
-  const kinds = kindContext(model);
-  const leaks = leakContext(model);
+  // Made once a module is checked again (a rerun checks only the modules that changed); the
+  // layers' lookup of module nodes by name holds while the nodes are those of the previous run.
+  let layers = previous?.layers;
+  let kinds: KindContext | undefined;
+  let leaks: LeakContext | undefined;
   const modules = new Map<string, ModuleChecked>();
+  /** The apps with a module checked again. */
+  const changedApps = new Set<string>();
   for (const module of model.modules) {
     const before = previous?.modules.get(module.name);
-    modules.set(
-      module.name,
-      before !== undefined && before.module === module
-        ? before
-        : { module, layers: layersOf(layers, module), kinds: kindsOf(kinds, module), leaks: leaksOf(leaks, module) },
-    );
+    if (before !== undefined && before.module === module) {
+      modules.set(module.name, before);
+      continue;
+    }
+    layers ??= layerContext(model);
+    kinds ??= kindContext(model);
+    leaks ??= leakContext(model);
+    modules.set(module.name, {
+      module,
+      layers: layersOf(layers, module),
+      kinds: kindsOf(kinds, module),
+      leaks: leaksOf(leaks, module),
+    });
+    changedApps.add(module.app);
   }
 
   // Keys are "<app>.<ExportName>": unless an app name has a dot, two apps never share one.
   let apps: Map<string, AppChecked> | undefined;
   let duplicates: Diagnostic[];
-  if (model.modules.some((module) => module.app.includes("."))) {
+  if (previous?.apps !== undefined) {
+    // The same nodes as the previous run's, so the same apps: only those with a changed module are checked again.
+    apps = new Map();
+    duplicates = [];
+    for (const [app, before] of previous.apps) {
+      let checked = before;
+      if (changedApps.has(app)) {
+        const group = before.modules.map((module) => modules.get(module.name)?.module ?? module);
+        checked = { modules: group, duplicates: duplicateKeysIn(group) };
+      }
+      apps.set(app, checked);
+      duplicates.push(...checked.duplicates);
+    }
+  } else if (model.modules.some((module) => module.app.includes("."))) {
     duplicates = checkDuplicateKeys(model);
   } else {
     const byApp = new Map<string, AppModule[]>();
@@ -95,16 +122,12 @@ export function runChecks(model: ProjectModel, loadOrder?: readonly string[], me
     apps = new Map();
     duplicates = [];
     for (const [app, group] of byApp) {
-      const before = previous?.apps?.get(app);
-      const checked =
-        before !== undefined && sameElements(before.modules, group)
-          ? before
-          : { modules: group, duplicates: duplicateKeysIn(group) };
+      const checked = { modules: group, duplicates: duplicateKeysIn(group) };
       apps.set(app, checked);
       duplicates.push(...checked.duplicates);
     }
   }
-  if (memo !== undefined) memo.state = { context, nodes: model.modules, modules, apps };
+  if (memo !== undefined) memo.state = { context, nodes: model.modules, modules, apps, layers };
 
   const checked = [...modules.values()];
   return [

@@ -403,7 +403,8 @@ function sameKeys(a: ReadonlyMap<string, unknown>, b: ReadonlyMap<string, unknow
 function sameModules(a: readonly Located[], b: readonly Located[]): boolean {
   return (
     a === b ||
-    (a.length === b.length && a.every((module, i) => module.name === b[i]?.name && module.file === b[i]?.file))
+    (a.length === b.length &&
+      a.every((module, i) => module === b[i] || (module.name === b[i]?.name && module.file === b[i]?.file)))
   );
 }
 
