@@ -99,10 +99,15 @@ export interface Run {
 
 /** Runs `node <args>` in `cwd` with tsx loaded (spoc's exports are TypeScript sources). */
 export function runNode(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return runPlainNode(["--import", tsx, ...args], cwd, env);
+}
+
+/** Runs `node <args>` in `cwd` as it is: for bundles with spoc inside, which need no tsx. */
+export function runPlainNode(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ["--import", tsx, ...args],
+      args,
       { cwd, env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", ...env }, timeout: 120_000 },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === "number" ? error.code : -1;

@@ -9,7 +9,7 @@ import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { registryFiles, runPipeline } from "../../src/codegen/index.ts";
-import { build, copyProject, removeProjects, runNode, type Tool, toolsInstalled } from "./_project.ts";
+import { build, copyProject, removeProjects, runPlainNode, type Tool, toolsInstalled } from "./_project.ts";
 
 afterAll(removeProjects);
 
@@ -51,7 +51,8 @@ describe.skipIf(!toolsInstalled)("the spoc plugin in each build tool", () => {
     expect(built.stderr + built.stdout).not.toMatch(/ERROR|error during build/);
     expect(built.code).toBe(0);
 
-    const app = await runNode(["dist/main.js"], root);
+    // spoc is bundled: the app runs on plain node, as it would be deployed.
+    const app = await runPlainNode(["dist/main.js"], root);
     expect(app.stderr).toBe("");
     const report = JSON.parse(app.stdout) as { components: string[] };
     expect({ ...report, components: report.components.sort() }).toEqual({
