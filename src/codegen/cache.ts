@@ -18,7 +18,7 @@ interface CacheEntry {
 
 /** Per-file scan results kept between runs. Create one with `createScanCache()`. */
 export interface ScanCache {
-  /** How many files were parsed with TypeScript through this cache (for tests and benchmarks). */
+  /** How many files were parsed (by oxc) through this cache, not taken from it (for tests and benchmarks). */
   parses: number;
   /** @internal reader → absolute path → entry. */
   readonly entries: Map<string, Map<string, CacheEntry>>;

@@ -60,6 +60,19 @@ export function reportNotStatic(context: StaticContext, node: Node, message: str
   context.diagnostics.push(invalidConfig(context.file, context.positionOf(node.start), message, hint));
 }
 
+/** Records an SPOC008 at `node`: "<label> in <file> must <requirement>, got <node's text>". */
+function reportUnmet(
+  context: StaticContext,
+  node: Node,
+  label: string,
+  requirement: string,
+  hint: string,
+  got = describe(context, node),
+): undefined {
+  reportNotStatic(context, node, `${label} in ${context.file} must ${requirement}, got ${got}`, hint);
+  return undefined;
+}
+
 /** An array literal of string literals, e.g. `["users", "blog"]`. */
 export function readStringArray(
   context: StaticContext,
@@ -68,28 +81,14 @@ export function readStringArray(
   hint: string,
 ): LocatedString[] | undefined {
   const array = unwrapExpression(node);
-  if (array.type !== "ArrayExpression") {
-    reportNotStatic(
-      context,
-      node,
-      `${label} in ${context.file} must be a literal array of strings, got ${describe(context, array)}`,
-      hint,
-    );
-    return undefined;
-  }
+  if (array.type !== "ArrayExpression")
+    return reportUnmet(context, node, label, "be a literal array of strings", hint, describe(context, array));
   const values: LocatedString[] = [];
   for (const element of array.elements) {
     const value =
       element === null || element.type === "SpreadElement" ? undefined : literalString(unwrapExpression(element));
-    if (value === undefined || element === null) {
-      reportNotStatic(
-        context,
-        element ?? array,
-        `${label} in ${context.file} must hold only string literals, got ${element === null ? "a hole" : describe(context, element)}`,
-        hint,
-      );
-      return undefined;
-    }
+    if (element === null) return reportUnmet(context, array, label, "hold only string literals", hint, "a hole");
+    if (value === undefined) return reportUnmet(context, element, label, "hold only string literals", hint);
     values.push({ value, ...context.positionOf(element.start) });
   }
   return values;
@@ -103,27 +102,13 @@ export function readObject(
   hint: string,
 ): StaticProperty[] | undefined {
   const object = unwrapExpression(node);
-  if (object.type !== "ObjectExpression") {
-    reportNotStatic(
-      context,
-      node,
-      `${label} in ${context.file} must be an object literal, got ${describe(context, object)}`,
-      hint,
-    );
-    return undefined;
-  }
+  if (object.type !== "ObjectExpression")
+    return reportUnmet(context, node, label, "be an object literal", hint, describe(context, object));
   const properties: StaticProperty[] = [];
   for (const property of object.properties) {
     const name = property.type === "SpreadElement" ? undefined : keyName(property.key, property.computed);
-    if (property.type === "SpreadElement" || name === undefined) {
-      reportNotStatic(
-        context,
-        property,
-        `${label} in ${context.file} must name its keys literally, got ${describe(context, property)}`,
-        hint,
-      );
-      return undefined;
-    }
+    if (property.type === "SpreadElement" || name === undefined)
+      return reportUnmet(context, property, label, "name its keys literally", hint);
     properties.push({ name, at: context.positionOf(property.key.start), value: assignedValue(property) });
   }
   return properties;
@@ -143,13 +128,7 @@ export function readBoolean(
 ): boolean | undefined {
   const value = unwrapExpression(node);
   if (value.type === "Literal" && typeof value.value === "boolean") return value.value;
-  reportNotStatic(
-    context,
-    node,
-    `${label} in ${context.file} must be the literal true or false, got ${describe(context, value)}`,
-    hint,
-  );
-  return undefined;
+  return reportUnmet(context, node, label, "be the literal true or false", hint, describe(context, value));
 }
 
 /**
