@@ -6,7 +6,7 @@ import { statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 
 /** The files that mark a folder as a spoc project's root. */
-export const PROJECT_MARKERS = ["config/spoc.toml", "config/schema.ts"] as const;
+const PROJECT_MARKERS = ["config/spoc.toml", "config/schema.ts"] as const;
 
 /** No folder from the start up to the file system's root is a spoc project. */
 export class ProjectNotFoundError extends Error {

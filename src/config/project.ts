@@ -59,7 +59,7 @@ export const DEFAULT_MODE = "development";
  * chooses — modes, plugin groups). Anything else is an error at its own line, with a
  * suggestion for a near miss. A new setting is one line here (and its reader below).
  */
-export const TOML_TABLES: Readonly<Record<string, readonly string[] | "any">> = {
+const TOML_TABLES: Readonly<Record<string, readonly string[] | "any">> = {
   "": ["spoc"],
   spoc: ["apps", "check", "debug", "mode", "modes", "plugins", "rules"],
   "spoc.apps": "any",

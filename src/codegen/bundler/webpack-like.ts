@@ -37,7 +37,7 @@ interface WebpackLikeCompilation {
 }
 
 /** One SPOC diagnostic in webpack's and rspack's errors or warnings list. */
-export class SpocBuildError extends Error {
+class SpocBuildError extends Error {
   override readonly name = "SpocError";
   /** The SPOC code. */
   readonly code: string;

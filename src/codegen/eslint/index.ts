@@ -16,10 +16,11 @@
  * instead: it adds a parser that gives ESLint an empty program (the rule needs no syntax tree),
  * so use it only where no other rule runs on those files.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
-import type { Diagnostic, PipelineResult } from "../model.ts";
-import { createScanCache, runPipelineSync, type ScanCache } from "../pipeline.ts";
+import type { Diagnostic } from "../model.ts";
+import { packageVersion } from "../package-manifest.ts";
+import { ProjectResults } from "./project-results.ts";
 
 /** What the rule needs of ESLint's rule context (ESLint 9 and 10). */
 interface RuleContext {
@@ -59,49 +60,6 @@ interface EmptyProgram {
   };
 }
 
-/** How long a full check (every file stat'ed) stands before the next file's lint runs another. */
-const REFRESH_MS = 1000;
-/**
- * File times lag the clock (kernels stamp them at a coarse tick; some file systems keep
- * seconds): a file counts as unchanged since a check only when it is older by this much.
- */
-const MTIME_SLACK_MS = 2000;
-
-interface ProjectState {
-  readonly cache: ScanCache;
-  result: PipelineResult;
-  /** When the last full check started. */
-  checkedAt: number;
-  /** Files re-read since then, with the mtime they were read at. */
-  readonly seen: Map<string, number>;
-}
-
-const projects = new Map<string, ProjectState>();
-
-/**
- * The diagnostics of the project at `root`, fresh for `file`: a full check when none was made
- * in the last second; otherwise the last result while `file` is unchanged since (an editor lints
- * one file per keystroke; a lint of the whole project lints every file in a row), or a run that
- * re-reads `file` alone and trusts the rest.
- */
-function resultFor(root: string, file: string): PipelineResult {
-  const now = Date.now();
-  const state = projects.get(root);
-  if (state === undefined || now - state.checkedAt > REFRESH_MS) {
-    const cache = state?.cache ?? createScanCache();
-    const result = runPipelineSync({ root, cache, diskCache: true });
-    projects.set(root, { cache, result, checkedAt: now, seen: new Map() });
-    return result;
-  }
-  const mtime = statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? -1;
-  const seen = state.seen.get(file);
-  if (seen === mtime || (seen === undefined && mtime >= 0 && mtime < state.checkedAt - MTIME_SLACK_MS))
-    return state.result;
-  state.result = runPipelineSync({ root, cache: state.cache, changed: [file] });
-  state.seen.set(file, mtime);
-  return state.result;
-}
-
 /** The nearest folder above `file` holding `config/schema.ts`: the spoc project it belongs to. */
 function projectRootOf(file: string): string | undefined {
   for (let dir = dirname(file); ; dir = dirname(dir)) {
@@ -111,7 +69,7 @@ function projectRootOf(file: string): string | undefined {
 }
 
 /** What to report in `file` (relative): its own diagnostics, and the edges of cycles that pass through it. */
-export function diagnosticsIn(
+function diagnosticsIn(
   diagnostics: readonly Diagnostic[],
   file: string,
 ): { line: number; column: number; message: string }[] {
@@ -141,29 +99,35 @@ export function diagnosticsIn(
   return [...reports.values()].sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
-const check: SpocRule = {
-  meta: {
-    type: "problem",
-    docs: { description: "spoc's architecture checks (spoc check) in the file being linted" },
-    schema: [],
-  },
-  create(context) {
-    return {
-      Program() {
-        const root = projectRootOf(context.filename);
-        if (root === undefined) return;
-        const file = relative(root, context.filename).split(sep).join("/");
-        if (file.startsWith("../")) return;
-        for (const { line, column, message } of diagnosticsIn(resultFor(root, context.filename).diagnostics, file)) {
-          context.report({ loc: { line, column: column - 1 }, message });
-        }
-      },
-    };
-  },
-};
+/** The rule, reading the projects' results from `results` (the plugin's own). */
+function checkRule(results: ProjectResults): SpocRule {
+  return {
+    meta: {
+      type: "problem",
+      docs: { description: "spoc's architecture checks (spoc check) in the file being linted" },
+      schema: [],
+    },
+    create(context) {
+      return {
+        Program() {
+          const root = projectRootOf(context.filename);
+          if (root === undefined) return;
+          const file = relative(root, context.filename).split(sep).join("/");
+          if (file.startsWith("../")) return;
+          for (const { line, column, message } of diagnosticsIn(
+            results.resultFor(root, context.filename).diagnostics,
+            file,
+          )) {
+            context.report({ loc: { line, column: column - 1 }, message });
+          }
+        },
+      };
+    },
+  };
+}
 
 const parser: EmptyProgramParser = {
-  meta: { name: "spoc/empty-program", version: version() },
+  meta: { name: "spoc/empty-program", version: packageVersion() ?? "unknown" },
   parseForESLint(text) {
     const lines = text.split(/\r\n|\r|\n/);
     return {
@@ -201,8 +165,8 @@ interface SpocEslintPlugin {
 }
 
 const plugin: SpocEslintPlugin = {
-  meta: { name: "spoc", version: version() },
-  rules: { check },
+  meta: { name: "spoc", version: packageVersion() ?? "unknown" },
+  rules: { check: checkRule(new ProjectResults()) },
   configs: {
     get recommended() {
       return { plugins: { spoc: plugin }, rules: { "spoc/check": "error" as const } };
@@ -220,14 +184,3 @@ const plugin: SpocEslintPlugin = {
 
 /** The ESLint plugin: `rules.check`, `configs.recommended`, `configs.standalone`. */
 export default plugin;
-
-function version(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {
-      version?: unknown;
-    };
-    return typeof pkg.version === "string" ? pkg.version : "unknown";
-  } catch {
-    return "unknown";
-  }
-}

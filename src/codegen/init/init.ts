@@ -32,7 +32,7 @@ export interface InitResult {
 }
 
 /** The files `spoc init` writes for a project in `dir` (pure: nothing is read or written). */
-export function initFiles(dir: string, options: Omit<InitOptions, "dir"> = {}): TemplateFile[] {
+function initFiles(dir: string, options: Omit<InitOptions, "dir"> = {}): TemplateFile[] {
   const context: TemplateContext = {
     name: packageName(basename(resolve(dir))),
     app: options.app ?? "hello",

@@ -35,7 +35,7 @@ export interface BaselineComparison {
 }
 
 /** The baseline identity of a diagnostic. */
-export function baselineKey(diagnostic: Diagnostic): string {
+function baselineKey(diagnostic: Diagnostic): string {
   if (diagnostic.cycle !== undefined && diagnostic.cycle.length > 0) return `cycle: ${diagnostic.cycle.join(" -> ")}`;
   return diagnostic.message.replace(/:\d+(:\d+)?\b/g, "");
 }

@@ -45,7 +45,7 @@ export function checkReport(result: CheckOutcome, options: CheckOptions = {}): C
  * configuration (SPOC008) is never taken as known: with it, the project was not checked as
  * configured, so a baseline recording it must not turn the check green.
  */
-export function freshDiagnostics(report: CheckReport): Diagnostic[] {
+function freshDiagnostics(report: CheckReport): Diagnostic[] {
   return report.shown.filter(
     (diagnostic) => diagnostic.code === ErrorCode.InvalidConfig || !report.known.has(diagnostic),
   );

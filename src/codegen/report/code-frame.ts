@@ -14,7 +14,7 @@ const dim = (text: string): string => `\u001b[2m${text}\u001b[22m`;
 const red = (text: string): string => `\u001b[31m${text}\u001b[39m`;
 
 /** At most this many characters of a line are shown, around the column (minified or binary files). */
-export const FRAME_WIDTH = 200;
+const FRAME_WIDTH = 200;
 
 /**
  * Renders the frame for a 1-based `line` and `column` of `source`, or `undefined` when

@@ -28,7 +28,7 @@ export const diagnosticRules: Readonly<Record<string, string>> = {
 };
 
 /** The SARIF `$schema` URI. */
-export const sarifSchema = "https://json.schemastore.org/sarif-2.1.0.json";
+const sarifSchema = "https://json.schemastore.org/sarif-2.1.0.json";
 
 /** A SARIF 2.1.0 log (the types of `@types/sarif`). */
 export type SarifLog = Log;

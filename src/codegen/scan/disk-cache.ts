@@ -52,6 +52,8 @@ interface StoredCache {
 /** The disk cache of one project, open for one run of the pipeline. */
 export interface DiskCache {
   readonly file: string;
+  /** The readers' version this run stores under (and read the file with). */
+  readonly version: string;
   readonly files: Map<string, StoredFacts>;
   /** When the run started (`Date.now()`), which decides whether a stat vouches for a content. */
   readonly started: number;
@@ -71,10 +73,11 @@ export function diskCacheFile(root: string): string {
 export function openDiskCache(root: string): DiskCache {
   const started = Date.now();
   const file = diskCacheFile(root);
-  return { file, files: readStored(file) ?? new Map(), started, changed: false, used: new Set() };
+  const version = readersVersion();
+  return { file, version, files: readStored(file, version) ?? new Map(), started, changed: false, used: new Set() };
 }
 
-function readStored(file: string): StoredCache["files"] | undefined {
+function readStored(file: string, version: string): StoredCache["files"] | undefined {
   let stored: unknown;
   try {
     stored = deserialize(readFileSync(file));
@@ -87,7 +90,7 @@ function readStored(file: string): StoredCache["files"] | undefined {
     typeof candidate !== "object" ||
     candidate.magic !== MAGIC ||
     candidate.format !== FORMAT ||
-    candidate.version !== readersVersion() ||
+    candidate.version !== version ||
     !(candidate.files instanceof Map)
   )
     return undefined;
@@ -150,7 +153,7 @@ export function saveDiskCache(cache: DiskCache): void {
     }
   }
   if (!cache.changed) return;
-  const stored: StoredCache = { magic: MAGIC, format: FORMAT, version: readersVersion(), files: cache.files };
+  const stored: StoredCache = { magic: MAGIC, format: FORMAT, version: cache.version, files: cache.files };
   const temp = `${cache.file}.${process.pid}.tmp`;
   try {
     mkdirSync(join(cache.file, ".."), { recursive: true });
@@ -180,29 +183,24 @@ function isFacts(value: unknown): value is FileFacts {
   );
 }
 
-let version: string | undefined;
-
 /**
  * spoc's version and a hash of the readers' code (`.ts` in the sources, `.js` in the package):
- * a cache written by other code than this is never read.
+ * a cache written by other code than this is never read. Taken once per `openDiskCache`.
  */
 function readersVersion(): string {
-  if (version === undefined) {
-    const extension = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
-    // This file's place, or (in dist/codegen/index.js, which bundles it) where tsc put it, so
-    // the bundled plugin and the CLI share one cache.
-    const hash =
-      readersHash(new URL(import.meta.url), extension) ??
-      readersHash(new URL(`./scan/disk-cache${extension}`, import.meta.url), extension);
-    // Bundled elsewhere: the readers are inside the bundle, so the bundle is the code.
-    version = `${packageVersion() ?? "unknown"} ${
-      hash ??
-      createHash("sha1")
-        .update(readFileSync(new URL(import.meta.url)))
-        .digest("hex")
-    }`;
-  }
-  return version;
+  const extension = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
+  // This file's place, or (in dist/codegen/index.js, which bundles it) where tsc put it, so
+  // the bundled plugin and the CLI share one cache.
+  const hash =
+    readersHash(new URL(import.meta.url), extension) ??
+    readersHash(new URL(`./scan/disk-cache${extension}`, import.meta.url), extension);
+  // Bundled elsewhere: the readers are inside the bundle, so the bundle is the code.
+  return `${packageVersion() ?? "unknown"} ${
+    hash ??
+    createHash("sha1")
+      .update(readFileSync(new URL(import.meta.url)))
+      .digest("hex")
+  }`;
 }
 
 function readersHash(self: URL, extension: string): string | undefined {

@@ -132,7 +132,7 @@ export function factsOfText(path: string, text: string): FileFacts {
 type Pending = PendingCandidate<{ readonly name: string; readonly start: number }>;
 
 /** Reads the facts of a file oxc parsed (the same facts `readFileFacts` reads from TypeScript's tree). */
-export function readEstreeFacts(body: readonly Node[], text: string): FileFacts {
+function readEstreeFacts(body: readonly Node[], text: string): FileFacts {
   const imports: ImportFact[] = [];
   const bindings = new Map<string, ImportBinding>();
   const exports = new Map<string, string>();

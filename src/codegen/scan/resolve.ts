@@ -29,7 +29,7 @@ export function fileExists(existence: FileExistence, path: string): boolean {
 }
 
 /** Candidate files for an extension-less or `.js` path, most likely first. */
-export function candidateFiles(base: string): string[] {
+function candidateFiles(base: string): string[] {
   if (base.endsWith(".ts") || /\.[cm]?tsx?$/.test(base)) return [base];
   if (/\.[cm]?jsx?$/.test(base)) return [base.replace(/\.([cm]?)js(x?)$/, ".$1ts$2"), base];
   return [`${base}.ts`, `${base}/index.ts`, `${base}.tsx`, `${base}/index.tsx`];

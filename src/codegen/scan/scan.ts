@@ -38,7 +38,7 @@ import { locateModules, type Located } from "./locate.ts";
 import { compareText, sameRecords } from "../_compare.ts";
 
 /** The conventional home of the project's `Components` declaration; read for its kinds. */
-export const COMPONENTS_FILE = "framework/components.ts";
+const COMPONENTS_FILE = "framework/components.ts";
 
 export interface ScanInput {
   /** Absolute project root. */
