@@ -23,7 +23,7 @@ export default defineConfig({
     typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
     // Much of the suite's time is files waiting on processes they start (the CLI, builds, the
     // example, PostgreSQL consumers), so three files run at a time even on two cores, where
-    // vitest's own default (one fewer than the cores) would run one: 192 s -> 108 s there.
+    // vitest's own default (one fewer than the cores) would run one.
     maxWorkers: Math.max(3, availableParallelism() - 1),
     testTimeout: 30_000,
     hookTimeout: 30_000,
