@@ -1,7 +1,8 @@
 /**
  * What identifies the running spoc, for its caches on disk: the package version and a hash of
- * its code (the `.ts` sources under src/, or the compiled `.js` under dist/), so a cache
- * written by other code (another version, a rebuilt dist, an edited source) is never read.
+ * its code (the `.ts` sources under src/, or the compiled `.js` under dist/) and the parsers'
+ * versions, so a cache written by other code (another version, a rebuilt dist, an edited source,
+ * an upgraded parser) is never read.
  */
 import { createHash } from "node:crypto";
 import { type Dirent, readdirSync, readFileSync } from "node:fs";
@@ -9,12 +10,13 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compareText } from "./_compare.ts";
 import { packageVersion } from "./package-manifest.ts";
+import { parserVersions } from "./parser-versions.ts";
 
 let memo: string | undefined;
 
-/** `"<version> <hash of the code>"`, computed once per process. */
+/** `"<version> <hash of the code> <parsers' versions>"`, computed once per process. */
 export function codeVersion(): string {
-  memo ??= `${packageVersion() ?? "unknown"} ${hashCode()}`;
+  memo ??= `${packageVersion() ?? "unknown"} ${hashCode()} ${parserVersions()}`;
   return memo;
 }
 

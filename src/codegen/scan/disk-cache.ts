@@ -20,6 +20,7 @@ import { contentHash } from "../_hash.ts";
 import { type FileStat, isFileStat, sameStat, statVouches } from "../cache.ts";
 import type { FileFacts } from "./file-facts.ts";
 import { packageVersion } from "../package-manifest.ts";
+import { parserVersions } from "../parser-versions.ts";
 
 /** Bumped whenever this file's layout changes. */
 const FORMAT = 2;
@@ -184,8 +185,8 @@ function isFacts(value: unknown): value is FileFacts {
 }
 
 /**
- * spoc's version and a hash of the readers' code (`.ts` in the sources, `.js` in the package):
- * a cache written by other code than this is never read. Taken once per `openDiskCache`.
+ * spoc's version, a hash of the readers' code (`.ts` in the sources, `.js` in the package) and
+ * the parsers' versions: a cache written by other code than this is never read. Taken once per `openDiskCache`.
  */
 function readersVersion(): string {
   const extension = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
@@ -200,7 +201,7 @@ function readersVersion(): string {
     createHash("sha1")
       .update(readFileSync(new URL(import.meta.url)))
       .digest("hex")
-  }`;
+  } ${parserVersions()}`;
 }
 
 function readersHash(self: URL, extension: string): string | undefined {
