@@ -9,7 +9,8 @@
  *
  * The demonstration clears the database's data first, so every run prints the same thing
  * and a run killed halfway does not affect the next. `DEMO_WORKER_WINDOW_MS` (default
- * 5000) sets how long the workers run.
+ * 5000) sets how long the workers run; `DEMO_STOP_BUDGET_MS` (default 1500) how long the
+ * workers together get to stop before they are terminated.
  *
  * A signal (Ctrl-C, SIGTERM, SIGHUP) at any moment ends it promptly: the workers that were
  * started are stopped and joined, the app shuts down (the database last), exit 0. A crashed
@@ -175,6 +176,7 @@ async function runBackgroundWorkers(framework: Framework, settings: AppSettings,
   stop.check();
   section("STARTING BACKGROUND WORKERS");
   const windowMs = env.int("DEMO_WORKER_WINDOW_MS", 5000, { min: 0 });
+  const stopBudgetMs = env.int("DEMO_STOP_BUDGET_MS", 1500, { min: 1 });
   const db = database();
   const EmailNotificationWorker = framework.getComponent("workers", "users.EmailNotificationWorker");
   const ContentIndexerWorker = framework.getComponent("workers", "blog.ContentIndexerWorker");
@@ -234,8 +236,8 @@ async function runBackgroundWorkers(framework: Framework, settings: AppSettings,
     }
   } finally {
     console.log("\n  Stopping workers...\n");
-    // One budget for all, so that a signal ends the run within two seconds.
-    const deadline = Date.now() + 1500;
+    // One budget for all (DEMO_STOP_BUDGET_MS), so that a signal ends the run within two seconds.
+    const deadline = Date.now() + stopBudgetMs;
     for (const worker of started) {
       worker.stop();
       const result = await worker.join({ timeoutMs: Math.max(1, deadline - Date.now()) });

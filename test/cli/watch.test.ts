@@ -209,7 +209,7 @@ describe("watchProject", () => {
     expect(written).toContain('"users.User"');
   });
 
-  it("never reports the parse error of a file saved in several writes, though a clean edit is written at once", async () => {
+  it("never reports the parse error of a file saved in several writes, though a clean edit is written at once", async (ctx) => {
     // No quiet time for clean results: only the errors' own quiet time holds the half-saved file back.
     const { root, events, registry, next } = await watchCopy(0);
     const file = join(root, "apps/users/models.ts");
@@ -232,11 +232,12 @@ describe("watchProject", () => {
       appendFileSync(file, whole.slice(cut));
       const pause = performance.now() - started;
       await next("a run that writes users.Avatar", (e) => e.type === "generated" && e.generation.written);
-      if (pause < 60 || attempt === 5) {
-        expect(pause).toBeLessThan(60);
+      if (pause < 60) {
         expect(events.slice(seen).flatMap(errorsOf)).toEqual([]);
         break;
       }
+      // Five overruns: this machine is too loaded to save in two quick writes; nothing to judge.
+      if (attempt === 5) ctx.skip();
       writeFileSync(file, original);
       await next("the attempt undone", (e) => e.type === "generated" && e.generation.written);
     }
