@@ -7,7 +7,7 @@
  * handler through pg-boss's own `work()`, with the same pool, polling interval, batch size
  * and number of loops; `loop` is spoc's algorithm written directly on pg-boss (fetch, handle,
  * complete; wait only when the queue is empty), so spoc's own cost shows against it.
- * Prints "ready" once it consumes.
+ * Prints "ready" once it consumes, and on SIGTERM "cpu <ms>", its CPU time since then.
  */
 import PgBoss from "pg-boss";
 import { QueueConsumer, queueWorker } from "../src/workers/index.ts";
@@ -71,7 +71,12 @@ async function loop(): Promise<() => Promise<unknown>> {
 }
 
 const stop = await (mode === "raw" ? raw() : mode === "loop" ? loop() : spoc());
+const ready = process.cpuUsage();
 process.stdout.write("ready\n");
 process.once("SIGTERM", () => {
+  // CPU time spent consuming (start-up excluded): what this process costs per job, which
+  // other load on the machine disturbs less than the wall-clock rate.
+  const { user, system } = process.cpuUsage(ready);
+  process.stdout.write(`cpu ${(user + system) / 1000}\n`);
   void stop().then(() => process.exit(0));
 });

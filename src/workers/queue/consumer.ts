@@ -215,16 +215,18 @@ export class QueueConsumer {
       entry.expireMs,
     );
     const jobs = fetched.map((job) => toJob(entry, job));
+    const { worker } = entry;
+    const { signal } = controller;
     try {
-      if (jobs.length > 1 && entry.worker.handleBatch) {
-        const outcome = await settle(call(() => entry.worker.handleBatch?.(jobs, controller.signal)));
+      if (jobs.length > 1 && worker.handleBatch) {
+        const outcome = await attempt(() => worker.handleBatch?.(jobs, signal));
         await this.#finish(flight, jobs, outcome);
       } else {
         // Each job fails on its own; the ones that succeed are completed together, in one query.
         const done: Job<unknown>[] = [];
         for (const job of jobs) {
           if (!flight.open.has(job.id)) continue;
-          const outcome = await settle(call(() => entry.worker.handle(job, controller.signal)));
+          const outcome = await attempt(() => worker.handle(job, signal));
           if (outcome) await this.#finish(flight, [job], outcome);
           else done.push(job);
         }
@@ -294,10 +296,13 @@ async function call(hook: () => void | Promise<void>): Promise<void> {
   await hook();
 }
 
-/** Runs to completion and says how it ended: `undefined` or the error. */
-async function settle(work: Promise<void>): Promise<Error | undefined> {
+/**
+ * Runs a handler to its end and says how it ended: `undefined`, or the error (a synchronous
+ * throw included). One async frame per job: this is the consumer's per-job path.
+ */
+async function attempt(handler: () => void | Promise<void>): Promise<Error | undefined> {
   try {
-    await work;
+    await handler();
     return undefined;
   } catch (error) {
     return error instanceof Error ? error : new Error(String(error));
