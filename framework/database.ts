@@ -293,12 +293,20 @@ export async function clearData(db: Database): Promise<void> {
 
 /** The connection the app shares, opened by the first models startup hook. */
 let shared:
-  | { db: Database; settings?: DatabaseSettings; holders: number; lock?: DatabaseLock | PostgresLock | undefined }
+  | {
+      db: Database;
+      settings?: DatabaseSettings;
+      holders: number;
+      lock?: DatabaseLock | PostgresLock | undefined;
+      /** Settles when the opener's check that the server answers does; other acquirers wait on it. */
+      ready?: Promise<void>;
+    }
   | undefined;
 
 /**
  * Opens the shared connection, or counts one more holder of it. Each models module's
  * startup hook acquires it and its shutdown hook releases it, so it closes after the last.
+ * Concurrent acquires share one connection: the first records it before it waits.
  *
  * SQLite: the first acquire locks the database file for this run (see database-lock.ts).
  * PostgreSQL: the first acquire checks that the server answers; consumer processes
@@ -309,19 +317,23 @@ let shared:
  */
 export async function acquireDatabase(settings: DatabaseSettings): Promise<Database> {
   if (shared) {
-    shared.holders += 1;
-    return shared.db;
+    const entry = shared;
+    entry.holders += 1;
+    await entry.ready;
+    return entry.db;
   }
   if (!(SUPPORTED_ENGINES as readonly string[]).includes(settings.engine)) throw unsupportedEngine(settings.engine);
   if (settings.engine === "postgres") {
     const db = openDatabase(settings);
+    const entry = { db, settings, holders: 1, ready: checkPostgresReachable(settings) };
+    shared = entry;
     try {
-      await checkPostgresReachable(settings);
+      await entry.ready;
     } catch (error) {
+      if (shared === entry) shared = undefined;
       await closeDatabase(db);
       throw error;
     }
-    shared = { db, settings, holders: 1 };
     return db;
   }
   const lock = settings.name !== ":memory:" ? lockDatabase(resolve(settings.name)) : undefined;

@@ -3,6 +3,7 @@
  * migrations run one at a time (an advisory lock) and never twice; the demonstration holds
  * the run's lock for as long as its shared connection is open, while consumers take none.
  */
+import { sql } from "kysely";
 import { ErrorCode } from "spoc";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { postgresMigrations as blogMigrations } from "../../apps/blog/models.ts";
@@ -11,6 +12,7 @@ import {
   acquireDatabase,
   closeDatabase,
   type DatabaseSettings,
+  database as sharedDatabase,
   holdDatabaseForRun,
   migrate,
   openDatabase,
@@ -67,5 +69,21 @@ describePg("starting the example on PostgreSQL", () => {
     }
     const again = await lockPostgresDatabase(settings);
     await again.release();
+  });
+
+  it("shares one connection between two acquires made at the same time, open until the last release", async () => {
+    const [first, second] = await Promise.all([acquireDatabase(settings), acquireDatabase(settings)]);
+    let released = 0;
+    try {
+      expect(second).toBe(first);
+      expect(sharedDatabase()).toBe(first);
+      await releaseDatabase();
+      released += 1;
+      const { rows } = await sql<{ one: number }>`select 1 as one`.execute(first);
+      expect(rows).toEqual([{ one: 1 }]);
+    } finally {
+      for (; released < 2; released += 1) await releaseDatabase();
+    }
+    expect(() => sharedDatabase()).toThrow("the database is not open");
   });
 });
