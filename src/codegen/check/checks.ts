@@ -8,7 +8,7 @@ import { ErrorCode } from "../../errors.ts";
 import { kindBelongsToModule, pluralOf } from "../../components.ts";
 import { checkAppRules } from "./app-rules.ts";
 import { closest } from "./closest.ts";
-import { compareText, sameElements, sameNodes } from "../_compare.ts";
+import { compareText, sameNodes } from "../_compare.ts";
 import { findCycles } from "./graph.ts";
 import { dependencyClosure } from "./load-order.ts";
 import type { AppModule, ComponentRecord, Diagnostic, ModuleImport, ProjectModel } from "../model.ts";

@@ -187,7 +187,7 @@ export function registryParts(
     for (const node of appNodes) {
       const chunk = pieces.chunk(node);
       types.push(chunk.members);
-      memberDigests.set(types.length - 1, digestOf(chunk));
+      memberDigests.set(types.length - 1, chunk.digest);
     }
     types.push("}");
   }
@@ -214,17 +214,6 @@ function generationOf(parts: readonly string[], digests: ReadonlyMap<number, str
   const hash = createHash("sha256");
   for (const [index, part] of parts.entries()) hash.update(digests.get(index) ?? part).update("\n");
   return hash.digest("hex").slice(0, 12);
-}
-
-const chunkDigests = new WeakMap<ModuleChunk, string>();
-
-function digestOf(chunk: ModuleChunk): string {
-  let digest = chunkDigests.get(chunk);
-  if (digest === undefined) {
-    digest = createHash("sha256").update(chunk.members).digest("base64");
-    chunkDigests.set(chunk, digest);
-  }
-  return digest;
 }
 
 /** What the renderer derives from the module nodes and the load order alone. */
@@ -271,6 +260,8 @@ export function renderNodes(modules: readonly AppModule[], loadOrder: readonly s
 export interface ModuleChunk {
   readonly entries: string;
   readonly members: string;
+  /** The hash of `members`, what the generation counts them by. */
+  readonly digest: string;
 }
 
 /** The component entries and type map members of one module node. */
@@ -290,7 +281,12 @@ export function renderChunk(module: AppModule): ModuleChunk {
     previous = c.key;
     members.push(`  ${str(c.key)}: Export<typeof import(${importPath}), ${str(c.exportName)}, ${str(c.key)}>;`);
   }
-  return { entries: entries.join("\n"), members: members.join("\n") };
+  const memberText = members.join("\n");
+  return {
+    entries: entries.join("\n"),
+    members: memberText,
+    digest: createHash("sha256").update(memberText).digest("base64"),
+  };
 }
 
 /**
