@@ -90,6 +90,9 @@ function describeValue(value: unknown, name: string): string {
 
 async function demonstrateAppInteraction(framework: Framework, stop: StopRequest): Promise<void> {
   section("DEMONSTRATING APP INTERACTION");
+  // The ids restart with the data, so a previous run's unsent jobs would deliver this run's
+  // messages: they go with it (PostgreSQL; on SQLite there is no job queue).
+  if (framework.config.settings.database.engine === "postgres") await framework.jobs.purge("users.DeliverEmail");
   await clearData(database());
   console.log("  Demo data cleared: every run starts from an empty database");
 

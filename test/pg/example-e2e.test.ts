@@ -184,4 +184,29 @@ describePg("the example on PostgreSQL with two consumer processes", () => {
     expect(alone.stdout).toContain("  Outbox: 0 sent, 1 waiting\n");
     expect(alone.stdout).toContain("APPLICATION STOPPED\n");
   }, 120_000);
+
+  it("drops the unsent jobs of a previous run, whose message ids the next run reuses", async () => {
+    const pending = () =>
+      query<{ data: { messageId: number } }>(
+        database.url,
+        "select data from pgboss.job where name = 'users.DeliverEmail' and state < 'active'",
+      );
+    // The run before (no consumer) left its email's job waiting.
+    expect(await pending()).toEqual([{ data: { messageId: 1 } }]);
+    const again = await run(
+      "npm",
+      ["start", "--silent"],
+      project,
+      demoEnv({
+        DB_ENGINE: "postgres",
+        DATABASE_URL: database.url,
+        DEMO_WORKER_WINDOW_MS: "0",
+        DEMO_CONSUMER_WAIT_MS: "0",
+      }),
+    );
+    expect(again.code, again.stderr).toBe(0);
+    // One job for this run's one message, not a stale one beside it that a consumer would
+    // deliver as well (the message is sent once, the other job then says it already was).
+    expect(await pending()).toEqual([{ data: { messageId: 1 } }]);
+  }, 120_000);
 });

@@ -94,13 +94,7 @@ export class JobQueue<Map extends object = ComponentMap> {
     payload: JobPayload<Map, K>,
     options: SendOptions = {},
   ): Promise<string | null> {
-    const worker = this.#workers.get(key);
-    if (!worker) {
-      const known = this.keys.length > 0 ? this.keys.join(", ") : "none";
-      throw new SpocError(ErrorCode.UnknownJob, `"${key}" is not a queue worker of an installed app; known: ${known}`, {
-        hint: `send to the key of a queue worker (a class extending queueWorker(…) in an app's workers module), and run \`${REGENERATE_COMMAND}\` after adding one`,
-      });
-    }
+    const worker = this.#worker(key);
     const data = await validatePayload(worker.payload, payload, key);
     const queue = queueNameOf(worker, key);
     const boss = await this.#open();
@@ -113,12 +107,37 @@ export class JobQueue<Map extends object = ComponentMap> {
     return boss.send(queue, data as object, sendOptions);
   }
 
+  /**
+   * Deletes the jobs of a queue worker's queue that no consumer has started yet (pg-boss
+   * `purgeQueue`): what a run that empties the data those jobs are about needs, so that
+   * they do not act on the new rows that reuse the old ids.
+   * @throws SpocError `UnknownJob` for a key that is not a queue worker.
+   */
+  async purge<K extends JobKey<Map>>(key: K): Promise<void> {
+    const worker = this.#worker(key);
+    const queue = queueNameOf(worker, key);
+    const boss = await this.#open();
+    await this.#ensure(boss, queue, worker);
+    await boss.purgeQueue(queue);
+  }
+
   /** Closes the connection pool; later sends open a new one. */
   async stop(): Promise<void> {
     const boss = this.#boss;
     this.#boss = undefined;
     this.#queues.clear();
     if (boss) await (await boss.catch(() => undefined))?.stop({ graceful: false, close: true });
+  }
+
+  #worker(key: string): QueueWorkerClass {
+    const worker = this.#workers.get(key);
+    if (!worker) {
+      const known = this.keys.length > 0 ? this.keys.join(", ") : "none";
+      throw new SpocError(ErrorCode.UnknownJob, `"${key}" is not a queue worker of an installed app; known: ${known}`, {
+        hint: `send to the key of a queue worker (a class extending queueWorker(…) in an app's workers module), and run \`${REGENERATE_COMMAND}\` after adding one`,
+      });
+    }
+    return worker;
   }
 
   #open(): Promise<BossClient> {
