@@ -133,14 +133,29 @@ describePg("the example's services on PostgreSQL", () => {
     // Two connections of the pool, as two consumer processes would have.
     const first = new NotificationService({ db }).deliverOnce(message.id, deliver);
     const second = new NotificationService({ db }).deliverOnce(message.id, deliver);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    release();
+    // Hold the first delivery until the other one waits on the message's row lock, so the
+    // test exercises the lock rather than two deliveries that merely ran one after the other.
+    try {
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const waiting = await query<{ n: string }>(
+          database.url,
+          "select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
+        );
+        if (Number(waiting[0]?.n) > 0) break;
+        if (Date.now() > deadline) throw new Error("no delivery waited on the message's row lock within 60 s");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(delivered).toEqual([message.id]);
+    } finally {
+      release();
+    }
     const results = await Promise.all([first, second]);
     expect(delivered).toEqual([message.id]);
     expect(results.filter((result) => result !== undefined).map((result) => result?.id)).toEqual([message.id]);
     expect((await new NotificationService({ db }).getMessage(message.id)).sentAt).not.toBeNull();
     expect(await new NotificationService({ db }).deliverOnce(message.id, deliver)).toBeUndefined();
-  });
+  }, 120_000);
 
   it("searches published posts with PostgreSQL full-text search, every word, ranked", async () => {
     const posts = new PostService({ db });
