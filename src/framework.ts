@@ -300,14 +300,25 @@ async function runHook(
   } catch (cause) {
     // A spoc error from inside the hook (bad configuration, say) knows its own fix best.
     const hint =
-      cause instanceof SpocError && cause.hint
-        ? cause.hint
-        : `fix the ${module.module} ${side} hook in config/schema.ts; the error it threw is the cause`;
+      spocHintOf(cause) ?? `fix the ${module.module} ${side} hook in config/schema.ts; the error it threw is the cause`;
     throw new SpocError(ErrorCode.HookFailed, `${side} hook of ${module.name} failed: ${messageOf(cause)}`, {
       cause,
       hint,
     });
   }
+}
+
+/**
+ * The hint of a spoc error, recognised by its shape rather than its class: the project's hooks
+ * may import another copy of spoc than the one running them (the CLI's bundle, a second install).
+ */
+function spocHintOf(cause: unknown): string | undefined {
+  if (cause instanceof SpocError) return cause.hint || undefined;
+  if (!(cause instanceof Error)) return undefined;
+  const { code, hint } = cause as { code?: unknown; hint?: unknown };
+  return typeof code === "string" && /^SPOC\d{3}$/.test(code) && typeof hint === "string" && hint !== ""
+    ? hint
+    : undefined;
 }
 
 /** Runs shutdown hooks in reverse order; every hook runs even if one fails. */
