@@ -56,8 +56,8 @@ interface WrittenFile {
   readonly content: string;
   readonly mtimeMs: number;
   readonly size: number;
-  /** `content` as UTF-8. */
-  readonly bytes: Buffer;
+  /** `content` as UTF-8, in pieces (see `joinedBytes`). */
+  readonly bytes: readonly Buffer[];
   /** The render that produced `content`, when known. */
   readonly joined: Joined | undefined;
 }
@@ -139,8 +139,8 @@ export class SessionMemo {
     const render = this.renders.get(file);
     const joined = render !== undefined && render.text === text ? render : undefined; // the same string: no comparison
     if (known !== undefined && joined !== undefined && known.joined === joined) return undefined;
-    const bytes = joined !== undefined ? joinedBytes(joined) : Buffer.from(text, "utf8");
-    if (known !== undefined && bytes.equals(known.bytes)) {
+    const bytes = joined !== undefined ? joinedBytes(joined) : [Buffer.from(text, "utf8")];
+    if (known !== undefined && sameBytes(bytes, known.bytes)) {
       this.written.set(path, { ...known, content: text, joined });
       return undefined;
     }
@@ -198,15 +198,41 @@ function holdsParts(block: Block, parts: readonly string[], start: number, end: 
   return true;
 }
 
-/** The UTF-8 bytes of `joined.text`, made of its blocks' bytes (each block encoded once). */
-export function joinedBytes(joined: Joined): Buffer {
+/**
+ * The UTF-8 bytes of `joined.text`, as its blocks' bytes (each block encoded once) and the
+ * newlines between them: not concatenated, they are written as they are (`writev`).
+ */
+export function joinedBytes(joined: Joined): Buffer[] {
   const chunks: Buffer[] = [];
   for (const [i, block] of joined.blocks.entries()) {
     if (i > 0) chunks.push(NEWLINE);
     block.bytes ??= Buffer.from(block.text, "utf8");
     chunks.push(block.bytes);
   }
-  return Buffer.concat(chunks);
+  return chunks;
+}
+
+/** Whether two lists of pieces hold the same bytes, however each is cut. */
+export function sameBytes(a: readonly Buffer[], b: readonly Buffer[]): boolean {
+  let length = 0;
+  for (const chunk of a) length += chunk.length;
+  for (const chunk of b) length -= chunk.length;
+  if (length !== 0) return false;
+  let i = 0;
+  let j = 0;
+  let atA = 0;
+  let atB = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i] as Buffer;
+    const y = b[j] as Buffer;
+    const n = Math.min(x.length - atA, y.length - atB);
+    if (n > 0 && x.compare(y, atB, atB + n, atA, atA + n) !== 0) return false;
+    atA += n;
+    atB += n;
+    if (atA === x.length) [i, atA] = [i + 1, 0];
+    if (atB === y.length) [j, atB] = [j + 1, 0];
+  }
+  return true;
 }
 
 const NEWLINE = Buffer.from("\n");

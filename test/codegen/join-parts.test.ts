@@ -3,7 +3,7 @@
  * text and bytes; the result must always equal the parts joined (and encoded) from scratch.
  */
 import { describe, expect, it } from "vitest";
-import { type Joined, joinedBytes, joinParts } from "../../src/codegen/incremental.ts";
+import { type Joined, joinedBytes, joinParts, sameBytes } from "../../src/codegen/incremental.ts";
 
 /** A deterministic pseudo-random generator (xorshift). */
 function random(seed: number): () => number {
@@ -15,6 +15,16 @@ function random(seed: number): () => number {
     return (x >>> 0) / 2 ** 32;
   };
 }
+
+describe("sameBytes", () => {
+  it("compares the bytes, not how they are cut", () => {
+    const b = (text: string): Buffer => Buffer.from(text, "utf8");
+    expect(sameBytes([b("ab"), b("c"), b(""), b("déf")], [b("a"), b("bcd"), b("éf")])).toBe(true);
+    expect(sameBytes([], [b("")])).toBe(true);
+    expect(sameBytes([b("ab"), b("c")], [b("a"), b("bd")])).toBe(false);
+    expect(sameBytes([b("ab")], [b("abc")])).toBe(false);
+  });
+});
 
 describe("joinParts", () => {
   it("equals join and its UTF-8 bytes for random edits, small and across many blocks", () => {
@@ -36,7 +46,12 @@ describe("joinParts", () => {
         const before = joined;
         joined = joinParts(before, copy);
         expect(joined.text).toBe(copy.join("\n"));
-        expect(joinedBytes(joined).equals(Buffer.from(copy.join("\n"), "utf8"))).toBe(true);
+        const expected = Buffer.from(copy.join("\n"), "utf8");
+        expect(Buffer.concat(joinedBytes(joined)).equals(expected)).toBe(true);
+        expect(sameBytes(joinedBytes(joined), [expected])).toBe(true);
+        expect(sameBytes(joinedBytes(joined), joinedBytes(before))).toBe(
+          Buffer.concat(joinedBytes(before)).equals(expected),
+        );
         reusedBlocks += joined.blocks.filter((block) => before.blocks.includes(block)).length;
         parts = copy;
       }

@@ -8,7 +8,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
 
-const failing = vi.hoisted(() => ({ renameTo: undefined as string | undefined }));
+const failing = vi.hoisted(() => ({
+  renameTo: undefined as string | undefined,
+  /** At most this many bytes per `writev`, as a system may write fewer than asked. */
+  writevBytes: undefined as number | undefined,
+}));
 vi.mock("node:fs", async (importOriginal) => {
   const fs = await importOriginal<typeof import("node:fs")>();
   return {
@@ -23,6 +27,12 @@ vi.mock("node:fs", async (importOriginal) => {
         });
       fs.renameSync(from, to);
     },
+    writevSync: (fd: number, buffers: readonly NodeJS.ArrayBufferView[]) => {
+      const limit = failing.writevBytes;
+      if (limit === undefined) return fs.writevSync(fd, buffers);
+      const first = buffers[0] as Buffer;
+      return fs.writeSync(fd, first, 0, Math.min(limit, first.length));
+    },
   };
 });
 
@@ -36,6 +46,26 @@ async function folder(): Promise<string> {
   dirs.push(dir);
   return dir;
 }
+
+describe("replacing a file with content in pieces", () => {
+  it("writes every piece in order, more pieces than one writev takes, when each call writes fewer bytes than asked", async () => {
+    const dir = await folder();
+    const path = join(dir, "registry.ts");
+    const pieces = Array.from({ length: 3000 }, (_, i) => Buffer.from(i % 7 === 0 ? "" : `é${i}\n`, "utf8"));
+    const expected = Buffer.concat(pieces).toString("utf8");
+    replaceTogether([{ path, content: expected, encoded: pieces }]);
+    expect(await readFile(path, "utf8")).toBe(expected);
+    const shorter = pieces.slice(1);
+    const shorterText = Buffer.concat(shorter).toString("utf8");
+    failing.writevBytes = 3;
+    try {
+      replaceTogether([{ path, content: shorterText, encoded: shorter }]);
+    } finally {
+      failing.writevBytes = undefined;
+    }
+    expect(await readFile(path, "utf8")).toBe(shorterText);
+  });
+});
 
 describe("replacing the registry's files when a rename fails", () => {
   it("keeps the old file, removes its temporary file and names the path (SPOC020)", async () => {

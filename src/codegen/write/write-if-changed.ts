@@ -13,7 +13,19 @@
  * time of their promise versions (no thread-pool round trips), and nothing else runs meanwhile.
  */
 import { randomBytes } from "node:crypto";
-import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  closeSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writevSync,
+} from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { fileAccessError } from "../../system-error.ts";
 
@@ -34,8 +46,8 @@ export interface Replacement {
   /** Absolute. */
   readonly path: string;
   readonly content: string;
-  /** `content` as UTF-8, when the caller has it. */
-  readonly encoded?: Buffer;
+  /** `content` as UTF-8, when the caller has it: whole, or in pieces written one after the other. */
+  readonly encoded?: Buffer | readonly Buffer[];
   /** What the file holds now, when the caller knows (`null`: it does not exist); read otherwise, to put it back on failure. */
   readonly current?: string | null | undefined;
 }
@@ -71,7 +83,7 @@ export function replaceTogether(files: readonly Replacement[], options: { readon
     for (const file of files) {
       const temporary = temporaryPath(file.path);
       staged.push({ file, temporary });
-      writeFileSync(temporary, file.encoded ?? file.content, file.encoded === undefined ? "utf8" : undefined);
+      writeContent(temporary, file);
       const mode = modeOf(file.path);
       if (mode !== undefined) chmodSync(temporary, mode);
     }
@@ -92,6 +104,39 @@ export function replaceTogether(files: readonly Replacement[], options: { readon
     throw located(error, staged[done]?.file.path, options.root);
   }
 }
+
+/** Writes `file`'s content to the new file `path`; its pieces, when it has them, without joining them. */
+function writeContent(path: string, file: Replacement): void {
+  const { encoded } = file;
+  if (encoded === undefined || Buffer.isBuffer(encoded)) {
+    writeFileSync(path, encoded ?? file.content, encoded === undefined ? "utf8" : undefined);
+    return;
+  }
+  const fd = openSync(path, "w");
+  try {
+    writeAll(fd, encoded as readonly Buffer[]);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** `writev` until every byte of `chunks` is written (a call may write fewer, and takes at most `IOV_MAX` pieces). */
+function writeAll(fd: number, chunks: readonly Buffer[]): void {
+  let pending = chunks.filter((chunk) => chunk.length > 0);
+  while (pending.length > 0) {
+    let written = writevSync(fd, pending.slice(0, IOV_MAX));
+    let done = 0;
+    while (done < pending.length && written >= (pending[done] as Buffer).length) {
+      written -= (pending[done] as Buffer).length;
+      done++;
+    }
+    pending = pending.slice(done);
+    if (written > 0) pending[0] = (pending[0] as Buffer).subarray(written);
+  }
+}
+
+/** The fewest pieces one `writev` takes on the systems Node runs on. */
+const IOV_MAX = 1024;
 
 /** `.<name>.<pid>.<random>.tmp` beside `path`. */
 function temporaryPath(path: string): string {
