@@ -117,7 +117,7 @@ export function statFile(path: string): FileStat | undefined {
 /**
  * What `read` makes of the file at `path`, from the cache when the file's mtime and size are
  * unchanged. `undefined` when the file does not exist. `read` must depend on the text alone
- * (`stat` is the file's, taken before the read). Each file is checked against the file system
+ * (`stat` is the file's, taken before the read; `hash()` is the content's, hashed once a read). Each file is checked against the file system
  * once per run; pass `stat` when the caller has just taken it. `known`, when given, may answer
  * from the stat alone (a cache on disk), with the hash of the content it stands for.
  */
@@ -125,7 +125,7 @@ export function readCached<T>(
   cache: ScanCache,
   reader: string,
   path: string,
-  read: (text: string, stat: FileStat) => T,
+  read: (text: string, stat: FileStat, hash: () => string) => T,
   stat?: FileStat,
   known?: (stat: FileStat) => { readonly value: T; readonly hash: string } | undefined,
 ): T | undefined {
@@ -149,8 +149,10 @@ export function readCached<T>(
     return answer.value;
   }
   const text = readFileSync(path, "utf8");
-  cache.inputs?.files.set(path, { stat: current, hash: contentHash(text) });
-  const value = read(text, current);
+  let hash: string | undefined;
+  const hashOf = (): string => (hash ??= contentHash(text));
+  cache.inputs?.files.set(path, { stat: current, hash: hashOf() });
+  const value = read(text, current, hashOf);
   entries.set(path, { stat: current, value, run: cache.run });
   return value;
 }

@@ -86,7 +86,8 @@ export function checkCacheFile(root: string): string {
 export async function checkWithCache(root: string): Promise<CheckOutcome> {
   const file = checkCacheFile(root);
   const started = Date.now();
-  const stored = readStored(file, root);
+  const version = codeVersion();
+  const stored = readStored(file, root, version);
   if (stored !== undefined) {
     const verdict = verify(stored, started);
     if (verdict !== "changed") {
@@ -104,11 +105,19 @@ export async function checkWithCache(root: string): Promise<CheckOutcome> {
     silenced: result.silenced,
     loadOrder: result.loadOrder,
   };
-  write(file, record(root, layout, inputs, outcome, started));
+  write(file, record({ root, version, layout, started }, inputs, outcome));
   return outcome;
 }
 
-function record(root: string, layout: string, inputs: RunInputs, outcome: CheckOutcome, started: number): StoredCheck {
+/** What a check run is recorded under: the project, spoc's code, the layout before the run, its start. */
+interface RunKey {
+  readonly root: string;
+  readonly version: string;
+  readonly layout: string;
+  readonly started: number;
+}
+
+function record({ root, version, layout, started }: RunKey, inputs: RunInputs, outcome: CheckOutcome): StoredCheck {
   const files = [...inputs.files]
     .sort(([a], [b]) => compareText(a, b))
     .map(([path, { stat, hash }]) => storedFile(path, stat, hash, started));
@@ -121,7 +130,7 @@ function record(root: string, layout: string, inputs: RunInputs, outcome: CheckO
   return {
     magic: MAGIC,
     format: FORMAT,
-    version: codeVersion(),
+    version,
     root,
     layout,
     files,
@@ -194,7 +203,7 @@ function kindOf(path: string): string {
   }
 }
 
-function readStored(file: string, root: string): StoredCheck | undefined {
+function readStored(file: string, root: string, version: string): StoredCheck | undefined {
   let stored: unknown;
   try {
     stored = deserialize(readFileSync(file));
@@ -207,7 +216,7 @@ function readStored(file: string, root: string): StoredCheck | undefined {
     typeof candidate !== "object" ||
     candidate.magic !== MAGIC ||
     candidate.format !== FORMAT ||
-    candidate.version !== codeVersion() ||
+    candidate.version !== version ||
     candidate.root !== root ||
     typeof candidate.layout !== "string" ||
     !isList(candidate.files, isStoredFile) ||

@@ -69,26 +69,22 @@ function childUrl(sourceMode: boolean): string {
   return bundled.href;
 }
 
-let resolved: { readonly api: string; readonly loader: string } | undefined;
-
+/** tsx's register API and loader, resolved at each worker start (cheap beside starting a thread or process). */
 function resolveTsx(forModule: string): { readonly api: string; readonly loader: string } {
-  if (resolved !== undefined) return resolved;
   try {
     // `import.meta.resolve` applies the "import" condition; vitest does not provide it.
     if (typeof import.meta.resolve === "function") {
-      resolved = { api: import.meta.resolve("tsx/esm/api"), loader: import.meta.resolve("tsx") };
-    } else {
-      const require = createRequire(import.meta.url);
-      const manifestPath = require.resolve("tsx/package.json");
-      const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as {
-        exports?: { "."?: string; "./esm/api"?: { import?: { default?: string } } };
-      };
-      const api = manifest.exports?.["./esm/api"]?.import?.default ?? "./dist/esm/api/index.mjs";
-      const loader = manifest.exports?.["."] ?? "./dist/loader.mjs";
-      const base = pathToFileURL(manifestPath);
-      resolved = { api: new URL(api, base).href, loader: new URL(loader, base).href };
+      return { api: import.meta.resolve("tsx/esm/api"), loader: import.meta.resolve("tsx") };
     }
-    return resolved;
+    const require = createRequire(import.meta.url);
+    const manifestPath = require.resolve("tsx/package.json");
+    const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as {
+      exports?: { "."?: string; "./esm/api"?: { import?: { default?: string } } };
+    };
+    const api = manifest.exports?.["./esm/api"]?.import?.default ?? "./dist/esm/api/index.mjs";
+    const loader = manifest.exports?.["."] ?? "./dist/loader.mjs";
+    const base = pathToFileURL(manifestPath);
+    return { api: new URL(api, base).href, loader: new URL(loader, base).href };
   } catch (error) {
     throw new WorkerError(
       ErrorCode.WorkerNotLocatable,

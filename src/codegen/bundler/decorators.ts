@@ -23,23 +23,12 @@ export function mayHaveDecorators(code: string): boolean {
   return false;
 }
 
-type Transform = typeof import("esbuild").transform;
-let esbuildTransform: Promise<Transform> | undefined;
-
 /** `code` of the TypeScript file `id` with its decorators lowered (and its types removed). */
 export async function lowerDecorators(code: string, id: string): Promise<{ code: string; map: string }> {
-  esbuildTransform ??= import("esbuild").then(
-    (esbuild) => esbuild.transform,
-    (error: unknown) => {
-      esbuildTransform = undefined;
-      throw error;
-    },
-  );
-  let transform: Transform;
+  let esbuild: typeof import("esbuild");
   try {
-    transform = await esbuildTransform;
+    esbuild = await import("esbuild");
   } catch (error) {
-    // Built here, not in the shared promise, so each file's error names that file.
     throw new SpocError(
       ErrorCode.DecoratorsNeedEsbuild,
       `${id} uses decorators, which this tool's TypeScript transform leaves in place, and esbuild (which spoc lowers them with) is not installed`,
@@ -49,7 +38,7 @@ export async function lowerDecorators(code: string, id: string): Promise<{ code:
       },
     );
   }
-  const result = await transform(code, {
+  const result = await esbuild.transform(code, {
     loader: /\.[cm]?tsx$/.test(id) ? "tsx" : "ts",
     format: "esm",
     target: "es2022",

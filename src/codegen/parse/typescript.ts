@@ -7,10 +7,12 @@
 import { createRequire } from "node:module";
 import type { ts as TypeScript } from "ts-morph";
 
-let loaded: typeof TypeScript | undefined;
+const require = createRequire(import.meta.url);
 
-/** TypeScript's `ts` namespace, required lazily (ts-morph is CommonJS). */
+/**
+ * TypeScript's `ts` namespace, required on first use (ts-morph is CommonJS); Node's module
+ * cache answers every later call.
+ */
 export function typescript(): typeof TypeScript {
-  loaded ??= (createRequire(import.meta.url)("ts-morph") as { ts: typeof TypeScript }).ts;
-  return loaded;
+  return (require("ts-morph") as { ts: typeof TypeScript }).ts;
 }

@@ -16,7 +16,6 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { deserialize, serialize } from "node:v8";
-import { contentHash } from "../_hash.ts";
 import { type FileStat, isFileStat, sameStat, statVouches } from "../cache.ts";
 import type { FileFacts } from "./file-facts.ts";
 import { packageVersion } from "../package-manifest.ts";
@@ -115,18 +114,17 @@ export function factsByStat(
 }
 
 /**
- * The facts of `path` whose text is `text` (read after taking `stat`): the stored ones when
- * the content is the same, else `read(text)`, stored for the next run.
+ * The facts of `path` whose content hashes to `hash` (read after taking `stat`): the stored
+ * ones when the content is the same, else `read()`, stored for the next run.
  */
 export function factsThroughDisk(
   cache: DiskCache,
   path: string,
-  text: string,
+  hash: string,
   stat: FileStat,
   read: () => FileFacts,
 ): FileFacts {
   cache.used.add(path);
-  const hash = contentHash(text);
   const stored = cache.files.get(path);
   const vouching = statVouches(stat, cache.started) ? stat : undefined;
   if (stored !== undefined && stored.hash === hash && isFacts(stored.facts)) {

@@ -107,12 +107,12 @@ export function cachedFacts(cache: ScanCache, path: string, stat?: FileStat): Fi
     cache,
     FACTS_READER,
     path,
-    (text, current) => {
+    (text, current, hash) => {
       const read = (): FileFacts => {
         cache.parses++;
         return factsOfText(path, text);
       };
-      return disk === undefined ? read() : factsThroughDisk(disk, path, text, current, read);
+      return disk === undefined ? read() : factsThroughDisk(disk, path, hash(), current, read);
     },
     stat,
     disk === undefined ? undefined : (current) => factsByStat(disk, path, current),
