@@ -20,12 +20,11 @@
  * foreign, corrupt or misshapen file is ignored and replaced, never trusted; a cache that
  * cannot be written is skipped: it is an optimisation, never a reason to fail.
  */
-import { createHash } from "node:crypto";
-import { type Dirent, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { type Dirent, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { deserialize, serialize } from "node:v8";
 import { PROJECT_CONFIG_FILE, SETTINGS_FILE } from "../config/index.ts";
 import { ErrorCode } from "../errors.ts";
+import { cacheFilePath, readCacheFile, writeCacheFile } from "./_cache-file.ts";
 import { contentHash } from "./_hash.ts";
 import { compareText } from "./_compare.ts";
 import {
@@ -74,8 +73,7 @@ interface StoredCheck {
 
 /** Where the check cache of the project at `root` lives. */
 export function checkCacheFile(root: string): string {
-  const id = createHash("sha1").update(root).digest("hex").slice(0, 16);
-  return join(root, "node_modules", ".cache", "spoc", `check-${id}.bin`);
+  return cacheFilePath(root, "check");
 }
 
 /**
@@ -91,7 +89,7 @@ export async function checkWithCache(root: string): Promise<CheckOutcome> {
   if (stored !== undefined) {
     const verdict = verify(stored, started);
     if (verdict !== "changed") {
-      if (verdict !== "unchanged") write(file, verdict);
+      if (verdict !== "unchanged") writeCacheFile(file, verdict);
       return stored.outcome;
     }
   }
@@ -105,7 +103,7 @@ export async function checkWithCache(root: string): Promise<CheckOutcome> {
     silenced: result.silenced,
     loadOrder: result.loadOrder,
   };
-  write(file, record({ root, version, layout, started }, inputs, outcome));
+  writeCacheFile(file, record({ root, version, layout, started }, inputs, outcome));
   return outcome;
 }
 
@@ -204,19 +202,9 @@ function kindOf(path: string): string {
 }
 
 function readStored(file: string, root: string, version: string): StoredCheck | undefined {
-  let stored: unknown;
-  try {
-    stored = deserialize(readFileSync(file));
-  } catch {
-    return undefined; // missing, unreadable or not a v8 serialization
-  }
-  const candidate = stored as Partial<StoredCheck> | null;
+  const candidate = readCacheFile<StoredCheck>(file, { magic: MAGIC, format: FORMAT, version });
   if (
-    candidate === null ||
-    typeof candidate !== "object" ||
-    candidate.magic !== MAGIC ||
-    candidate.format !== FORMAT ||
-    candidate.version !== version ||
+    candidate === undefined ||
     candidate.root !== root ||
     typeof candidate.layout !== "string" ||
     !isList(candidate.files, isStoredFile) ||
@@ -226,17 +214,6 @@ function readStored(file: string, root: string, version: string): StoredCheck | 
   )
     return undefined;
   return candidate as StoredCheck;
-}
-
-function write(file: string, stored: StoredCheck): void {
-  const temp = `${file}.${process.pid}.tmp`;
-  try {
-    mkdirSync(join(file, ".."), { recursive: true });
-    writeFileSync(temp, serialize(stored));
-    renameSync(temp, file);
-  } catch {
-    // A read-only node_modules or a full disk: the next check runs the pipeline again.
-  }
 }
 
 const codes = new Set<string>(Object.values(ErrorCode));

@@ -13,9 +13,8 @@
  * it is an optimisation, never a reason to fail.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { deserialize, serialize } from "node:v8";
+import { readFileSync } from "node:fs";
+import { cacheFilePath, readCacheFile, writeCacheFile } from "../_cache-file.ts";
 import { type FileStat, isFileStat, sameStat, statVouches } from "../cache.ts";
 import type { FileFacts } from "./file-facts.ts";
 import { packageVersion } from "../package-manifest.ts";
@@ -65,8 +64,7 @@ export interface DiskCache {
 
 /** Where the cache of the project at `root` lives. */
 export function diskCacheFile(root: string): string {
-  const id = createHash("sha1").update(root).digest("hex").slice(0, 16);
-  return join(root, "node_modules", ".cache", "spoc", `scan-${id}.bin`);
+  return cacheFilePath(root, "scan");
 }
 
 /** Opens (reads) the cache of the project at `root`; an unreadable or foreign cache starts empty. */
@@ -78,23 +76,8 @@ export function openDiskCache(root: string): DiskCache {
 }
 
 function readStored(file: string, version: string): StoredCache["files"] | undefined {
-  let stored: unknown;
-  try {
-    stored = deserialize(readFileSync(file));
-  } catch {
-    return undefined; // missing, unreadable or not a v8 serialization
-  }
-  const candidate = stored as Partial<StoredCache> | null;
-  if (
-    candidate === null ||
-    typeof candidate !== "object" ||
-    candidate.magic !== MAGIC ||
-    candidate.format !== FORMAT ||
-    candidate.version !== version ||
-    !(candidate.files instanceof Map)
-  )
-    return undefined;
-  return candidate.files;
+  const files = readCacheFile<StoredCache>(file, { magic: MAGIC, format: FORMAT, version })?.files;
+  return files instanceof Map ? files : undefined;
 }
 
 /**
@@ -153,15 +136,8 @@ export function saveDiskCache(cache: DiskCache): void {
   }
   if (!cache.changed) return;
   const stored: StoredCache = { magic: MAGIC, format: FORMAT, version: cache.version, files: cache.files };
-  const temp = `${cache.file}.${process.pid}.tmp`;
-  try {
-    mkdirSync(join(cache.file, ".."), { recursive: true });
-    writeFileSync(temp, serialize(stored));
-    renameSync(temp, cache.file);
-    cache.changed = false;
-  } catch {
-    // A read-only node_modules or a full disk: the next run parses again, nothing else changes.
-  }
+  // Not written (a read-only node_modules, a full disk): the next run parses again, nothing else changes.
+  if (writeCacheFile(cache.file, stored)) cache.changed = false;
 }
 
 /** A stored value shaped like FileFacts (the maps and arrays every reader walks). */
