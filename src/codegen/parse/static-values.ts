@@ -34,6 +34,14 @@ export interface StaticProperty {
   readonly value: Expression | undefined;
 }
 
+/** What a literal read from a config file stands for, for its diagnostics. */
+export interface Subject {
+  /** `"schema modules"`, `"installedApps"`: what the message says must be a literal. */
+  readonly label: string;
+  /** How to fix it. */
+  readonly hint: string;
+}
+
 /** An SPOC008 diagnostic at `at` in `file`. */
 export function invalidConfig(file: string, at: Position, message: string, hint: string): Diagnostic {
   return { code: ErrorCode.InvalidConfig, severity: "error", message, file, line: at.line, column: at.column, hint };
@@ -64,51 +72,54 @@ export function reportNotStatic(context: StaticContext, node: Node, message: str
 function reportUnmet(
   context: StaticContext,
   node: Node,
-  label: string,
+  subject: Subject,
   requirement: string,
-  hint: string,
   got = describe(context, node),
 ): undefined {
-  reportNotStatic(context, node, `${label} in ${context.file} must ${requirement}, got ${got}`, hint);
+  reportNotStatic(context, node, `${subject.label} in ${context.file} must ${requirement}, got ${got}`, subject.hint);
   return undefined;
+}
+
+/** `node` unwrapped, when it is a `type` node; else `undefined`, with an SPOC008 saying it must `requirement`. */
+function literalOf<T extends Expression["type"]>(
+  context: StaticContext,
+  node: Expression,
+  type: T,
+  subject: Subject,
+  requirement: string,
+): Extract<Expression, { type: T }> | undefined {
+  const value = unwrapExpression(node);
+  if (value.type === type) return value as Extract<Expression, { type: T }>;
+  return reportUnmet(context, node, subject, requirement, describe(context, value));
 }
 
 /** An array literal of string literals, e.g. `["users", "blog"]`. */
 export function readStringArray(
   context: StaticContext,
   node: Expression,
-  label: string,
-  hint: string,
+  subject: Subject,
 ): LocatedString[] | undefined {
-  const array = unwrapExpression(node);
-  if (array.type !== "ArrayExpression")
-    return reportUnmet(context, node, label, "be a literal array of strings", hint, describe(context, array));
+  const array = literalOf(context, node, "ArrayExpression", subject, "be a literal array of strings");
+  if (array === undefined) return undefined;
   const values: LocatedString[] = [];
   for (const element of array.elements) {
-    const value =
-      element === null || element.type === "SpreadElement" ? undefined : literalString(unwrapExpression(element));
-    if (element === null) return reportUnmet(context, array, label, "hold only string literals", hint, "a hole");
-    if (value === undefined) return reportUnmet(context, element, label, "hold only string literals", hint);
+    if (element === null) return reportUnmet(context, array, subject, "hold only string literals", "a hole");
+    const value = element.type === "SpreadElement" ? undefined : literalString(unwrapExpression(element));
+    if (value === undefined) return reportUnmet(context, element, subject, "hold only string literals");
     values.push({ value, ...context.positionOf(element.start) });
   }
   return values;
 }
 
 /** An object literal whose property names are static; spreads and computed names are reported. */
-export function readObject(
-  context: StaticContext,
-  node: Expression,
-  label: string,
-  hint: string,
-): StaticProperty[] | undefined {
-  const object = unwrapExpression(node);
-  if (object.type !== "ObjectExpression")
-    return reportUnmet(context, node, label, "be an object literal", hint, describe(context, object));
+export function readObject(context: StaticContext, node: Expression, subject: Subject): StaticProperty[] | undefined {
+  const object = literalOf(context, node, "ObjectExpression", subject, "be an object literal");
+  if (object === undefined) return undefined;
   const properties: StaticProperty[] = [];
   for (const property of object.properties) {
     const name = property.type === "SpreadElement" ? undefined : keyName(property.key, property.computed);
     if (property.type === "SpreadElement" || name === undefined)
-      return reportUnmet(context, property, label, "name its keys literally", hint);
+      return reportUnmet(context, property, subject, "name its keys literally");
     properties.push({ name, at: context.positionOf(property.key.start), value: assignedValue(property) });
   }
   return properties;
@@ -120,15 +131,10 @@ export function assignedValue(property: ObjectProperty): Expression | undefined 
 }
 
 /** `true` or `false`. */
-export function readBoolean(
-  context: StaticContext,
-  node: Expression,
-  label: string,
-  hint: string,
-): boolean | undefined {
+export function readBoolean(context: StaticContext, node: Expression, subject: Subject): boolean | undefined {
   const value = unwrapExpression(node);
   if (value.type === "Literal" && typeof value.value === "boolean") return value.value;
-  return reportUnmet(context, node, label, "be the literal true or false", hint, describe(context, value));
+  return reportUnmet(context, node, subject, "be the literal true or false", describe(context, value));
 }
 
 /**

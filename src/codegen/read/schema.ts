@@ -14,6 +14,7 @@ import {
   readBoolean,
   readObject,
   readStringArray,
+  type Subject,
   staticContext,
 } from "../parse/static-values.ts";
 
@@ -28,6 +29,11 @@ const MODULE_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 const HINT =
   'write the schema as literals, e.g. defineSchema({ modules: ["models", "services"], dependencies: { services: ["models"] } }); the generator reads it without running your code';
+
+/** A part of the schema (`"schema modules"`), read as a literal. */
+function part(label: string): Subject {
+  return { label, hint: HINT };
+}
 
 /** Reads a parsed `config/schema.ts`; `file` is its path relative to the root. */
 export function readSchema(file: string, parsed: ParsedModule): SchemaRead {
@@ -48,12 +54,12 @@ export function readSchema(file: string, parsed: ParsedModule): SchemaRead {
       ],
     };
   }
-  const properties = readObject(context, object, "the schema", HINT);
+  const properties = readObject(context, object, part("the schema"));
   if (properties === undefined) return { schema: undefined, diagnostics: context.diagnostics };
   const property = (name: string): Expression | undefined => properties.find((p) => p.name === name)?.value;
 
   const modulesNode = property("modules");
-  const modules = modulesNode === undefined ? undefined : readStringArray(context, modulesNode, "schema modules", HINT);
+  const modules = modulesNode === undefined ? undefined : readStringArray(context, modulesNode, part("schema modules"));
   if (modulesNode === undefined) {
     context.diagnostics.push(
       invalidConfig(file, context.positionOf(object.start), `the schema in ${file} has no \`modules\``, HINT),
@@ -85,11 +91,11 @@ export function readSchema(file: string, parsed: ParsedModule): SchemaRead {
   const dependenciesNode = property("dependencies");
   for (const entry of dependenciesNode === undefined
     ? []
-    : (readObject(context, dependenciesNode, "schema dependencies", HINT) ?? [])) {
+    : (readObject(context, dependenciesNode, part("schema dependencies")) ?? [])) {
     const list =
       entry.value === undefined
         ? undefined
-        : readStringArray(context, entry.value, `schema dependencies.${entry.name}`, HINT);
+        : readStringArray(context, entry.value, part(`schema dependencies.${entry.name}`));
     if (entry.value === undefined)
       context.diagnostics.push(
         invalidConfig(
@@ -109,12 +115,12 @@ export function readSchema(file: string, parsed: ParsedModule): SchemaRead {
 
   const hookModules: Record<string, SourceLocation> = {};
   const hooksNode = property("hooks");
-  for (const hook of hooksNode === undefined ? [] : (readObject(context, hooksNode, "schema hooks", HINT) ?? [])) {
+  for (const hook of hooksNode === undefined ? [] : (readObject(context, hooksNode, part("schema hooks")) ?? [])) {
     hookModules[hook.name] ??= { file, line: hook.at.line, column: hook.at.column };
   }
 
   const strictNode = property("strict");
-  const strict = strictNode === undefined ? true : (readBoolean(context, strictNode, "schema strict", HINT) ?? true);
+  const strict = strictNode === undefined ? true : (readBoolean(context, strictNode, part("schema strict")) ?? true);
   const moduleNames = [...seen];
   return {
     schema: {

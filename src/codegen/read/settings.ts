@@ -84,16 +84,16 @@ export function readSettings(file: string, parsed: ParsedModule): SettingsRead {
       );
     } else if (name === "installedApps") {
       foundApps = true;
-      installedApps = readStringArray(context, value, "installedApps", APPS_HINT) ?? [];
+      installedApps = readStringArray(context, value, { label: "installedApps", hint: APPS_HINT }) ?? [];
     } else {
-      for (const group of readObject(context, value, "plugins", PLUGINS_HINT) ?? []) {
+      for (const group of readObject(context, value, { label: "plugins", hint: PLUGINS_HINT }) ?? []) {
         if (group.value === undefined) {
           reportNotStatic(context, value, `plugins.${group.name} in ${file} must be an array of strings`, PLUGINS_HINT);
           continue;
         }
         plugins.push({
           group: group.name,
-          refs: readStringArray(context, group.value, `plugins.${group.name}`, PLUGINS_HINT) ?? [],
+          refs: readStringArray(context, group.value, { label: `plugins.${group.name}`, hint: PLUGINS_HINT }) ?? [],
         });
       }
     }
