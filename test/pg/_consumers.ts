@@ -57,6 +57,42 @@ export function spawnConsumer(databaseUrl: string, args: readonly string[] = [])
   return { child, pid: child.pid ?? -1, output: () => stderr, exited };
 }
 
+/** `spoc worker` started by `npx spoc worker`: npx, the `sh -c` npm runs it under, then spoc. */
+export interface NpxConsumer {
+  /** The npx process. */
+  readonly npx: ChildProcess;
+  /** stderr so far (all three share it). */
+  output(): string;
+  /** Settles once no process of the three holds stderr open: all have exited. */
+  readonly allExited: Promise<void>;
+  /** SIGKILLs whatever of the three is left (they share a process group). */
+  kill(): void;
+}
+
+/** Spawns `npx spoc worker --root <fixture> …args` in the repository, as a user starts it. */
+export function spawnConsumerThroughNpx(databaseUrl: string, args: readonly string[] = []): NpxConsumer {
+  const npx = spawn("npx", ["spoc", "worker", "--root", fixtureRoot, ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, SPOC_QUEUE_URL: databaseUrl },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  let stderr = "";
+  npx.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  npx.stdout?.resume();
+  const allExited = new Promise<void>((resolve) => npx.stderr?.once("close", () => resolve()));
+  const kill = () => {
+    try {
+      process.kill(-(npx.pid ?? 0), "SIGKILL");
+    } catch {
+      // every one of them has exited
+    }
+  };
+  return { npx, output: () => stderr, allExited, kill };
+}
+
 /** Ends a consumer that a test left running. */
 export async function killConsumer(consumer: Consumer | undefined): Promise<void> {
   if (!consumer || consumer.child.exitCode !== null || consumer.child.signalCode !== null) return;

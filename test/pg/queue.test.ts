@@ -14,6 +14,7 @@ import {
   createEffectTables,
   killConsumer,
   prepareFixture,
+  spawnConsumerThroughNpx,
   startConsumer,
   startFixture,
   waitFor,
@@ -150,6 +151,24 @@ describePg("queue workers on PostgreSQL", () => {
     await waitFor(
       async () => (await query(database.url, "select 1 from effects where pid = $1", [other.pid])).length === 1,
     );
+  });
+
+  it("npx spoc worker: SIGTERM to npx, which does not pass it on, still lets the job in flight finish and stops", {
+    timeout: 90_000,
+  }, async () => {
+    const worker = spawnConsumerThroughNpx(database.url, ["--queue", "effects.RecordEffect"]);
+    try {
+      await waitFor(() => worker.output().includes("consuming "));
+      await framework.jobs.send("effects.RecordEffect", { n: 5, sleepMs: 2000 });
+      await waitFor(() => attempted(5));
+      worker.npx.kill("SIGTERM");
+      await worker.allExited;
+      expect(worker.output()).toMatch(/spoc worker: the process that started spoc worker \(pid \d+\) is gone/);
+      expect(worker.output()).toContain("stopped: every job in flight finished");
+      expect(await query(database.url, "select n from effects")).toEqual([{ n: 5 }]);
+    } finally {
+      worker.kill();
+    }
   });
 
   it("kill -9 mid-job: the other consumer retries the job and completes it", { timeout: 120_000 }, async () => {

@@ -10,7 +10,7 @@ import { ErrorCode, SpocError } from "../../errors.ts";
 import { REGENERATE_COMMAND } from "../../regenerate-command.ts";
 import type { Registry } from "../../registry.ts";
 import type { Schema } from "../../schema.ts";
-import { runQueueWorkers } from "./run.ts";
+import { type RunningWorkers, runQueueWorkers } from "./run.ts";
 
 export interface WorkerCommandOptions {
   readonly apps: readonly string[];
@@ -64,6 +64,7 @@ export async function workerCommand(root: string, options: WorkerCommandOptions)
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
     ...(options.stopTimeoutMs === undefined ? {} : { stopTimeoutMs: options.stopTimeoutMs }),
   });
+  if (process.env["npm_command"] !== undefined) stopWhenOrphaned(running, options.log);
   const report = await running.stopped;
   options.log(
     report.drained
@@ -74,4 +75,28 @@ export async function workerCommand(root: string, options: WorkerCommandOptions)
   // already back in the queue. The timer itself keeps nothing alive.
   if (!report.drained) setTimeout(() => process.exit(0), 1000).unref();
   return 0;
+}
+
+/** How often a consumer started through npm looks whether its parent is still there. */
+const PARENT_POLL_MS = 500;
+
+/**
+ * Stops `running` as on SIGTERM once the process that started it has exited. Through npx or
+ * an npm script this process runs under npm's `sh -c`: a SIGTERM to npm kills that shell and
+ * never reaches this process, which would go on taking jobs, orphaned. Only under npm
+ * (`npm_command` set), so `nohup spoc worker &` still outlives its shell.
+ */
+function stopWhenOrphaned(running: RunningWorkers, log: (line: string) => void): void {
+  const parent = process.ppid;
+  const poll = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(poll);
+    log(
+      `the process that started spoc worker (pid ${parent}) is gone: taking no new job; waiting for ${running.consumer.inFlight} in flight`,
+    );
+    void running.stop().catch(() => {}); // reported through `stopped`
+  }, PARENT_POLL_MS);
+  poll.unref();
+  const done = () => clearInterval(poll);
+  running.stopped.then(done, done);
 }
