@@ -125,6 +125,22 @@ describePg("queue workers on PostgreSQL", () => {
     expect(await countOf(database.url, "pgboss.job")).toBe(before);
   });
 
+  it("purge deletes jobs not started and jobs a dead consumer left active past their expiry, not jobs in flight", async () => {
+    await framework.jobs.send("effects.RecordEffect", { n: 6 });
+    const abandoned = await framework.jobs.send("effects.RecordEffect", { n: 7 });
+    const inFlight = await framework.jobs.send("effects.RecordEffect", { n: 8 });
+    // As a consumer leaves them: one started a minute ago (its expiry is 4 s), one just now.
+    await query(
+      database.url,
+      "update pgboss.job set state = 'active', started_on = now() - interval '1 minute' where id = $1",
+      [abandoned],
+    );
+    await query(database.url, "update pgboss.job set state = 'active', started_on = now() where id = $1", [inFlight]);
+    await framework.jobs.purge("effects.RecordEffect");
+    const left = await query(database.url, "select id from pgboss.job where name = 'effects.RecordEffect'");
+    expect(left).toEqual([{ id: inFlight }]);
+  });
+
   it("SIGTERM: the job in flight completes, no new job is taken, exit 0", { timeout: 90_000 }, async () => {
     const worker = await consumer(["--queue", "effects.RecordEffect"]);
     await framework.jobs.send("effects.RecordEffect", { n: 1, sleepMs: 2000 });

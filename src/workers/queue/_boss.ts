@@ -1,8 +1,8 @@
 /**
  * The one place that imports pg-boss (lazily) and builds its options from
  * {@link JobsSettings}. Written against pg-boss 10; the calls used here (start, stop,
- * send, sendThrottled, fetch, complete, fail, createQueue, updateQueue, schedule) keep
- * their shape in later versions.
+ * send, sendThrottled, fetch, complete, fail, createQueue, updateQueue, schedule,
+ * purgeQueue, getDb) keep their shape in later versions.
  */
 import type PgBoss from "pg-boss";
 import { ErrorCode, SpocError } from "../../errors.ts";
@@ -165,4 +165,20 @@ function reasonOf(cause: unknown): string {
     return typeof code === "string" && !cause.message.includes(code) ? `${cause.message} (${code})` : cause.message;
   }
   return String(cause);
+}
+
+/**
+ * Deletes the jobs of `queue` that no consumer is working on: those not started yet (pg-boss
+ * `purgeQueue`) and those started by a consumer that is gone, still `active` past their
+ * expiry (pg-boss's own test for a timed-out job), which maintenance would otherwise retry.
+ */
+export async function purgeQueue(boss: BossClient, jobs: JobsSettings, queue: string): Promise<void> {
+  await boss.purgeQueue(queue);
+  // The schema name is checked by pg-boss (letters, digits, underscores) when it starts.
+  await boss
+    .getDb()
+    .executeSql(
+      `DELETE FROM ${jobs.schema ?? "pgboss"}.job WHERE name = $1 AND state = 'active' AND started_on + expire_in < now()`,
+      [queue],
+    );
 }

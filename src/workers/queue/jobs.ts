@@ -6,7 +6,7 @@
 import { ErrorCode, SpocError } from "../../errors.ts";
 import { REGENERATE_COMMAND } from "../../regenerate-command.ts";
 import type { ComponentMap } from "../../registry.ts";
-import { type BossClient, type BossDb, type BossSendOptions, ensureQueue, openBoss } from "./_boss.ts";
+import { type BossClient, type BossDb, type BossSendOptions, ensureQueue, openBoss, purgeQueue } from "./_boss.ts";
 import { describeConnection, type JobsSettings } from "./connection.ts";
 import { validatePayload } from "./payload.ts";
 import {
@@ -108,9 +108,10 @@ export class JobQueue<Map extends object = ComponentMap> {
   }
 
   /**
-   * Deletes the jobs of a queue worker's queue that no consumer has started yet (pg-boss
-   * `purgeQueue`): what a run that empties the data those jobs are about needs, so that
-   * they do not act on the new rows that reuse the old ids.
+   * Deletes the jobs of a queue worker's queue that no consumer is working on: not started
+   * yet (pg-boss `purgeQueue`), or left `active` past their expiry by a consumer that died.
+   * What a run that empties the data those jobs are about needs, so that they do not act on
+   * the new rows that reuse the old ids. Jobs in flight within their expiry are left alone.
    * @throws SpocError `UnknownJob` for a key that is not a queue worker.
    */
   async purge<K extends JobKey<Map>>(key: K): Promise<void> {
@@ -118,7 +119,7 @@ export class JobQueue<Map extends object = ComponentMap> {
     const queue = queueNameOf(worker, key);
     const boss = await this.#open();
     await this.#ensure(boss, queue, worker);
-    await boss.purgeQueue(queue);
+    await purgeQueue(boss, this.#settings(), queue);
   }
 
   /** Closes the connection pool; later sends open a new one. */
