@@ -154,5 +154,6 @@ describe("spoc check --changed-since", () => {
     const bad = await runSpoc(["check", "--root", root, "--changed-since", "no-such-ref"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("--changed-since no-such-ref: git diff failed");
+    expect(bad.stderr).toContain("; name a commit, branch or tag this clone has");
   });
 });

@@ -18,7 +18,11 @@ export function changedFiles(root: string, ref: string): Set<string> {
     } catch (error) {
       const stderr = String((error as { stderr?: unknown }).stderr ?? "").trim();
       const reason = stderr.split("\n")[0] || (error as Error).message;
-      throw new ChangedFilesError(`--changed-since ${ref}: git ${args[0]} failed: ${reason}`);
+      const fix =
+        args[0] === "diff"
+          ? "name a commit, branch or tag this clone has (a shallow CI clone may need `git fetch` of it first)"
+          : "run spoc check --changed-since inside a git repository, with git on the PATH";
+      throw new ChangedFilesError(`--changed-since ${ref}: git ${args[0]} failed: ${reason}; ${fix}`);
     }
   };
   const top = git(["rev-parse", "--show-toplevel"]).trim();
