@@ -13,11 +13,12 @@ import { statSync } from "node:fs";
 import { sameElements, sameNodes } from "./_compare.ts";
 import type { ChecksMemo } from "./check/checks.ts";
 import type { AppModule, ProjectModel } from "./model.ts";
-import type { PipelineMemo } from "./pipeline.ts";
+import type { DeclarationsMemo, PipelineMemo } from "./pipeline.ts";
 import {
   REGISTRY_DATA_FILE,
   REGISTRY_FILE,
   registryParts,
+  renderApps,
   renderChunk,
   renderNodes,
   type ModuleChunk,
@@ -72,6 +73,8 @@ export class SessionMemo {
   readonly checks: ChecksMemo = {};
   /** pipeline.ts: the previous result, and the inputs it came from. */
   pipeline: PipelineMemo | undefined;
+  /** pipeline.ts: the last run's reading of the project's declarations. */
+  declarations: DeclarationsMemo | undefined;
 
   /** Rendered pieces per module object; the scan keeps an unchanged module's object. */
   private readonly chunks = new WeakMap<AppModule, ModuleChunk>();
@@ -83,7 +86,14 @@ export class SessionMemo {
   /** By absolute path. */
   private readonly written = new Map<string, WrittenFile>();
 
+  /** The apps' lines, while the declarations (and so the apps' array) are the same. */
+  private apps: { readonly from: ProjectModel["apps"]; readonly lines: readonly string[] } | undefined;
+
   private readonly pieces: RenderPieces = {
+    apps: (apps) => {
+      if (this.apps?.from !== apps) this.apps = { from: apps, lines: renderApps(apps) };
+      return this.apps.lines;
+    },
     chunk: (module) => {
       let chunk = this.chunks.get(module);
       if (chunk === undefined) this.chunks.set(module, (chunk = renderChunk(module)));

@@ -3,13 +3,13 @@
  * nothing (see `writeIfChanged`); `spoc gen`, `spoc check`, `spoc graph`, watch mode and the
  * esbuild plugin all call this one function.
  */
-import { resolve } from "node:path";
-import { beginRun, createScanCache, endRun, type ScanCache } from "./cache.ts";
+import { relative, resolve, sep } from "node:path";
+import { beginRun, createScanCache, endRun, type ScanCache, statFile } from "./cache.ts";
 import { runChecks } from "./check/checks.ts";
 import { computeLoadOrder } from "./check/load-order.ts";
 import type { AppModule, Diagnostic, PipelineResult, ProjectModel } from "./model.ts";
 import { resolvePluginFiles } from "./read/plugin-refs.ts";
-import { readProject } from "./read/project.ts";
+import { keepDeclarations, type ProjectDeclarations, readProject } from "./read/project.ts";
 import type { SessionMemo } from "./incremental.ts";
 import { createFileExistence } from "./scan/resolve.ts";
 import { openDiskCache, saveDiskCache } from "./scan/disk-cache.ts";
@@ -68,7 +68,12 @@ export function runPipelineSync(options: PipelineOptions): PipelineResult {
   );
   if (options.diskCache === true) cache.disk = openDiskCache(root);
   try {
-    const declarations = readProject(root, cache);
+    const declarations = unchangedDeclarations(cache, root) ?? readProject(root, cache);
+    const kept: DeclarationsMemo =
+      cache.memo.declarations?.declarations === declarations
+        ? { ...cache.memo.declarations, run: cache.run, inputs: undefined }
+        : { run: cache.run, declarations, key: undefined, inputs: undefined };
+    cache.memo.declarations = kept;
     const diagnostics: Diagnostic[] = [...declarations.diagnostics];
     const ignored = new Set(declarations.config.checkIgnore);
     if (declarations.schema === undefined) return finish(undefined, diagnostics, ignored, undefined, undefined);
@@ -91,6 +96,7 @@ export function runPipelineSync(options: PipelineOptions): PipelineResult {
       appRules: declarations.appRules,
       inputs: mergeInputs(cache.memo.pipeline, [declarations.inputs, scan.inputs, plugins.inputs]),
     };
+    kept.inputs = model.inputs;
     // A plugin file may be an app's file too: report its syntax error once.
     const parseErrors = new Set(scan.diagnostics.map((d) => `${d.file}\0${d.message}`));
     diagnostics.push(
@@ -101,20 +107,24 @@ export function runPipelineSync(options: PipelineOptions): PipelineResult {
     // A watch session's rerun usually changes one module, or none that matters: reuse what
     // only depends on unchanged inputs (scan keeps unchanged module objects).
     const previous = cache.memo.pipeline;
-    const context = JSON.stringify([
-      model.root,
+    // What comes from the declarations is made into text once per reading of them (at 1000
+    // apps, about 200 kB of apps and folders).
+    kept.key ??= JSON.stringify([
       model.modes,
       model.apps,
       model.schema,
-      model.kinds,
-      model.plugins,
       model.appFolders,
       model.settings,
-      model.ignoredCodes,
       model.appRules,
+    ]);
+    const context = `${kept.key}\n${JSON.stringify([
+      model.root,
+      model.kinds,
+      model.plugins,
+      model.ignoredCodes,
       diagnostics,
       options.render !== false,
-    ]);
+    ])}`;
     if (previous !== undefined && previous.context === context && sameElements(previous.modules, model.modules)) {
       return { ...previous.result, model };
     }
@@ -138,6 +148,52 @@ export function runPipelineSync(options: PipelineOptions): PipelineResult {
     cache.disk = undefined;
     if (disk !== undefined) saveDiskCache(disk);
   }
+}
+
+/** What a run read of the project's declarations, for the next run (see `unchangedDeclarations`). */
+export interface DeclarationsMemo {
+  /** The run (`ScanCache.run`) that read or reused them. */
+  readonly run: number;
+  readonly declarations: ProjectDeclarations;
+  /** The JSON of the model's parts that come from them, once made. */
+  key: string | undefined;
+  /** The model's inputs of that run, once it had a model. */
+  inputs: readonly string[] | undefined;
+}
+
+/**
+ * The previous run's declarations when this run was told what changed and every change is an
+ * edit of a file the previous run read, other than a configuration file: `readProject` reads
+ * the configuration files and lists the folders of `apps/`, and such edits leave both as they
+ * were. A file added, removed or renamed, a folder, a configuration file, or a run not told
+ * its changes reads the project again.
+ */
+function unchangedDeclarations(cache: ScanCache, root: string): ProjectDeclarations | undefined {
+  const memo = cache.memo.declarations;
+  const changed = cache.changed;
+  if (memo?.inputs === undefined || memo.run !== cache.run - 1 || changed === undefined || changed.size === 0)
+    return undefined;
+  for (const path of changed) {
+    const file = relative(root, path).split(sep).join("/");
+    if (memo.declarations.inputs.includes(file) || !includesSorted(memo.inputs, file) || statFile(path) === undefined)
+      return undefined;
+  }
+  keepDeclarations(cache);
+  return memo.declarations;
+}
+
+/** Whether sorted `list` (by UTF-16 code units) holds `value`. */
+function includesSorted(list: readonly string[], value: string): boolean {
+  let low = 0;
+  let high = list.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const item = list[middle] as string;
+    if (item === value) return true;
+    if (item < value) low = middle + 1;
+    else high = middle - 1;
+  }
+  return false;
 }
 
 /** The previous run's result and what it was computed from. */

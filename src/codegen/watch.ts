@@ -20,6 +20,7 @@ import { type Dirent, existsSync, type FSWatcher, readdirSync, realpathSync, sta
 import { join, relative, resolve, sep } from "node:path";
 import { generateRegistry, type Generation, hasErrors } from "./generate.ts";
 import { createScanCache } from "./pipeline.ts";
+import { sameElements } from "./_compare.ts";
 
 /**
  * What one regeneration did, or how it failed. `changed` lists the paths whose events led to
@@ -70,10 +71,8 @@ export async function watchProject(options: WatchOptions): Promise<ProjectWatche
   const cache = createScanCache();
   const emit = options.onEvent ?? (() => {});
   const tops = new Set(sourceFolders);
-  let inputs = new Set<string>();
-  /** What `inputs` was made of. */
-  let inputsOf: readonly string[] | undefined;
-  let foldersOf: readonly string[] | undefined;
+  /** The last run's inputs and app folders (`apps/<name>`), kept in step with it as a set. */
+  const inputs = new WatchedInputs();
   let pending = new Set<string>();
   /** Changed paths that were inputs, or folders holding one, when their event came: they matter even once gone. */
   const wereInputs = new Set<string>();
@@ -146,13 +145,8 @@ export async function watchProject(options: WatchOptions): Promise<ProjectWatche
         beforeWrite: () => settled(changed, stamps),
       });
       const model = generation.result.model;
-      // (The same inputs as the previous run's, most often: the same array.)
-      if (model !== undefined && (model.inputs !== inputsOf || model.appFolders !== foldersOf)) {
-        inputsOf = model.inputs;
-        foldersOf = model.appFolders;
-        // The app folders too: one removed after this run read it must still trigger a run.
-        inputs = new Set([...model.inputs, ...model.appFolders.map((folder) => `apps/${folder}`)]);
-        for (const input of model.inputs) {
+      if (model !== undefined) {
+        for (const input of inputs.update(model.inputs, model.appFolders)) {
           const top = input.split("/")[0];
           if (top !== undefined && input.includes("/") && !isIgnoredName(top) && !tops.has(top)) {
             tops.add(top);
@@ -205,7 +199,7 @@ export async function watchProject(options: WatchOptions): Promise<ProjectWatche
     if (atRoot && !tops.has(top) && !inputs.has(path) && !path.startsWith(".env")) return;
     if (atRoot && tops.has(top)) tree.watchTree(join(root, top));
     pending.add(path);
-    if (holdsInput(path, inputs)) wereInputs.add(path);
+    if (inputs.holds(path)) wereInputs.add(path);
     lastEventAt = performance.now();
     schedule();
   });
@@ -232,6 +226,69 @@ export async function watchProject(options: WatchOptions): Promise<ProjectWatche
   };
 }
 
+/**
+ * The paths a change of which matters: the last run's inputs, and its app folders (one removed
+ * after the run read it must still trigger a run). Most runs have the same ones as the run
+ * before (the pipeline then hands over the same array of inputs); when they differ, the sets
+ * are updated by the difference of the sorted lists rather than rebuilt (5,000 paths at 1000 apps).
+ */
+class WatchedInputs {
+  private readonly files = new Set<string>();
+  private readonly folders = new Set<string>();
+  private inputs: readonly string[] = [];
+  private appFolders: readonly string[] = [];
+
+  /** Takes a run's inputs and app folders (each sorted); returns the inputs that are new. */
+  update(inputs: readonly string[], appFolders: readonly string[]): readonly string[] {
+    const added: string[] = [];
+    if (inputs !== this.inputs) {
+      applyDifference(this.files, this.inputs, inputs, added);
+      this.inputs = inputs;
+    }
+    if (!sameElements(appFolders, this.appFolders)) {
+      const paths = (folders: readonly string[]): string[] => folders.map((folder) => `apps/${folder}`);
+      applyDifference(this.folders, paths(this.appFolders), paths(appFolders), []);
+      this.appFolders = appFolders;
+    }
+    return added;
+  }
+
+  /** Whether `path` is an input or an app folder. */
+  has(path: string): boolean {
+    return this.files.has(path) || this.folders.has(path);
+  }
+
+  /** Whether `path` is an input or an app folder, or a folder holding one. */
+  holds(path: string): boolean {
+    if (this.has(path)) return true;
+    const folder = `${path}/`;
+    for (const paths of [this.files, this.folders])
+      for (const input of paths) if (input.startsWith(folder)) return true;
+    return false;
+  }
+}
+
+/** Turns `set`, holding sorted `before`, into sorted `after`'s paths; `added` gets the new ones. */
+function applyDifference(set: Set<string>, before: readonly string[], after: readonly string[], added: string[]): void {
+  let i = 0;
+  let j = 0;
+  while (i < before.length || j < after.length) {
+    const old = before[i];
+    const now = after[j];
+    if (old !== undefined && (now === undefined || old < now)) {
+      set.delete(old);
+      i++;
+    } else if (now !== undefined && (old === undefined || now < old)) {
+      set.add(now);
+      added.push(now);
+      j++;
+    } else {
+      i++;
+      j++;
+    }
+  }
+}
+
 function rethrowUncaught(error: unknown): void {
   queueMicrotask(() => {
     throw error;
@@ -242,16 +299,8 @@ function rethrowUncaught(error: unknown): void {
  * Whether a changed path can affect the registry: it exists, or it was an input or a folder
  * holding one. An editor's temporary file that is already gone is neither.
  */
-function stillMatters(path: string, root: string, inputs: ReadonlySet<string>): boolean {
-  return existsSync(join(root, path)) || holdsInput(path, inputs);
-}
-
-/** Whether `path` is an input or a folder holding one. */
-function holdsInput(path: string, inputs: ReadonlySet<string>): boolean {
-  if (inputs.has(path)) return true;
-  const folder = `${path}/`;
-  for (const input of inputs) if (input.startsWith(folder)) return true;
-  return false;
+function stillMatters(path: string, root: string, inputs: WatchedInputs): boolean {
+  return existsSync(join(root, path)) || inputs.holds(path);
 }
 
 function isFile(path: string): boolean {

@@ -315,6 +315,101 @@ describe("reruns told which file changed", () => {
   });
 });
 
+describe("reruns told which files changed, across changes of the project's shape", () => {
+  // A run told that only known module files were edited reuses the previous reading of the
+  // configuration and of apps/'s folders; a configuration file, a file added, removed or
+  // renamed, or an app added or removed must read the project again. Each step is listed in
+  // `changed` as watch mode would list its events, then compared with a cold run.
+  it("settings, spoc.toml, schema, files and apps added, removed and renamed, with edits between", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "spoc-incremental-shape-"));
+    try {
+      await cp(join(fixtures, "clean"), dir, { recursive: true });
+      const session = createScanCache();
+      await runPipeline({ root: dir, cache: session });
+      const change = async (file: string, edit: (text: string) => string): Promise<void> => {
+        await writeFile(join(dir, file), edit(await readFile(join(dir, file), "utf8")));
+      };
+      const bodyEdit = (n: number) => async () =>
+        change("apps/blog/services.ts", (text) => `${text}\nexport const touched${n} = ${n};\n`);
+      const steps: [string, () => Promise<void>, string[]][] = [
+        ["a module body", bodyEdit(1), ["apps/blog/services.ts"]],
+        [
+          "settings install an app without a folder (SPOC004)",
+          () => change("config/settings.ts", (text) => text.replace('["users", "blog"]', '["users", "blog", "tags"]')),
+          ["config/settings.ts"],
+        ],
+        ["a module body, the app still missing", bodyEdit(2), ["apps/blog/services.ts"]],
+        [
+          "the app's folder and its modules appear",
+          async () => {
+            await mkdir(join(dir, "apps/tags"));
+            for (const module of ["models", "services", "views"])
+              await writeFile(join(dir, `apps/tags/${module}.ts`), `export const ${module}Of = "tags";\n`);
+          },
+          ["apps/tags/models.ts", "apps/tags/services.ts", "apps/tags/views.ts"],
+        ],
+        ["a module body, with the new app", bodyEdit(3), ["apps/blog/services.ts"]],
+        [
+          "a component in the new app",
+          () =>
+            change(
+              "apps/tags/models.ts",
+              (text) =>
+                `import { model } from "../../framework/components.ts";\n${text}\n@model\nexport class Tag {}\n`,
+            ),
+          ["apps/tags/models.ts"],
+        ],
+        [
+          "a module file renamed to a folder module",
+          async () => {
+            await mkdir(join(dir, "apps/tags/views"));
+            await writeFile(join(dir, "apps/tags/views/index.ts"), await readFile(join(dir, "apps/tags/views.ts")));
+            await unlink(join(dir, "apps/tags/views.ts"));
+          },
+          ["apps/tags/views.ts", "apps/tags/views/index.ts"],
+        ],
+        [
+          "a module file removed (SPOC005)",
+          () => unlink(join(dir, "apps/tags/services.ts")),
+          ["apps/tags/services.ts"],
+        ],
+        ["a module body, one module missing", bodyEdit(4), ["apps/blog/services.ts"]],
+        [
+          "spoc.toml installs the app in production too",
+          () => change("config/spoc.toml", (text) => text.replace("production = []", 'production = ["tags"]')),
+          ["config/spoc.toml"],
+        ],
+        [
+          "the schema's modules",
+          () => change("config/schema.ts", (text) => text.replace('"views"]', '"views", "workers"]')),
+          ["config/schema.ts"],
+        ],
+        ["a module body, under the new schema", bodyEdit(5), ["apps/blog/services.ts"]],
+        [
+          "the app removed, folder and all",
+          async () => {
+            await rm(join(dir, "apps/tags"), { recursive: true });
+            await change("config/settings.ts", (text) =>
+              text.replace('["users", "blog", "tags"]', '["users", "blog"]'),
+            );
+            await change("config/spoc.toml", (text) => text.replace('production = ["tags"]', "production = []"));
+          },
+          ["apps/tags/models.ts", "apps/tags/views/index.ts", "config/settings.ts", "config/spoc.toml"],
+        ],
+        ["a module body, at the end", bodyEdit(6), ["apps/blog/services.ts"]],
+      ];
+      for (const [what, step, changed] of steps) {
+        await step();
+        const warm = await runPipeline({ root: dir, cache: session, changed });
+        const cold = await runPipeline({ root: dir });
+        expect(comparable(warm), what).toEqual(comparable(cold));
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("generations with one cache", () => {
   it("write exactly the cold registry, and only when it changed", async () => {
     const dir = await mkdtemp(join(tmpdir(), "spoc-generate-"));

@@ -8,7 +8,7 @@ import { ErrorCode } from "../../errors.ts";
 import { kindBelongsToModule, pluralOf } from "../../components.ts";
 import { checkAppRules } from "./app-rules.ts";
 import { closest } from "./closest.ts";
-import { compareText, sameNodes } from "../_compare.ts";
+import { compareText, sameElements, sameNodes } from "../_compare.ts";
 import { findCycles } from "./graph.ts";
 import { dependencyClosure } from "./load-order.ts";
 import type { AppModule, ComponentRecord, Diagnostic, ModuleImport, ProjectModel } from "../model.ts";
@@ -26,6 +26,8 @@ export interface ChecksMemo {
 interface ChecksState {
   /** The schema, kinds, modes and apps' modes the per-module checks read. */
   readonly context: string;
+  /** What `context` was made from. */
+  readonly from: ContextSources;
   /** The module nodes (name, app, schema module) the per-module checks resolve imports against. */
   readonly nodes: readonly AppModule[];
   readonly modules: ReadonlyMap<string, ModuleChecked>;
@@ -33,6 +35,13 @@ interface ChecksState {
   readonly apps: ReadonlyMap<string, AppChecked> | undefined;
   /** The layer check's context, once made. */
   readonly layers: LayerContext | undefined;
+}
+
+/** The parts of the model the checks' context is made from. */
+type ContextSources = Pick<ProjectModel, "schema" | "kinds" | "modes" | "apps">;
+
+function sameSources(a: ContextSources, b: ContextSources): boolean {
+  return a.schema === b.schema && a.modes === b.modes && a.apps === b.apps && sameElements(a.kinds, b.kinds);
 }
 
 /** The layer, kind and mode-leak diagnostics of one module: they read nothing else of the modules. */
@@ -55,14 +64,20 @@ interface AppChecked {
  * previous run, only changed modules (and apps with a changed module) are checked again.
  */
 export function runChecks(model: ProjectModel, loadOrder?: readonly string[], memo?: ChecksMemo): Diagnostic[] {
-  const context = JSON.stringify([
-    model.schema.file,
-    model.schema.modules,
-    model.schema.dependencies,
-    model.kinds,
-    model.modes,
-    model.apps.map((app) => [app.name, app.modes]),
-  ]);
+  const from: ContextSources = { schema: model.schema, kinds: model.kinds, modes: model.modes, apps: model.apps };
+  const before = memo?.state;
+  // The same objects as the previous run's (a watch session's rerun): the same text.
+  const context =
+    before !== undefined && sameSources(before.from, from)
+      ? before.context
+      : JSON.stringify([
+          model.schema.file,
+          model.schema.modules,
+          model.schema.dependencies,
+          model.kinds,
+          model.modes,
+          model.apps.map((app) => [app.name, app.modes]),
+        ]);
   const previous =
     memo?.state !== undefined && memo.state.context === context && sameNodes(memo.state.nodes, model.modules)
       ? memo.state
@@ -127,7 +142,7 @@ export function runChecks(model: ProjectModel, loadOrder?: readonly string[], me
       duplicates.push(...checked.duplicates);
     }
   }
-  if (memo !== undefined) memo.state = { context, nodes: model.modules, modules, apps, layers };
+  if (memo !== undefined) memo.state = { context, from, nodes: model.modules, modules, apps, layers };
 
   const checked = [...modules.values()];
   return [

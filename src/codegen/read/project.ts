@@ -18,7 +18,7 @@ import { SETTINGS_FILE } from "../../config/settings.ts";
 import { locateTomlKey } from "../../config/toml-location.ts";
 import { ErrorCode, SpocError, type SourceLocation } from "../../errors.ts";
 import { fileAccessError } from "../../system-error.ts";
-import { readCached, type ScanCache } from "../cache.ts";
+import { carryOver, readCached, type ScanCache } from "../cache.ts";
 import type { AppRulesModel, Diagnostic, ProjectModel, SchemaModel } from "../model.ts";
 import { parseModule } from "../parse/estree.ts";
 import { missingSchema, readSchema } from "./schema.ts";
@@ -47,6 +47,17 @@ export interface ProjectDeclarations extends Pick<ProjectModel, "modes" | "apps"
   readonly inputs: readonly string[];
 }
 
+/** The cache's readers of the configuration files. */
+const READERS = { toml: "toml", settings: "settings", schema: "schema" } as const;
+
+/**
+ * Keeps the cache's readings of the configuration files for a run that reuses the previous
+ * run's declarations instead of calling `readProject` (see pipeline.ts).
+ */
+export function keepDeclarations(cache: ScanCache): void {
+  for (const reader of Object.values(READERS)) carryOver(cache, reader);
+}
+
 type TomlRead =
   | { readonly text: string; readonly config: ProjectConfig }
   | { readonly text: string; readonly error: unknown };
@@ -65,7 +76,7 @@ export function readProject(root: string, cache: ScanCache): ProjectDeclarations
     if (problem !== undefined) diagnostics.push(problem);
     if (problem !== undefined) unreadable.add(file);
   }
-  const toml = readCached<TomlRead>(cache, "toml", join(root, PROJECT_CONFIG_FILE), (text) => {
+  const toml = readCached<TomlRead>(cache, READERS.toml, join(root, PROJECT_CONFIG_FILE), (text) => {
     try {
       return { text, config: parseProjectConfig(text, PROJECT_CONFIG_FILE) };
     } catch (error) {
@@ -77,13 +88,13 @@ export function readProject(root: string, cache: ScanCache): ProjectDeclarations
   else if (toml !== undefined) config = toml.config;
   const tomlText = toml?.text ?? "";
 
-  const settings = readCached(cache, "settings", join(root, SETTINGS_FILE), (text) => {
+  const settings = readCached(cache, READERS.settings, join(root, SETTINGS_FILE), (text) => {
     cache.parses++;
     return readSettings(SETTINGS_FILE, parseModule(SETTINGS_FILE, text));
   });
   diagnostics.push(...(settings ?? NO_SETTINGS).diagnostics);
   const schemaRead =
-    readCached(cache, "schema", join(root, SCHEMA_FILE), (text) => {
+    readCached(cache, READERS.schema, join(root, SCHEMA_FILE), (text) => {
       cache.parses++;
       return readSchema(SCHEMA_FILE, parseModule(SCHEMA_FILE, text));
     }) ?? (unreadable.has(SCHEMA_FILE) ? { schema: undefined, diagnostics: [] } : missingSchema(SCHEMA_FILE));
