@@ -117,9 +117,10 @@ export function statFile(path: string): FileStat | undefined {
 /**
  * What `read` makes of the file at `path`, from the cache when the file's mtime and size are
  * unchanged. `undefined` when the file does not exist. `read` must depend on the text alone
- * (`stat` is the file's, taken before the read; `hash()` is the content's, hashed once a read). Each file is checked against the file system
- * once per run; pass `stat` when the caller has just taken it. `known`, when given, may answer
- * from the stat alone (a cache on disk), with the hash of the content it stands for.
+ * (`stat` is the file's, taken before the read; `hash()` the content's, computed at most once
+ * a read). Each file is checked against the file system once per run; pass `stat` when the
+ * caller has just taken it. `known`, when given, may answer from the stat alone (a cache on
+ * disk), with the hash of the content it stands for.
  */
 export function readCached<T>(
   cache: ScanCache,
