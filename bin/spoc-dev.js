@@ -11,6 +11,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 const packageRoot = fileURLToPath(new URL("..", import.meta.url));
 const entry = join(packageRoot, "src", "codegen", "cli.ts");
+const workerEntry = join(packageRoot, "src", "codegen", "scan", "parse-worker.ts");
 const cacheDir = join(packageRoot, "node_modules", ".cache", "spoc");
 
 /**
@@ -42,31 +43,40 @@ function sourcesFingerprint() {
 async function bundledCli() {
   let temporary;
   try {
-    const file = join(cacheDir, `cli-${sourcesFingerprint()}.mjs`);
+    const fingerprint = sourcesFingerprint();
+    const file = join(cacheDir, `cli-${fingerprint}.mjs`);
     if (statSync(file, { throwIfNoEntry: false })?.isFile()) return file;
     const { build } = await import("esbuild");
     mkdirSync(cacheDir, { recursive: true });
-    // Built beside its final name and renamed, so a concurrent run never imports half a file.
-    temporary = `${file}.${process.pid}.tmp`;
-    await build({
-      entryPoints: [entry],
-      outfile: temporary,
-      bundle: true,
-      format: "esm",
-      platform: "node",
-      target: "node20",
-      packages: "external",
-      // The CLI finds package.json relative to its own source file.
-      define: { "import.meta.url": JSON.stringify(pathToFileURL(entry).href) },
-      logLevel: "silent",
-    });
-    renameSync(temporary, file);
-    temporary = undefined;
+    // The thread a cold gen of a large project parses on (src/codegen/scan/parallel-facts.ts),
+    // built before the CLI that names it.
+    const worker = join(cacheDir, `parse-worker-${fingerprint}.mjs`);
+    for (const [source, target, define] of [
+      [workerEntry, worker, {}],
+      [entry, file, { "import.meta.spocParseWorker": JSON.stringify(pathToFileURL(worker).href) }],
+    ]) {
+      // Built beside its final name and renamed, so a concurrent run never imports half a file.
+      temporary = `${target}.${process.pid}.tmp`;
+      await build({
+        entryPoints: [source],
+        outfile: temporary,
+        bundle: true,
+        format: "esm",
+        platform: "node",
+        target: "node20",
+        packages: "external",
+        // The CLI finds package.json relative to its own source file.
+        define: { "import.meta.url": JSON.stringify(pathToFileURL(source).href), ...define },
+        logLevel: "silent",
+      });
+      renameSync(temporary, target);
+      temporary = undefined;
+    }
     for (const name of readdirSync(cacheDir)) {
-      if (name.startsWith("cli-") && name.endsWith(".mjs") && join(cacheDir, name) !== file)
-        rmSync(join(cacheDir, name), { force: true });
-      // A build killed before its rename leaves `cli-<hash>.mjs.<pid>.tmp`.
-      const builder = /^cli-.*\.mjs\.(\d+)\.tmp$/.exec(name)?.[1];
+      const built = /^(cli|parse-worker)-(\w+)\.mjs$/.exec(name);
+      if (built !== null && built[2] !== fingerprint) rmSync(join(cacheDir, name), { force: true });
+      // A build killed before its rename leaves `<name>-<hash>.mjs.<pid>.tmp`.
+      const builder = /^(?:cli|parse-worker)-.*\.mjs\.(\d+)\.tmp$/.exec(name)?.[1];
       if (builder !== undefined && !isRunning(Number(builder))) removeQuietly(join(cacheDir, name));
     }
     return file;

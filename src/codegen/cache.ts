@@ -7,6 +7,7 @@ import { readFileSync, statSync } from "node:fs";
 import { contentHash } from "./_hash.ts";
 import { SessionMemo } from "./incremental.ts";
 import type { DiskCache } from "./scan/disk-cache.ts";
+import type { ParsedFacts } from "./scan/parsed-facts.ts";
 
 /** What one file produced, with the stat it was read at. */
 interface CacheEntry {
@@ -38,6 +39,11 @@ export interface ScanCache {
    * read or looked for. Complete only for a run with a new cache (nothing served from memory).
    */
   inputs: RunInputs | undefined;
+  /**
+   * @internal facts parsed ahead of a cold run on several threads (scan/parallel-facts.ts), by
+   * absolute path, each taken by the scan when it reads the same content; during that run.
+   */
+  prefetched: Map<string, ParsedFacts> | undefined;
 }
 
 /** What one run read from the file system: what its result depends on. */
@@ -60,6 +66,7 @@ export function createScanCache(): ScanCache {
     disk: undefined,
     changed: undefined,
     inputs: undefined,
+    prefetched: undefined,
   };
 }
 

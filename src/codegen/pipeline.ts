@@ -12,7 +12,8 @@ import { resolvePluginFiles } from "./read/plugin-refs.ts";
 import { keepDeclarations, type ProjectDeclarations, readProject } from "./read/project.ts";
 import type { SessionMemo } from "./incremental.ts";
 import { createFileExistence } from "./scan/resolve.ts";
-import { openDiskCache, saveDiskCache } from "./scan/disk-cache.ts";
+import { type DiskCache, openDiskCache, saveDiskCache } from "./scan/disk-cache.ts";
+import { parseAhead } from "./scan/parallel-facts.ts";
 import { scanApps } from "./scan/scan.ts";
 import { compareText, sameElements } from "./_compare.ts";
 
@@ -52,21 +53,43 @@ export interface PipelineOptions {
  * generator itself could not work (e.g. a file it could not read).
  */
 export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
-  return runPipelineSync(options);
+  const root = resolve(options.root);
+  const cache = options.cache ?? createScanCache();
+  const disk = options.diskCache === true ? openDiskCache(root) : undefined;
+  // A cold run of a large project parses its module files on every core first.
+  try {
+    await parseAhead(root, cache, disk);
+    return runStages({ ...options, root, cache }, disk);
+  } finally {
+    cache.prefetched = undefined;
+  }
 }
 
 /**
- * `runPipeline` without the promise, for callers that cannot wait (an ESLint rule). Every
- * stage is synchronous; `runPipeline` stays the entry point of everything else.
+ * `runPipeline` without the promise, for callers that cannot wait (an ESLint rule): the same
+ * stages, with every file parsed on this thread. `runPipeline` stays the entry point of
+ * everything else.
  */
 export function runPipelineSync(options: PipelineOptions): PipelineResult {
   const root = resolve(options.root);
-  const cache = options.cache ?? createScanCache();
+  return runStages(
+    { ...options, root, cache: options.cache ?? createScanCache() },
+    options.diskCache === true ? openDiskCache(root) : undefined,
+  );
+}
+
+/** The stages of one run, with the run's disk cache when it keeps one. */
+function runStages(
+  options: PipelineOptions & { readonly cache: ScanCache },
+  disk: DiskCache | undefined,
+): PipelineResult {
+  const root = options.root;
+  const cache = options.cache;
   beginRun(
     cache,
     options.changed?.map((file) => resolve(root, file)),
   );
-  if (options.diskCache === true) cache.disk = openDiskCache(root);
+  cache.disk = disk;
   try {
     const declarations = unchangedDeclarations(cache, root) ?? readProject(root, cache);
     const kept: DeclarationsMemo =
@@ -144,7 +167,6 @@ export function runPipelineSync(options: PipelineOptions): PipelineResult {
     return result;
   } finally {
     endRun(cache);
-    const disk = cache.disk;
     cache.disk = undefined;
     if (disk !== undefined) saveDiskCache(disk);
   }

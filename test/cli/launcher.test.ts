@@ -8,8 +8,13 @@ import { execFile, spawnSync } from "node:child_process";
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { registryFiles } from "../../src/codegen/index.ts";
+import { runPipelineSync } from "../../src/codegen/pipeline.ts";
+import { factsOfText } from "../../src/codegen/scan/file-facts.ts";
+import { syntheticProject } from "../codegen/_sources.ts";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 let pkg = "";
@@ -49,19 +54,37 @@ function spoc(
   });
 }
 
-const bundles = async (): Promise<string[]> =>
-  (await readdir(join(pkg, "node_modules", ".cache", "spoc")).catch(() => [])).filter((name) => name.endsWith(".mjs"));
+const built = async (dir = join(pkg, "node_modules", ".cache", "spoc")): Promise<string[]> =>
+  (await readdir(dir).catch(() => [])).filter((name) => name.endsWith(".mjs"));
+/** The CLI's bundles; each comes with the parse worker's bundle of the same sources (checked by `withWorker`). */
+const bundles = async (): Promise<string[]> => (await built()).filter((name) => name.startsWith("cli-"));
+/** The CLI's bundle and the parse worker's bundle built with it (the one a cold gen of a large project starts). */
+const withWorker = (cli: string | undefined): string[] => [cli ?? "", (cli ?? "").replace(/^cli-/, "parse-worker-")];
+
+/** What a parse worker started from `file` answers for `paths`. */
+function askParseWorker(file: string, paths: readonly string[]): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(pathToFileURL(file));
+    worker.once("message", (answer: unknown) => {
+      void worker.terminate();
+      resolve(answer);
+    });
+    worker.once("error", reject);
+    worker.postMessage(paths);
+  });
+}
 
 describe("bin/spoc.js", () => {
   it("bundles the CLI once, reuses the bundle, and rebuilds it after a source edit", async () => {
     const version = (JSON.parse(await readFile(join(repo, "package.json"), "utf8")) as { version: string }).version;
     const first = await spoc(["--version"]);
     expect(first).toMatchObject({ code: 0, stdout: `spoc ${version}\n` });
-    const built = await bundles();
-    expect(built).toHaveLength(1);
+    const original = await bundles();
+    expect(original).toHaveLength(1);
+    expect(await built()).toEqual(withWorker(original[0]));
 
     expect((await spoc(["--version"])).stdout).toBe(`spoc ${version}\n`);
-    expect(await bundles()).toEqual(built);
+    expect(await bundles()).toEqual(original);
 
     // A build killed before its rename left its temporary file; its process is gone.
     const gone = spawnSync(process.execPath, ["-e", ""]).pid;
@@ -74,8 +97,8 @@ describe("bin/spoc.js", () => {
     expect((await spoc(["--version"])).code).toBe(0);
     const rebuilt = await bundles();
     expect(rebuilt).toHaveLength(1);
-    expect(rebuilt).not.toEqual(built);
-    expect(await readdir(join(pkg, "node_modules", ".cache", "spoc"))).toEqual(rebuilt);
+    expect(rebuilt).not.toEqual(original);
+    expect(await readdir(join(pkg, "node_modules", ".cache", "spoc"))).toEqual(withWorker(rebuilt[0]));
   });
 
   it("runs a command through the bundle and exits with the CLI's code", async () => {
@@ -92,6 +115,29 @@ describe("bin/spoc.js", () => {
     const usage = await spoc(["nope"]);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain("Usage: spoc");
+  });
+
+  it("a cold gen of a large project parses on the worker bundled beside the CLI, and writes what a serial run renders", async () => {
+    const { root, remove } = syntheticProject(60); // 240 module files: above the threshold
+    try {
+      const gen = await spoc(["gen", "--root", root]);
+      expect(gen).toMatchObject({ code: 0, stderr: "" });
+      const [cli] = await bundles();
+      const worker = join(pkg, "node_modules", ".cache", "spoc", withWorker(cli)[1] ?? "");
+      // The CLI names the worker it starts; the worker answers with the facts this thread reads.
+      expect(await readFile(join(pkg, "node_modules", ".cache", "spoc", cli ?? ""), "utf8")).toContain(
+        JSON.stringify(pathToFileURL(worker).href),
+      );
+      const file = join(root, "apps", "app7", "services.ts");
+      expect(await askParseWorker(worker, [file])).toEqual([
+        { path: file, hash: expect.any(String), facts: factsOfText(file, await readFile(file, "utf8")) },
+      ]);
+      const serial = runPipelineSync({ root });
+      for (const { file: name, text } of registryFiles(serial.registry!))
+        expect(await readFile(join(root, name), "utf8"), name).toBe(text);
+    } finally {
+      remove();
+    }
   });
 
   it("runs the sources through tsx when asked to, or when no bundle can be built", async () => {
@@ -118,8 +164,9 @@ describe("bin/spoc.js", () => {
       await installSpoc(installed, join(project, "node_modules"));
       const run = await spoc(["--version"], {}, installed);
       expect(run).toEqual({ code: 0, stdout: expect.stringMatching(/^spoc \d+\.\d+\.\d+\n$/), stderr: "" });
-      const cache = await readdir(join(installed, "node_modules", ".cache", "spoc"));
-      expect(cache.filter((name) => name.endsWith(".mjs"))).toHaveLength(1);
+      const cache = await built(join(installed, "node_modules", ".cache", "spoc"));
+      expect(cache).toHaveLength(2);
+      expect(cache).toEqual(withWorker(cache[0]));
     } finally {
       await rm(project, { recursive: true, force: true });
     }
@@ -127,23 +174,24 @@ describe("bin/spoc.js", () => {
 
   it("runs the sources through tsx when the bundle cannot be loaded, and rebuilds it after a package.json change", async () => {
     expect((await spoc(["--version"])).code).toBe(0);
-    const [built] = await bundles();
-    expect(built).toBeDefined();
-    const bundle = join(pkg, "node_modules", ".cache", "spoc", built ?? "");
+    const [cli] = await bundles();
+    expect(cli).toBeDefined();
+    const bundle = join(pkg, "node_modules", ".cache", "spoc", cli ?? "");
     await writeFile(bundle, "this is not JavaScript {\n");
     const broken = await spoc(["--version"]);
     expect(broken).toMatchObject({ code: 0, stderr: "" });
     expect(broken.stdout).toMatch(/^spoc \d+\.\d+\.\d+\n$/);
     expect(await bundles()).toEqual([]); // removed, so the next run builds it again
     expect((await spoc(["--version"])).stdout).toBe(broken.stdout);
-    expect(await bundles()).toEqual([built]);
+    expect(await bundles()).toEqual([cli]);
 
     const manifest = join(pkg, "package.json");
     await writeFile(manifest, `${await readFile(manifest, "utf8")}\n`);
     expect((await spoc(["--version"])).stdout).toBe(broken.stdout);
     const rebuilt = await bundles();
     expect(rebuilt).toHaveLength(1);
-    expect(rebuilt).not.toEqual([built]);
+    expect(rebuilt).not.toEqual([cli]);
+    expect(await built()).toEqual(withWorker(rebuilt[0]));
     expect(await readFile(join(pkg, "node_modules", ".cache", "spoc", rebuilt[0] ?? ""), "utf8")).toContain("runCli");
     expect(
       (await readdir(join(pkg, "node_modules", ".cache", "spoc"))).filter((name) => name.endsWith(".tmp")),

@@ -14,7 +14,8 @@ import { existsSync, statSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
@@ -64,6 +65,19 @@ function sizeOf(path: string): number {
   return execFileSync("du", ["-sk", path], { encoding: "utf8" }).split("\t").map(Number)[0]! * 1024;
 }
 
+/** What a parse worker started from `file` answers for `paths`. */
+function askParseWorker(file: string, paths: readonly string[]): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(pathToFileURL(file));
+    worker.once("message", (answer: unknown) => {
+      void worker.terminate();
+      resolve(answer);
+    });
+    worker.once("error", reject);
+    worker.postMessage(paths);
+  });
+}
+
 const skip = process.env["SPOC_SKIP_PACKAGE_TEST"] === "1";
 
 describe.skipIf(skip)("the packed package, installed", () => {
@@ -95,7 +109,14 @@ describe.skipIf(skip)("the packed package, installed", () => {
       "bin/spoc.js",
       "package.json",
     ]);
-    for (const entry of ["index", "codegen/index", "workers/index", "workers/child", "codegen/cli"]) {
+    for (const entry of [
+      "index",
+      "codegen/index",
+      "workers/index",
+      "workers/child",
+      "codegen/cli",
+      "codegen/scan/parse-worker",
+    ]) {
       for (const extension of [".js", ".d.ts", ".d.ts.map"]) expect(files).toContain(`dist/${entry}${extension}`);
     }
   });
@@ -136,6 +157,11 @@ describe.skipIf(skip)("the packed package, installed", () => {
       "../errors.js",
       "oxc-parser",
     ]);
+
+    // A cold gen of a large project parses on threads started from this file, beside the bundle.
+    const schema = join(app, "config", "schema.ts");
+    const parsed = await askParseWorker(join(app, "node_modules/spoc/dist/codegen/scan/parse-worker.js"), [schema]);
+    expect(parsed).toEqual([expect.objectContaining({ path: schema, hash: expect.any(String) })]);
 
     const tsc5 = join(app, "node_modules", "typescript", "bin", "tsc");
     expect((await ok(process.execPath, [tsc5, "--version"], app)).stdout).toMatch(/^Version 5\./);

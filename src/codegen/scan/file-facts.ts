@@ -18,11 +18,9 @@ import type {
   ImportDeclaration,
   Node,
 } from "oxc-parser";
-import { readCached, type FileStat, type ScanCache } from "../cache.ts";
 import { parseTopLevel, type ParseError, type Position } from "../parse/ast.ts";
 import { createOffsetPositions, keyName, literalString, parseModule, unwrapExpression } from "../parse/estree.ts";
 import { hollowInnerBlocks } from "../parse/hollow-blocks.ts";
-import { factsByStat, factsThroughDisk } from "./disk-cache.ts";
 import { finishFacts, type PendingCandidate } from "./finish-facts.ts";
 import { readFileFacts } from "./file-facts-ts.ts";
 
@@ -95,28 +93,6 @@ export interface FileFacts {
   readonly defaultClass: ComponentCandidate | undefined;
   /** The file's first syntax error: the facts above are then what TypeScript recovered. */
   readonly parseError: ParseError | undefined;
-}
-
-/** The cache's reader name for file facts. */
-export const FACTS_READER = "facts";
-
-/** The facts of the file at `path` (cached per file), or `undefined` when it does not exist. */
-export function cachedFacts(cache: ScanCache, path: string, stat?: FileStat): FileFacts | undefined {
-  const disk = cache.disk;
-  return readCached(
-    cache,
-    FACTS_READER,
-    path,
-    (text, current, hash) => {
-      const read = (): FileFacts => {
-        cache.parses++;
-        return factsOfText(path, text);
-      };
-      return disk === undefined ? read() : factsThroughDisk(disk, path, hash(), current, read);
-    },
-    stat,
-    disk === undefined ? undefined : (current) => factsByStat(disk, path, current),
-  );
 }
 
 /** The facts of a file's text: oxc's reading, or TypeScript's when oxc finds a syntax error. */

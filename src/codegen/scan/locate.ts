@@ -7,7 +7,7 @@
 import { statSync } from "node:fs";
 import { sep } from "node:path";
 import { statFile, trustedStat, type FileStat, type ScanCache } from "../cache.ts";
-import { FACTS_READER } from "./file-facts.ts";
+import { FACTS_READER } from "./cached-facts.ts";
 import type { FileExistence } from "./resolve.ts";
 import type { ScanInput } from "./scan.ts";
 

@@ -19,7 +19,8 @@
  */
 import { join, sep } from "node:path";
 import { carryOver, type FileStat, type ScanCache } from "../cache.ts";
-import { cachedFacts, FACTS_READER, type ComponentCandidate, type FileFacts, type ImportFact } from "./file-facts.ts";
+import { cachedFacts, FACTS_READER } from "./cached-facts.ts";
+import type { ComponentCandidate, FileFacts, ImportFact } from "./file-facts.ts";
 import { createKindResolver, type KindResolver, type Registrar } from "./kinds.ts";
 import { ErrorCode } from "../../errors.ts";
 import type {
