@@ -186,10 +186,13 @@ await section("gen", async () => {
       logLevel: "error",
     });
   }
+  const genBaseline = values.baseline === undefined ? undefined : resolve(values.baseline);
   for (const n of sizes) {
     const root = projectDir(n);
     const cold = (run: () => Sample) => (): Sample => {
       rmSync(join(root, "generated"), { recursive: true, force: true });
+      // Cold: no scan cache from the previous round either.
+      rmSync(join(root, "node_modules", ".cache", "spoc"), { recursive: true, force: true });
       return run();
     };
     const variants = {
@@ -199,8 +202,20 @@ await section("gen", async () => {
       cli: cold(() => runChild(process.execPath, [launcher, "gen", "--root", root])),
       bundle: cold(() => runChild(process.execPath, [cliBundle, "gen", "--root", root])),
     };
-    interleave(1, variants); // warm the file system and tsx caches; not counted
-    const samples = interleave(runs, variants);
+    // Another checkout's `spoc gen` through its own launcher (--baseline), in the same rounds.
+    const withBaseline: Record<string, () => Sample> =
+      genBaseline === undefined
+        ? variants
+        : {
+            ...variants,
+            baseCli: cold(() =>
+              runChild(process.execPath, [join(genBaseline, "bin", "spoc.js"), "gen", "--root", root]),
+            ),
+          };
+    interleave(1, withBaseline); // warm the file system and tsx caches, build the launchers' bundles; not counted
+    const samples = interleave(runs, withBaseline) as Record<keyof typeof variants, Sample[]> & {
+      readonly baseCli?: Sample[];
+    };
     const target = n === 1000 ? "≤ 1.3× floor" : n === 100 ? "< 1 s" : "–";
     // Each candidate beside the floor run the same way: under tsx, or bundled under plain node.
     for (const [name, label, base] of [
@@ -225,6 +240,25 @@ await section("gen", async () => {
         met,
         runs,
       });
+    }
+    if (genBaseline !== undefined) {
+      const base = samples.baseCli ?? [];
+      for (const [measure, value, baseValue] of [
+        ["spoc gen cold, process (bin/spoc.js, node), vs --baseline", ms(samples.cli), ms(base)],
+        ["spoc gen cold, CPU time (bin/spoc.js, node), vs --baseline", cpuMedian(samples.cli), cpuMedian(base)],
+      ] as const) {
+        rows.push({
+          section: "gen",
+          measure,
+          size: String(n),
+          median: value,
+          baseline: baseValue,
+          unit: "ms",
+          target: n === 1000 && measure.includes("process") ? "≤ 1.6 s" : "–",
+          met: n === 1000 && measure.includes("process") && value !== undefined ? value <= 1600 : undefined,
+          runs,
+        });
+      }
     }
     rows.push({
       section: "gen",
