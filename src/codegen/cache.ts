@@ -3,11 +3,16 @@
  * read from a file is kept with the file's mtime and size, so a rerun after one file changed
  * parses only that file. What the stages keep between runs is in `memo` (incremental.ts).
  */
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { contentHash } from "./_hash.ts";
+import { type FileStat, statFile } from "./file-stat.ts";
 import { SessionMemo } from "./incremental.ts";
+import type { RunInputs } from "./input-record.ts";
 import type { DiskCache } from "./scan/disk-cache.ts";
 import type { ParsedFacts } from "./scan/parsed-facts.ts";
+
+export { type FileStat, isFileStat, sameStat, statFile, statVouches } from "./file-stat.ts";
+export type { RunInputs } from "./input-record.ts";
 
 /** What one file produced, with the stat it was read at. */
 interface CacheEntry {
@@ -46,16 +51,6 @@ export interface ScanCache {
   prefetched: Map<string, ParsedFacts> | undefined;
 }
 
-/** What one run read from the file system: what its result depends on. */
-export interface RunInputs {
-  /** Absolute path → the stat before the read and a hash of the content read. */
-  readonly files: Map<string, { readonly stat: FileStat; readonly hash: string }>;
-  /** Absolute paths the run found not to be files. */
-  readonly absent: Set<string>;
-  /** Absolute path → whether it is a file, for every path the scan probed (resolve.ts). */
-  probes: ReadonlyMap<string, boolean> | undefined;
-}
-
 /** A new, empty cache. Pass the same one to every `runPipeline` call of a watch session. */
 export function createScanCache(): ScanCache {
   return {
@@ -68,57 +63,6 @@ export function createScanCache(): ScanCache {
     inputs: undefined,
     prefetched: undefined,
   };
-}
-
-/**
- * A file's stat: mtime and size (what a watch session compares), and the change time and
- * inode, which an edit cannot leave as they were (what a cache kept between processes compares).
- */
-export interface FileStat {
-  readonly mtimeMs: number;
-  readonly size: number;
-  readonly ctimeMs: number;
-  readonly ino: number;
-}
-
-/**
- * Two edits within one tick of the file system's clock can leave a file's stat as it was, so a
- * stat taken less than this long after the file's last change does not vouch for its content
- * in a later process (git's "racily clean" entries); 2 s covers the coarsest clocks (FAT).
- */
-const RACY_MS = 2000;
-
-/**
- * Whether `stat`, taken during a run that started at `started` (`Date.now()`), may stand for
- * the content read after it in a later process: the file was last changed (mtime or change
- * time, which an edit restoring the mtime still moves) well before the run.
- */
-export function statVouches(stat: FileStat, started: number): boolean {
-  return Math.max(stat.mtimeMs, stat.ctimeMs) < started - RACY_MS;
-}
-
-/** The same size, mtime, change time and inode. */
-export function sameStat(a: FileStat, b: FileStat): boolean {
-  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino;
-}
-
-/** A value read back from disk shaped like a FileStat. */
-export function isFileStat(value: unknown): value is FileStat {
-  const stat = value as Partial<FileStat> | null;
-  return (
-    stat !== null &&
-    typeof stat === "object" &&
-    typeof stat.size === "number" &&
-    typeof stat.mtimeMs === "number" &&
-    typeof stat.ctimeMs === "number" &&
-    typeof stat.ino === "number"
-  );
-}
-
-/** A file's stat, or `undefined` when it does not exist or is not a file. */
-export function statFile(path: string): FileStat | undefined {
-  const stat = statSync(path, { throwIfNoEntry: false });
-  return stat?.isFile() ? { mtimeMs: stat.mtimeMs, size: stat.size, ctimeMs: stat.ctimeMs, ino: stat.ino } : undefined;
 }
 
 /**

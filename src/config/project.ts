@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { parse, TomlError } from "smol-toml";
 import { ConfigError, ErrorCode, type SourceLocation } from "../errors.ts";
 import { describeValue, isTable } from "./_values.ts";
+import { PROJECT_CONFIG_FILE } from "./files.ts";
 import { closest } from "../did-you-mean.ts";
 import { locateTomlEntry, locateTomlKey } from "./toml-location.ts";
 
@@ -41,8 +42,7 @@ export interface AppRules {
   readonly encapsulated: readonly string[];
 }
 
-/** Where `spoc.toml` lives, relative to the project root. */
-export const PROJECT_CONFIG_FILE = "config/spoc.toml";
+export { PROJECT_CONFIG_FILE };
 
 /** The built-in modes and their cascades: a mode also installs the apps of the modes after it. */
 export const DEFAULT_MODES: Readonly<Record<string, readonly string[]>> = Object.freeze({

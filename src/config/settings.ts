@@ -1,4 +1,5 @@
 import { ConfigError, ErrorCode } from "../errors.ts";
+import { SETTINGS_FILE } from "./files.ts";
 
 /**
  * What `config/settings.ts` exports by default. `installedApps` and `plugins` are spoc's;
@@ -12,8 +13,7 @@ export interface Settings {
   readonly [key: string]: unknown;
 }
 
-/** Where settings live, relative to the project root. */
-export const SETTINGS_FILE = "config/settings.ts";
+export { SETTINGS_FILE };
 
 /** Returns `settings` unchanged; exists so their literal type is inferred and checked. */
 export function defineSettings<const T extends Settings>(settings: T): T {

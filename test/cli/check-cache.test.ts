@@ -34,7 +34,7 @@ async function uncached(root: string): Promise<unknown> {
 
 interface Stored {
   outcome: { silenced: number; diagnostics: { code: string }[] };
-  files: { path: string; trusted: boolean }[];
+  inputs: { files: { path: string; trusted: boolean }[] };
 }
 
 async function readStored(root: string): Promise<Stored> {
@@ -109,10 +109,10 @@ describe("spoc check's result cache", () => {
     utimesSync(join(root, "apps/blog/models.ts"), PINNED, PINNED);
     await check(root);
     // Just written: every file is compared by content next time.
-    expect((await readStored(root)).files.every((file) => !file.trusted)).toBe(true);
+    expect((await readStored(root)).inputs.files.every((file) => !file.trusted)).toBe(true);
     await untilStatsVouch();
     await check(root); // compares by content, records the stats as trusted
-    const files = (await readStored(root)).files;
+    const files = (await readStored(root)).inputs.files;
     expect(files.length).toBeGreaterThan(5);
     expect(files.every((file) => file.trusted)).toBe(true);
     // The change time moves with any write, so restoring the mtime does not hide the edit.
@@ -149,7 +149,13 @@ describe("spoc check's result cache", () => {
       "a cache whose diagnostics are not diagnostics",
       (stored: Record<string, unknown>) => ({ ...stored, outcome: { silenced: 42, diagnostics: [{ code: "NOPE" }] } }),
     ],
-    ["a cache whose files are not files", (stored: Record<string, unknown>) => ({ ...stored, files: [{ path: 1 }] })],
+    [
+      "a cache whose files are not files",
+      (stored: Record<string, unknown>) => ({
+        ...stored,
+        inputs: { ...(stored.inputs as object), files: [{ path: 1 }] },
+      }),
+    ],
   ])("ignores %s", async (_, tamper) => {
     const root = await copyFixture("layer-violation");
     await check(root);

@@ -14,7 +14,7 @@ import {
   parseProjectConfig,
   type ProjectConfig,
 } from "../../config/project.ts";
-import { SETTINGS_FILE } from "../../config/settings.ts";
+import { SCHEMA_FILE, SETTINGS_FILE } from "../../config/files.ts";
 import { locateTomlKey } from "../../config/toml-location.ts";
 import { ErrorCode, SpocError, type SourceLocation } from "../../errors.ts";
 import { fileAccessError } from "../../system-error.ts";
@@ -24,8 +24,7 @@ import { parseModule } from "../parse/estree.ts";
 import { missingSchema, readSchema } from "./schema.ts";
 import { NO_SETTINGS, readSettings } from "./settings.ts";
 
-/** Where the schema lives, relative to the project root. */
-export const SCHEMA_FILE = "config/schema.ts";
+export { SCHEMA_FILE };
 
 /** A plugin reference as declared, before it is resolved. */
 export interface PluginDeclaration {
