@@ -20,9 +20,10 @@
  *   watch    one edit in the largest project → registry written (bench/watch-once.ts); with
  *            --baseline DIR, also DIR's watch mode (another checkout), sessions interleaved.
  *   workers  stop latency and spawn → startup of a ThreadWorker and a ProcessWorker.
- *   small    the example: `spoc gen` (launcher and bundled CLI) vs `node -e 0`, and its esbuild
- *            build with `spocPlugin()` vs without, and vs without but with the same output
- *            (bench/build-once.ts).
+ *   small    the example: `spoc gen` (launcher and bundled CLI, code splitting) vs `node -e 0`,
+ *            and its esbuild build with `spoc()` from `spoc/esbuild` (dist/) vs without, and vs
+ *            without but with the same output (bench/build-once.ts); with --baseline DIR, also
+ *            DIR's `spoc gen` and plugin (`npm run build` in DIR first), interleaved.
  *   cache    `spoc check` of the largest project: unchanged since the last check (warm: its stored
  *            result), one file edited since (the scan's disk cache), and with no cache (cold).
  *   eslint   `spoc/eslint` in one ESLint session on the largest project: the first lint, then
@@ -82,7 +83,8 @@ const { values } = parseArgs({
     "start-tsx": { type: "boolean", default: false },
     /**
      * Another checkout of spoc (e.g. `git worktree add /tmp/base main`, with node_modules) whose
-     * watch mode is measured in the same run, sessions interleaved with this checkout's.
+     * watch mode, and (`small`, after `npm run build` there) whose `spoc gen` and esbuild plugin,
+     * are measured in the same run, interleaved with this checkout's.
      */
     baseline: { type: "string" },
   },
@@ -660,10 +662,15 @@ await section("workers", () => {
 // The example (2 apps): what a small project pays for spoc in every build.
 await section("small", async () => {
   const launcher = join(REPO_ROOT, "bin", "spoc.js");
-  const cliBundle = join(runDir, "spoc-cli-small.mjs");
+  // Bundled as bin/spoc-dev.js bundles it: with code splitting, so what the commands load
+  // lazily (cli-modules.ts) stays out of a `spoc gen` that has nothing to do.
+  const cliBundleDir = join(runDir, "spoc-cli-small");
+  const cliBundle = join(cliBundleDir, "cli.mjs");
   await build({
-    entryPoints: [join(REPO_ROOT, "src", "codegen", "cli.ts")],
-    outfile: cliBundle,
+    entryPoints: [{ in: join(REPO_ROOT, "src", "codegen", "cli.ts"), out: "cli" }],
+    outdir: cliBundleDir,
+    outExtension: { ".js": ".mjs" },
+    splitting: true,
     bundle: true,
     format: "esm",
     platform: "node",
@@ -674,22 +681,29 @@ await section("small", async () => {
   // The plugin compiled, as the published package ships it (dist/, built here by tsc).
   execFileSync("npm", ["run", "-s", "build"], { cwd: REPO_ROOT, stdio: "ignore" });
   const outdir = (name: string): string => join(runDir, `example-${name}`);
-  const variants = {
+  // With --baseline, the other checkout's launcher and plugin too (its dist/ built beforehand).
+  const base = values.baseline === undefined ? undefined : resolve(values.baseline);
+  const variants: Record<string, () => Sample> = {
     node: () => runChild(process.execPath, ["-e", "0"]),
     cli: () => runChild(process.execPath, [launcher, "gen", "--root", REPO_ROOT]),
     bundle: () => runChild(process.execPath, [cliBundle, "gen", "--root", REPO_ROOT]),
     without: () => runTs(script("build-once.ts"), ["without", outdir("without")]),
     sameOutput: () => runTs(script("build-once.ts"), ["same-output", outdir("same-output")]),
     with: () => runTs(script("build-once.ts"), ["with", outdir("with")]),
+    ...(base !== undefined && {
+      cliBase: () => runChild(process.execPath, [join(base, "bin", "spoc.js"), "gen", "--root", REPO_ROOT]),
+      withBase: () => runTs(script("build-once.ts"), ["with", outdir("with-base"), base]),
+    }),
   };
   interleave(1, variants);
   const samples = interleave(Math.max(runs, 7), variants);
-  const node = ms(samples.node);
+  const of = (name: string): Sample[] => samples[name] ?? [];
+  const node = ms(of("node"));
   for (const [name, label] of [
     ["cli", "spoc gen of the example, process (bin/spoc.js), vs node -e 0"],
     ["bundle", "spoc gen of the example, process (CLI bundled, node), vs node -e 0"],
   ] as const) {
-    const value = ms(samples[name]);
+    const value = ms(of(name));
     rows.push({
       section: "small",
       measure: label,
@@ -697,15 +711,15 @@ await section("small", async () => {
       median: value,
       baseline: node,
       unit: "ms",
-      rssMb: rss(samples[name]),
+      rssMb: rss(of(name)),
       target: "≤ 150 ms",
       met: value <= 150,
-      runs: samples[name].length,
+      runs: of(name).length,
     });
   }
-  const withPlugin = median(field(samples.with, "ms"));
-  const without = median(field(samples.without, "ms"));
-  const sameOutput = median(field(samples.sameOutput, "ms"));
+  const withPlugin = median(field(of("with"), "ms"));
+  const without = median(field(of("without"), "ms"));
+  const sameOutput = median(field(of("sameOutput"), "ms"));
   rows.push({
     section: "small",
     measure: "esbuild build of the example with spocPlugin() vs without",
@@ -715,7 +729,7 @@ await section("small", async () => {
     unit: "ms",
     target: "≤ 1.2×",
     met: withPlugin <= 1.2 * without,
-    runs: samples.with.length,
+    runs: of("with").length,
   });
   // The plugin adds two entries (the registry, the worker child) and code splitting: output a
   // build without it does not make. These rows split the ratio above into that output and the
@@ -729,7 +743,7 @@ await section("small", async () => {
     baseline: without,
     unit: "ms",
     target: "–",
-    runs: samples.sameOutput.length,
+    runs: of("sameOutput").length,
   });
   rows.push({
     section: "small",
@@ -740,18 +754,40 @@ await section("small", async () => {
     unit: "ms",
     target: "≤ 1.2×",
     met: withPlugin <= 1.2 * sameOutput,
-    runs: samples.with.length,
+    runs: of("with").length,
   });
   rows.push({
     section: "small",
     measure: "the same, CPU time of the build's node process (esbuild's own excluded)",
     size: "2",
-    median: median(field(samples.with, "cpuMs")),
-    baseline: median(field(samples.sameOutput, "cpuMs")),
+    median: median(field(of("with"), "cpuMs")),
+    baseline: median(field(of("sameOutput"), "cpuMs")),
     unit: "ms",
     target: "–",
-    runs: samples.with.length,
+    runs: of("with").length,
   });
+  if (base === undefined) return;
+  for (const [name, baseName, label, value] of [
+    ["cli", "cliBase", "spoc gen of the example (bin/spoc.js), vs baseline", ms],
+    ["with", "withBase", "esbuild build with spocPlugin(), vs baseline", (list: Sample[]) => median(field(list, "ms"))],
+    [
+      "with",
+      "withBase",
+      "the same, CPU time of the build's node process, vs baseline",
+      (list: Sample[]) => median(field(list, "cpuMs")),
+    ],
+  ] as const) {
+    rows.push({
+      section: "small",
+      measure: `${label} (${base})`,
+      size: "2",
+      median: value(of(name)),
+      baseline: value(of(baseName)),
+      unit: "ms",
+      target: "–",
+      runs: of(name).length,
+    });
+  }
 });
 
 // ─── cache ────────────────────────────────────────────────────────────────────

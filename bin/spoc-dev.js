@@ -1,12 +1,13 @@
 // The `spoc` command in spoc's own repository (`npm run spoc`), where bin/spoc.js finds src/:
-// runs src/codegen/cli.ts bundled by esbuild into one JavaScript file, kept in node_modules/.cache/spoc/ and rebuilt when a file under src/
+// runs src/codegen/cli.ts bundled by esbuild, kept in node_modules/.cache/spoc/cli-<hash>/ and rebuilt when a file under src/
 // changes: loading the CLI's TypeScript through tsx costs about 0.3 s on every run, which
-// is most of a `spoc gen` of 100 apps. When the bundle cannot be built or stored, it runs
-// the sources through tsx as before.
+// is most of a `spoc gen` of 100 apps. Code splitting keeps what the commands load lazily
+// (cli-modules.ts) in chunks of their own, so a `spoc gen` with nothing to do loads only the
+// CLI's entry. When the bundle cannot be built or stored, it runs the sources through tsx.
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const packageRoot = fileURLToPath(new URL("..", import.meta.url));
@@ -39,12 +40,13 @@ function sourcesFingerprint() {
   return hash.digest("hex").slice(0, 16);
 }
 
-/** The bundled CLI, built first when missing; `undefined` when it cannot be. */
+/** The bundled CLI's entry, built first when missing; `undefined` when it cannot be. */
 async function bundledCli() {
   let temporary;
   try {
     const fingerprint = sourcesFingerprint();
-    const file = join(cacheDir, `cli-${fingerprint}.mjs`);
+    const folder = join(cacheDir, `cli-${fingerprint}`);
+    const file = join(folder, "cli.mjs");
     if (statSync(file, { throwIfNoEntry: false })?.isFile()) return file;
     const { build } = await import("esbuild");
     mkdirSync(cacheDir, { recursive: true });
@@ -53,13 +55,20 @@ async function bundledCli() {
     const worker = join(cacheDir, `parse-worker-${fingerprint}.mjs`);
     for (const [source, target, define] of [
       [workerEntry, worker, {}],
-      [entry, file, { "import.meta.spocParseWorker": JSON.stringify(pathToFileURL(worker).href) }],
+      [entry, folder, { "import.meta.spocParseWorker": JSON.stringify(pathToFileURL(worker).href) }],
     ]) {
-      // Built beside its final name and renamed, so a concurrent run never imports half a file.
+      // Built beside its final name and renamed, so a concurrent run never imports half a bundle.
       temporary = `${target}.${process.pid}.tmp`;
+      const cli = source === entry;
       await build({
-        entryPoints: [source],
-        outfile: temporary,
+        ...(cli
+          ? {
+              entryPoints: [{ in: source, out: "cli" }],
+              outdir: temporary,
+              outExtension: { ".js": ".mjs" },
+              splitting: true,
+            }
+          : { entryPoints: [source], outfile: temporary }),
         bundle: true,
         format: "esm",
         platform: "node",
@@ -69,14 +78,21 @@ async function bundledCli() {
         define: { "import.meta.url": JSON.stringify(pathToFileURL(source).href), ...define },
         logLevel: "silent",
       });
-      renameSync(temporary, target);
+      try {
+        renameSync(temporary, target);
+      } catch (error) {
+        // Another run built the same sources meanwhile (a folder cannot be renamed over): use its bundle.
+        if (!cli || !statSync(file, { throwIfNoEntry: false })?.isFile()) throw error;
+        removeQuietly(temporary);
+      }
       temporary = undefined;
     }
     for (const name of readdirSync(cacheDir)) {
-      const built = /^(cli|parse-worker)-(\w+)\.mjs$/.exec(name);
-      if (built !== null && built[2] !== fingerprint) rmSync(join(cacheDir, name), { force: true });
-      // A build killed before its rename leaves `<name>-<hash>.mjs.<pid>.tmp`.
-      const builder = /^(?:cli|parse-worker)-.*\.mjs\.(\d+)\.tmp$/.exec(name)?.[1];
+      // Other sources' bundles: the CLI's folder (a file `cli-<hash>.mjs` before code splitting), the worker's file.
+      const built = /^(cli|parse-worker)-(\w+)(\.mjs)?$/.exec(name);
+      if (built !== null && built[2] !== fingerprint) removeQuietly(join(cacheDir, name));
+      // A build killed before its rename leaves `<name>-<hash>[.mjs].<pid>.tmp`.
+      const builder = /^(?:cli|parse-worker)-.*\.(\d+)\.tmp$/.exec(name)?.[1];
       if (builder !== undefined && !isRunning(Number(builder))) removeQuietly(join(cacheDir, name));
     }
     return file;
@@ -97,7 +113,7 @@ function isRunning(pid) {
 
 function removeQuietly(path) {
   try {
-    rmSync(path, { force: true });
+    rmSync(path, { recursive: true, force: true });
   } catch {
     // left for the next build to replace
   }
@@ -111,7 +127,7 @@ async function bundledRunCli() {
     return (await import(pathToFileURL(bundle).href)).runCli;
   } catch {
     // Removed meanwhile by a run of newer sources, or broken: the next run builds it again.
-    removeQuietly(bundle);
+    removeQuietly(dirname(bundle));
     return undefined;
   }
 }

@@ -1,49 +1,71 @@
-// The last step of `npm run build`, after tsc: rewrites dist/codegen/index.js (`spoc/codegen`,
-// where `spocPlugin()` comes from) as one file holding every module of dist/ it imports but
-// errors.js, and smol-toml. A build that loads the plugin then reads a few files instead of
-// about seventy: on Node 20, resolving and linking each ES module costs more than the code in
-// it (more still under a loader such as tsx, which sees each import).
+// The last step of `npm run build`, after tsc: rewrites two entries of dist/ as one file each.
+//
+// - dist/codegen/index.js (`spoc/codegen`, the generator): every module of dist/ it imports but
+//   errors.js, and smol-toml. A build that loads the generator then reads a few files instead
+//   of about seventy: on Node 20, resolving and linking each ES module costs more than the code
+//   in it (more still under a loader such as tsx, which sees each import).
+// - dist/codegen/bundler/esbuild.js (`spoc/esbuild`): the plugin without the generator, which
+//   it imports from index.js only when a build has something to generate, through
+//   load-generator.js (left a file of its own: see there).
 //
 // errors.js stays an import of its file, so the errors the generator throws are instances of
-// the classes `spoc` exports. The bundle sits where index.js was, so every path a module finds
-// from `import.meta.url` (package.json, the worker child) is the same. The other files of
-// dist/ stay for the other entries. Packages stay imports, but smol-toml (nine small modules,
-// its license kept at the end of the file); oxc-parser finds its native binding from its own
-// place, so it cannot move.
+// the classes `spoc` exports. Every module in either file finds its paths (package.json, the
+// worker child, spoc's code for the caches) from `import.meta.url` as if it were
+// dist/codegen/index.js, where tsc put the modules' folder, so both files agree on them. The
+// other files of dist/ stay for the other entries. Packages stay imports, but smol-toml (nine
+// small modules, its license kept at the end of the file); oxc-parser finds its native binding
+// from its own place, so it cannot move.
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const dist = fileURLToPath(new URL("../dist/", import.meta.url));
-const entry = join(dist, "codegen", "index.js");
-const shared = [join(dist, "errors.js")];
+const generator = join(dist, "codegen", "index.js");
+const plugin = join(dist, "codegen", "bundler", "esbuild.js");
 const inlined = ["smol-toml"];
 
-/** Imports of packages (but `inlined`) and of the modules in `shared`: kept, as a path from the bundle. */
-const keepImports = {
-  name: "keep-imports",
-  setup(builder) {
-    builder.onResolve({ filter: /^[^./]/ }, (args) =>
-      inlined.includes(args.path) ? undefined : { path: args.path, external: true },
-    );
-    builder.onResolve({ filter: /^\.\.?\// }, (args) => {
-      const target = resolve(args.resolveDir, args.path);
-      if (!shared.includes(target)) return undefined;
-      const path = relative(dirname(entry), target).split(sep).join("/");
-      return { path: path.startsWith(".") ? path : `./${path}`, external: true };
-    });
-  },
-};
+/**
+ * Imports of packages (but `inlined`) and of the modules in `shared`: kept, as a path from the
+ * bundle at `entry`.
+ */
+function keepImports(entry, shared) {
+  return {
+    name: "keep-imports",
+    setup(builder) {
+      builder.onResolve({ filter: /^[^./]/ }, (args) =>
+        inlined.includes(args.path) ? undefined : { path: args.path, external: true },
+      );
+      builder.onResolve({ filter: /^\.\.?\// }, (args) => {
+        const target = resolve(args.resolveDir, args.path);
+        if (!shared.includes(target)) return undefined;
+        const path = relative(dirname(entry), target).split(sep).join("/");
+        return { path: path.startsWith(".") ? path : `./${path}`, external: true };
+      });
+    },
+  };
+}
 
-await build({
-  entryPoints: [entry],
-  outfile: entry,
-  allowOverwrite: true,
-  bundle: true,
-  format: "esm",
-  platform: "node",
-  target: "node20",
-  legalComments: "eof",
-  logLevel: "warning",
-  plugins: [keepImports],
-});
+/** One entry of dist/ bundled in place. */
+function bundleInPlace(entry, shared) {
+  const moduleUrl = relative(dirname(entry), generator).split(sep).join("/");
+  return build({
+    entryPoints: [entry],
+    outfile: entry,
+    allowOverwrite: true,
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    legalComments: "eof",
+    logLevel: "warning",
+    // Each module's `import.meta.url` as if it were where tsc put the codegen modules.
+    banner: { js: `const __spocModuleUrl = new URL(${JSON.stringify(moduleUrl)}, import.meta.url).href;` },
+    define: { "import.meta.url": "__spocModuleUrl" },
+    plugins: [keepImports(entry, shared)],
+  });
+}
+
+const errors = join(dist, "errors.js");
+await bundleInPlace(generator, [errors]);
+// errors.js inlined: the plugin uses its codes, and throws none of its classes.
+await bundleInPlace(plugin, [join(dist, "codegen", "load-generator.js")]);

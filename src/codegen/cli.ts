@@ -9,26 +9,19 @@ import { fileURLToPath } from "node:url";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { SpocError, formatError } from "../errors.ts";
 import { fileAccessError } from "../system-error.ts";
-import { formatText } from "./report/format-text.ts";
-import { describeModel, generateRegistry, hasErrors } from "./generate.ts";
-import { formatDot, formatMermaid, moduleGraph, toGraphJson } from "./report/format-graph.ts";
-import { unifiedDiff } from "./report/line-diff.ts";
+import type { Baseline } from "./report/baseline.ts";
+import type { AppGraph } from "./report/app-graph.ts";
+import { freshGeneration } from "./fresh-generation.ts";
 import type { PipelineResult, ProjectModel } from "./model.ts";
-import { closest } from "./check/closest.ts";
-import { appGraph, formatAppDot, formatAppMermaid, type AppGraph } from "./report/app-graph.ts";
-import { formatBaseline, parseBaseline, toBaseline, type Baseline } from "./report/baseline.ts";
-import { changedFiles, ChangedFilesError } from "./report/changed-files.ts";
-import { checkFails, checkReport, formatCheckText, toCheckJson, toCheckSarif } from "./report/check-report.ts";
-import { limitGraph, neighbourhood } from "./report/focus.ts";
-import { formatWhy, importChains, modulesNamed } from "./report/why.ts";
-import { checkWithCache } from "./check-cache.ts";
-import { runPipeline } from "./pipeline.ts";
 import { findProjectRoot, ProjectNotFoundError } from "./project-root.ts";
-import { runAddApp, runInit } from "./init/commands.ts";
 import { packageVersion } from "./package-manifest.ts";
 import { BUNDLERS, DEFAULT_BUNDLER, type BundlerName } from "./init/templates/bundlers.ts";
-import { REGENERATE_COMMAND, REGISTRY_FILE as registryFile, registryFiles } from "./render/registry.ts";
-import { watchProject, type WatchEvent } from "./watch.ts";
+import { REGENERATE_COMMAND, REGISTRY_FILE as registryFile } from "./render/registry.ts";
+import type { WatchEvent } from "./watch.ts";
+
+/** The commands' modules, loaded when a command runs (cli-modules.ts). */
+const load = (): Promise<CommandModules> => import("./cli-modules.ts");
+type CommandModules = typeof import("./cli-modules.ts");
 
 export const usage = `Usage: spoc <command> [options]
 
@@ -189,6 +182,7 @@ async function init(positionals: readonly string[], bundler: string | boolean | 
   if (typeof chosen !== "string" || !Object.hasOwn(BUNDLERS, chosen)) {
     throw new UsageError(`init: unknown --bundler "${String(chosen)}"; use one of ${Object.keys(BUNDLERS).join(", ")}`);
   }
+  const { runInit } = await load();
   return runInit(positionals[0] ?? ".", chosen as BundlerName, io);
 }
 
@@ -196,7 +190,9 @@ async function add(positionals: readonly string[], root: string | boolean | unde
   const [what, name, extra] = positionals;
   if (what !== "app" || name === undefined) throw new UsageError("add: expected app <name>, e.g. spoc add app billing");
   if (extra !== undefined) throw new UsageError(`add: unexpected argument "${extra}"`);
-  return runAddApp(projectRoot(root), name, io);
+  const project = projectRoot(root);
+  const { runAddApp } = await load();
+  return runAddApp(project, name, io);
 }
 
 function chooseFormat(command: keyof typeof formats, format: string | boolean | undefined): string {
@@ -247,6 +243,14 @@ function projectRoot(option: string | boolean | undefined): string {
 }
 
 async function gen(root: string, io: CliIo): Promise<number> {
+  const started = performance.now();
+  const fresh = freshGeneration(root);
+  if (fresh !== undefined) {
+    const ms = Math.round(performance.now() - started);
+    io.stdout(`spoc gen: ${registryFile} unchanged ${fresh.description} in ${ms} ms\n`);
+    return 0;
+  }
+  const { describeModel, formatText, generateRegistry, hasErrors } = await load();
   const generation = await generateRegistry({ root, diskCache: true });
   const { result } = generation;
   if (result.diagnostics.length > 0) io.stderr(formatText(result, { root, color: io.color }));
@@ -261,6 +265,7 @@ async function gen(root: string, io: CliIo): Promise<number> {
 }
 
 async function genCheck(root: string, io: CliIo): Promise<number> {
+  const { describeModel, formatText, hasErrors, registryFiles, runPipeline, unifiedDiff } = await load();
   const result = await runPipeline({ root, diskCache: true });
   if (result.diagnostics.length > 0) io.stderr(formatText(result, { root, color: io.color }));
   if (hasErrors(result) || result.registry === undefined) return 1;
@@ -289,14 +294,20 @@ async function genCheck(root: string, io: CliIo): Promise<number> {
 
 async function genWatch(root: string, io: CliIo): Promise<number> {
   const stop = io.stop ?? stopOnSignal();
-  const watcher = await watchProject({ root, onEvent: (event) => printWatchEvent(event, root, io) });
+  const loaded = await load();
+  const watcher = await loaded.watchProject({ root, onEvent: (event) => printWatchEvent(event, root, io, loaded) });
   io.stderr(`spoc gen: watching ${root} (Ctrl-C to stop)\n`);
   if (!stop.aborted) await new Promise((done) => stop.addEventListener("abort", done, { once: true }));
   await watcher.close();
   return 0;
 }
 
-function printWatchEvent(event: WatchEvent, root: string, io: CliIo): void {
+function printWatchEvent(
+  event: WatchEvent,
+  root: string,
+  io: CliIo,
+  { describeModel, formatText, hasErrors }: CommandModules,
+): void {
   const cause =
     event.changed.length === 0
       ? ""
@@ -320,6 +331,9 @@ function printWatchEvent(event: WatchEvent, root: string, io: CliIo): void {
 }
 
 async function check(root: string, format: string, flags: CheckFlags, io: CliIo): Promise<number> {
+  const loaded = await load();
+  const { checkFails, checkReport, checkWithCache, formatBaseline, formatCheckText, toBaseline } = loaded;
+  const { toCheckJson, toCheckSarif } = loaded;
   const result = await checkWithCache(root);
   if (flags.updateBaseline !== undefined) {
     writeFileSync(resolve(flags.updateBaseline), formatBaseline(toBaseline(result.diagnostics)));
@@ -332,10 +346,10 @@ async function check(root: string, format: string, flags: CheckFlags, io: CliIo)
   const report = checkReport(result, {
     ...(flags.baseline === undefined
       ? {}
-      : { baseline: { file: flags.baseline, baseline: readBaseline(flags.baseline) } }),
+      : { baseline: { file: flags.baseline, baseline: readBaseline(flags.baseline, loaded) } }),
     ...(flags.changedSince === undefined
       ? {}
-      : { changed: { ref: flags.changedSince, files: gitChangedFiles(root, flags.changedSince) } }),
+      : { changed: { ref: flags.changedSince, files: gitChangedFiles(root, flags.changedSince, loaded) } }),
   });
   if (format === "json") io.stdout(`${JSON.stringify(toCheckJson(report), null, 2)}\n`);
   else if (format === "sarif") io.stdout(`${JSON.stringify(toCheckSarif(report, version()), null, 2)}\n`);
@@ -365,7 +379,7 @@ function checkFlags(values: Record<string, string | boolean | undefined>): Check
   };
 }
 
-function readBaseline(file: string): Baseline {
+function readBaseline(file: string, { parseBaseline }: CommandModules): Baseline {
   let text: string;
   try {
     text = readFileSync(resolve(file), "utf8");
@@ -384,7 +398,7 @@ function readBaseline(file: string): Baseline {
   }
 }
 
-function gitChangedFiles(root: string, ref: string): Set<string> {
+function gitChangedFiles(root: string, ref: string, { changedFiles, ChangedFilesError }: CommandModules): Set<string> {
   try {
     return changedFiles(root, ref);
   } catch (error) {
@@ -411,13 +425,16 @@ function graphFlags(values: Record<string, string | boolean | undefined>): Graph
 }
 
 async function graph(root: string, format: string, flags: GraphFlags, io: CliIo): Promise<number> {
+  const loaded = await load();
+  const { appGraph, formatAppDot, formatAppMermaid, formatDot, formatMermaid, formatText, hasErrors } = loaded;
+  const { limitGraph, moduleGraph, modulesNamed, neighbourhood, runPipeline, toGraphJson } = loaded;
   const result: PipelineResult = await runPipeline({ root, diskCache: true });
   const model = result.model;
   if (format !== "json" && result.diagnostics.length > 0) io.stderr(formatText(result, { root, color: io.color }));
   if (flags.level === "app") {
     let apps: AppGraph = model === undefined ? { nodes: [], edges: [] } : appGraph(model);
     if (flags.focus !== undefined && model !== undefined) {
-      if (!model.apps.some((app) => app.name === flags.focus)) throw unknownName(model, flags.focus, "app");
+      if (!model.apps.some((app) => app.name === flags.focus)) throw unknownName(model, flags.focus, "app", loaded);
       apps = limitGraph(apps, neighbourhood([flags.focus], apps.edges, flags.depth));
     }
     if (format === "json") {
@@ -430,7 +447,7 @@ async function graph(root: string, format: string, flags: GraphFlags, io: CliIo)
     model === undefined ? { nodes: [], edges: [], loadOrder: [] } : moduleGraph(model, result.loadOrder ?? []);
   if (flags.focus !== undefined && model !== undefined) {
     const centre = modulesNamed(model, flags.focus);
-    if (centre === undefined) throw unknownName(model, flags.focus, "module or app");
+    if (centre === undefined) throw unknownName(model, flags.focus, "module or app", loaded);
     modules = limitGraph(modules, neighbourhood(centre, modules.edges, flags.depth));
   }
   if (format === "json") {
@@ -444,6 +461,8 @@ async function graph(root: string, format: string, flags: GraphFlags, io: CliIo)
 }
 
 async function why(root: string, format: string, [from, to]: [string, string], io: CliIo): Promise<number> {
+  const loaded = await load();
+  const { formatText, formatWhy, importChains, modulesNamed, runPipeline } = loaded;
   const result = await runPipeline({ root, diskCache: true });
   const model = result.model;
   if (model === undefined) {
@@ -451,9 +470,9 @@ async function why(root: string, format: string, [from, to]: [string, string], i
     return 1;
   }
   const sources = modulesNamed(model, from);
-  if (sources === undefined) throw unknownName(model, from, "module or app");
+  if (sources === undefined) throw unknownName(model, from, "module or app", loaded);
   const targets = modulesNamed(model, to);
-  if (targets === undefined) throw unknownName(model, to, "module or app");
+  if (targets === undefined) throw unknownName(model, to, "module or app", loaded);
   const chains = importChains(model, sources, targets, { from, to });
   if (format === "json") io.stdout(`${JSON.stringify(chains, null, 2)}\n`);
   else io.stdout(formatWhy(chains));
@@ -461,7 +480,7 @@ async function why(root: string, format: string, [from, to]: [string, string], i
 }
 
 /** A name on the command line that is no module or app of the project. */
-function unknownName(model: ProjectModel, name: string, what: string): UsageError {
+function unknownName(model: ProjectModel, name: string, what: string, { closest }: CommandModules): UsageError {
   const names = [...model.apps.map((app) => app.name), ...model.modules.map((module) => module.name)];
   const suggestion = closest(name, names);
   return new UsageError(

@@ -5,8 +5,8 @@
  * an upgraded parser) is never read.
  */
 import { createHash } from "node:crypto";
-import { type Dirent, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { type Dirent, existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compareText } from "./_compare.ts";
 import { packageVersion } from "./package-manifest.ts";
@@ -22,17 +22,28 @@ export function codeVersion(): string {
 
 function hashCode(): string {
   const hash = createHash("sha1");
-  // src/ or dist/: this file is in its codegen/ folder. Run from spoc's repository the CLI is
-  // bundled with `import.meta.url` set to src/codegen/cli.ts, which leads to src/ as well.
-  const codeRoot = fileURLToPath(new URL("../", import.meta.url));
-  const files = codeFiles(codeRoot);
-  if (files.includes(join(codeRoot, "codegen", "cache.ts")) || files.includes(join(codeRoot, "codegen", "cache.js"))) {
-    for (const file of files) hash.update(`${file.slice(codeRoot.length)}\0`).update(readFileSync(file));
-  } else {
-    // Bundled into someone's single file: that file is the code.
-    hash.update(readFileSync(fileURLToPath(import.meta.url)));
-  }
+  const { root, files } = spocCode();
+  for (const file of files) hash.update(`${file.slice(root.length)}\0`).update(readFileSync(file));
   return hash.digest("hex").slice(0, 20);
+}
+
+/**
+ * Where spoc's code is and its files: src/ or dist/ (this file is in its codegen/ folder) and
+ * every code file under it; or, bundled into someone's single file, that file. Run from spoc's
+ * repository the CLI is bundled with `import.meta.url` set to src/codegen/cli.ts, which leads
+ * to src/ as well.
+ */
+export function spocCode(): { readonly root: string; readonly files: readonly string[] } {
+  const root = codePlace();
+  if (!root.endsWith(sep)) return { root: dirname(root), files: [root] };
+  return { root, files: codeFiles(root) };
+}
+
+/** spoc's code folder (src/ or dist/, ending in a separator), or the one file it is bundled into. */
+export function codePlace(): string {
+  const root = fileURLToPath(new URL("../", import.meta.url));
+  const marker = join(root, "codegen", "cache");
+  return existsSync(`${marker}.ts`) || existsSync(`${marker}.js`) ? root : fileURLToPath(import.meta.url);
 }
 
 /** The code files under `dir`, sorted; `[]` when it cannot be listed. */

@@ -9,10 +9,11 @@ import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import type { Message, PartialMessage, Plugin } from "esbuild";
 import { prepareBundle } from "./bundle-entries.ts";
-import { generateRegistry } from "./generate.ts";
-import type { Diagnostic, PipelineResult } from "./model.ts";
-import { createScanCache } from "./pipeline.ts";
-import { REGISTRY_FILE } from "./render/registry.ts";
+import { type FreshGeneration, freshGeneration } from "./fresh-generation.ts";
+import { loadGenerator } from "./load-generator.ts";
+import type { Diagnostic } from "./model.ts";
+import type { ScanCache } from "./pipeline.ts";
+import { REGISTRY_DATA_FILE, REGISTRY_FILE } from "./render/registry.ts";
 
 export interface SpocPluginOptions {
   /** Project root. @default esbuild's `absWorkingDir`, else the current directory */
@@ -38,8 +39,8 @@ export function spocPlugin(options: SpocPluginOptions = {}): Plugin {
       const cwd = build.initialOptions.absWorkingDir ?? process.cwd();
       const root = resolve(cwd, options.root ?? ".");
       const registryPath = join(root, REGISTRY_FILE);
-      const cache = createScanCache();
-      let last: PipelineResult | undefined;
+      let cache: ScanCache | undefined;
+      let last: LastGeneration | undefined;
       let builds = 0;
       const bundleProblems = options.prepareBundle === false ? [] : prepareBundle(build.initialOptions, root);
       // When the registry is an entry of the bundle (prepareBundle added it) and exists, esbuild
@@ -60,11 +61,24 @@ export function spocPlugin(options: SpocPluginOptions = {}): Plugin {
       let current: { readonly report: Promise<Report>; reported: boolean } | undefined;
 
       const generate = async (): Promise<Report> => {
-        // The first build reads (and fills) the disk cache `spoc gen` uses, so it parses only
-        // files changed since; rebuilds in watch mode have this session's cache in memory.
-        const diskCache = builds++ === 0;
-        const { result } = await generateRegistry({ root, cache, diskCache });
-        last = result;
+        // The first build of a project unchanged since its last generation has nothing to do,
+        // and finds it out without loading the generator.
+        const fresh = builds++ === 0 ? freshGeneration(root) : undefined;
+        if (fresh !== undefined) {
+          last = { ...fresh, failed: false };
+          return { errors: [], warnings: [] };
+        }
+        const generator = await loadGenerator();
+        // The session's first generation reads (and fills) the disk cache `spoc gen` uses, so
+        // it parses only files changed since; later ones have this session's cache in memory.
+        const diskCache = cache === undefined;
+        cache ??= generator.createScanCache();
+        const { result } = await generator.generateRegistry({ root, cache, diskCache });
+        last = {
+          inputs: result.model?.inputs ?? [],
+          apps: result.model?.apps.map((app) => app.name) ?? [],
+          failed: result.diagnostics.some((diagnostic) => diagnostic.severity === "error"),
+        };
         const messages = await Promise.all(result.diagnostics.map((d) => toMessage(d, root, cwd)));
         return {
           errors: messages.filter((_, i) => result.diagnostics[i]?.severity === "error"),
@@ -87,8 +101,10 @@ export function spocPlugin(options: SpocPluginOptions = {}): Plugin {
         const report = generate();
         report.catch(() => {}); // awaited by the registry's load or by onEnd, which report it
         current = { report, reported: false };
-        // A registry not yet on disk must be written before esbuild resolves its entry.
-        return overlap && existsSync(registryPath) ? undefined : once();
+        // A registry not yet on disk must be written before esbuild resolves its entry, and its
+        // data before esbuild lists the folder (which it does once per build).
+        const onDisk = existsSync(registryPath) && existsSync(join(root, REGISTRY_DATA_FILE));
+        return overlap && onDisk ? undefined : once();
       });
 
       build.onLoad({ filter: /[\\/]generated[\\/]registry\.ts$/ }, async (args) => {
@@ -96,9 +112,8 @@ export function spocPlugin(options: SpocPluginOptions = {}): Plugin {
         const report = await once();
         // With errors the registry on disk is stale (or missing): bundling it would add
         // esbuild's own errors (modules it can no longer resolve) to spoc's.
-        const failed = last?.diagnostics.some((diagnostic) => diagnostic.severity === "error") ?? false;
         return {
-          contents: failed ? FAILED_REGISTRY : await readFile(registryPath, "utf8"),
+          contents: last?.failed === true ? FAILED_REGISTRY : await readFile(registryPath, "utf8"),
           loader: "ts",
           resolveDir: dirname(registryPath),
           ...watched(root, last),
@@ -112,6 +127,12 @@ export function spocPlugin(options: SpocPluginOptions = {}): Plugin {
   };
 }
 
+/** What the registry's load needs of the build's generation. */
+interface LastGeneration extends Pick<FreshGeneration, "inputs" | "apps"> {
+  /** It reported errors: the registry on disk is stale or missing. */
+  readonly failed: boolean;
+}
+
 /** A generation's diagnostics as esbuild messages. */
 interface Report {
   readonly errors: PartialMessage[];
@@ -119,12 +140,12 @@ interface Report {
 }
 
 /** What the registry depends on: every input file, and the folders where apps and modules appear. */
-function watched(root: string, result: PipelineResult | undefined): { watchFiles: string[]; watchDirs: string[] } {
-  const model = result?.model;
-  const watchFiles = (model?.inputs ?? []).map((file) => join(root, file));
+function watched(root: string, last: LastGeneration | undefined): { watchFiles: string[]; watchDirs: string[] } {
+  const inputs = last?.inputs ?? [];
+  const watchFiles = inputs.map((file) => join(root, file));
   const dirs = new Set([join(root, "apps"), join(root, "config")]);
-  for (const app of model?.apps ?? []) dirs.add(join(root, "apps", app.name));
-  for (const file of model?.inputs ?? []) if (file.includes("/")) dirs.add(dirname(join(root, file)));
+  for (const app of last?.apps ?? []) dirs.add(join(root, "apps", app));
+  for (const file of inputs) if (file.includes("/")) dirs.add(dirname(join(root, file)));
   return { watchFiles: watchFiles.sort(), watchDirs: [...dirs].sort() };
 }
 

@@ -4,6 +4,7 @@
  * esbuild plugin, so none of them re-implements a step.
  */
 import { join } from "node:path";
+import { recordGeneration } from "./fresh-generation.ts";
 import type { PipelineResult } from "./model.ts";
 import { createScanCache, runPipeline, type ScanCache } from "./pipeline.ts";
 import type { RegistryChange } from "./incremental.ts";
@@ -41,17 +42,23 @@ export async function generateRegistry(options: GenerateOptions): Promise<Genera
   const started = performance.now();
   const { changed } = options;
   const cache = options.cache ?? createScanCache();
+  // A first run that reads everything afresh is recorded, so the next process can find
+  // nothing to do without loading the generator (fresh-generation.ts).
+  const recorder = options.diskCache === true && cache.run === 0 ? recordGeneration(options.root) : undefined;
+  if (recorder !== undefined) cache.inputs = recorder.inputs;
   const result = await runPipeline({
     root: options.root,
     cache,
     ...(changed && { changed }),
     ...(options.diskCache === true && { diskCache: true }),
   });
+  if (recorder !== undefined) cache.inputs = undefined;
   let written = false;
   let withheld = false;
   if (result.registry !== undefined && !hasErrors(result)) {
+    const files = registryFiles(result.registry);
     const changes: RegistryChange[] = [];
-    for (const { file, text } of registryFiles(result.registry)) {
+    for (const { file, text } of files) {
       const change = cache.memo.change(options.root, join(options.root, file), file, text);
       if (change !== undefined) changes.push(change);
     }
@@ -61,6 +68,14 @@ export async function generateRegistry(options: GenerateOptions): Promise<Genera
       replaceTogether(changes, { root: options.root });
       for (const change of changes) change.remember();
       written = true;
+    }
+    if (recorder !== undefined && !withheld && result.diagnostics.length === 0 && result.model !== undefined) {
+      const { model } = result;
+      recorder.record(files, {
+        description: describeModel(result),
+        inputs: model.inputs,
+        apps: model.apps.map((app) => app.name),
+      });
     }
   }
   return { result, written, ...(withheld ? { withheld } : {}), durationMs: performance.now() - started };

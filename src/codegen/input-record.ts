@@ -65,7 +65,8 @@ export function storeInputs(layout: string, inputs: RunInputs, started: number):
   return { layout, files, present: present.sort(compareText), absent: [...absent].sort(compareText) };
 }
 
-function storedFile(path: string, stat: FileStat, hash: string, started: number): StoredFile {
+/** A file as recorded: `stat` taken before its content (hashed as `hash`) was read, by a run that started at `started`. */
+export function storedFile(path: string, stat: FileStat, hash: string, started: number): StoredFile {
   const trusted = statVouches(stat, started);
   return { path, size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, ino: stat.ino, hash, trusted };
 }
@@ -83,9 +84,21 @@ export function verifyInputs(
   if (projectLayout(root) !== stored.layout) return "changed";
   for (const path of stored.absent) if (statFile(path) !== undefined) return "changed";
   for (const path of stored.present) if (statFile(path) === undefined) return "changed";
+  const files = verifyFiles(stored.files, started);
+  return typeof files === "string" ? files : { ...stored, files };
+}
+
+/**
+ * Whether each of `files` holds what was recorded: `"unchanged"`; `"changed"`; or, when some
+ * file had to be compared by content and was the same, the list to store in its place.
+ */
+export function verifyFiles(
+  stored: readonly StoredFile[],
+  started: number,
+): readonly StoredFile[] | "unchanged" | "changed" {
   let files: StoredFile[] | undefined;
-  for (let i = 0; i < stored.files.length; i++) {
-    const file = stored.files[i] as StoredFile;
+  for (let i = 0; i < stored.length; i++) {
+    const file = stored[i] as StoredFile;
     const stat = statFile(file.path);
     if (stat === undefined) return "changed";
     if (file.trusted && sameStat(file, stat)) continue;
@@ -98,10 +111,10 @@ export function verifyInputs(
     if (contentHash(text) !== file.hash) return "changed";
     const refreshed = storedFile(file.path, stat, file.hash, started);
     if (file.trusted === refreshed.trusted && sameStat(file, stat)) continue;
-    files ??= stored.files.slice();
+    files ??= stored.slice();
     files[i] = refreshed;
   }
-  return files === undefined ? "unchanged" : { ...stored, files };
+  return files ?? "unchanged";
 }
 
 /**
@@ -146,7 +159,7 @@ export function isStoredInputs(value: unknown): value is StoredInputs {
   );
 }
 
-function isStoredFile(value: unknown): value is StoredFile {
+export function isStoredFile(value: unknown): value is StoredFile {
   if (!isFileStat(value)) return false;
   const file = value as Partial<StoredFile>;
   return typeof file.path === "string" && typeof file.hash === "string" && typeof file.trusted === "boolean";

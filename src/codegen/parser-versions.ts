@@ -22,3 +22,15 @@ function installedVersion(require: NodeJS.Require, name: string): string {
     return "none";
   }
 }
+
+/** The package.json of each installed parser, as spoc's code resolves it. */
+export function parserManifests(): string[] {
+  const require = createRequire(import.meta.url);
+  return PARSERS.flatMap((name) => {
+    try {
+      return [require.resolve(`${name}/package.json`)];
+    } catch {
+      return [];
+    }
+  });
+}

@@ -54,12 +54,18 @@ function spoc(
   });
 }
 
+/** The bundles in the cache: the CLI's folders (`cli-<hash of the sources>`: entry and chunks) and the parse workers' files. */
 const built = async (dir = join(pkg, "node_modules", ".cache", "spoc")): Promise<string[]> =>
-  (await readdir(dir).catch(() => [])).filter((name) => name.endsWith(".mjs"));
+  (await readdir(dir).catch(() => [])).filter((name) => /^(cli-\w+|parse-worker-\w+\.mjs)$/.test(name));
 /** The CLI's bundles; each comes with the parse worker's bundle of the same sources (checked by `withWorker`). */
 const bundles = async (): Promise<string[]> => (await built()).filter((name) => name.startsWith("cli-"));
 /** The CLI's bundle and the parse worker's bundle built with it (the one a cold gen of a large project starts). */
-const withWorker = (cli: string | undefined): string[] => [cli ?? "", (cli ?? "").replace(/^cli-/, "parse-worker-")];
+const withWorker = (cli: string | undefined): string[] => [
+  cli ?? "",
+  `${(cli ?? "").replace(/^cli-/, "parse-worker-")}.mjs`,
+];
+/** The CLI's entry in its bundle. */
+const entryOf = (cli: string | undefined): string => join(pkg, "node_modules", ".cache", "spoc", cli ?? "", "cli.mjs");
 
 /** What a parse worker started from `file` answers for `paths`. */
 function askParseWorker(file: string, paths: readonly string[]): Promise<unknown> {
@@ -88,7 +94,7 @@ describe("bin/spoc.js", () => {
 
     // A build killed before its rename left its temporary file; its process is gone.
     const gone = spawnSync(process.execPath, ["-e", ""]).pid;
-    const leftover = `cli-0123456789abcdef.mjs.${gone}.tmp`;
+    const leftover = `cli-0123456789abcdef.${gone}.tmp`;
     await writeFile(join(pkg, "node_modules", ".cache", "spoc", leftover), "half a bund");
 
     // A source file changed: a new bundle replaces the old one, and the leftover goes.
@@ -124,10 +130,10 @@ describe("bin/spoc.js", () => {
       expect(gen).toMatchObject({ code: 0, stderr: "" });
       const [cli] = await bundles();
       const worker = join(pkg, "node_modules", ".cache", "spoc", withWorker(cli)[1] ?? "");
-      // The CLI names the worker it starts; the worker answers with the facts this thread reads.
-      expect(await readFile(join(pkg, "node_modules", ".cache", "spoc", cli ?? ""), "utf8")).toContain(
-        JSON.stringify(pathToFileURL(worker).href),
-      );
+      // The CLI (one of its chunks) names the worker it starts; the worker answers with the facts this thread reads.
+      const folder = join(pkg, "node_modules", ".cache", "spoc", cli ?? "");
+      const chunks = await Promise.all((await readdir(folder)).map((name) => readFile(join(folder, name), "utf8")));
+      expect(chunks.join("\n")).toContain(JSON.stringify(pathToFileURL(worker).href));
       const file = join(root, "apps", "app7", "services.ts");
       expect(await askParseWorker(worker, [file])).toEqual([
         { path: file, hash: expect.any(String), facts: factsOfText(file, await readFile(file, "utf8")) },
@@ -176,8 +182,7 @@ describe("bin/spoc.js", () => {
     expect((await spoc(["--version"])).code).toBe(0);
     const [cli] = await bundles();
     expect(cli).toBeDefined();
-    const bundle = join(pkg, "node_modules", ".cache", "spoc", cli ?? "");
-    await writeFile(bundle, "this is not JavaScript {\n");
+    await writeFile(entryOf(cli), "this is not JavaScript {\n");
     const broken = await spoc(["--version"]);
     expect(broken).toMatchObject({ code: 0, stderr: "" });
     expect(broken.stdout).toMatch(/^spoc \d+\.\d+\.\d+\n$/);
@@ -192,7 +197,7 @@ describe("bin/spoc.js", () => {
     expect(rebuilt).toHaveLength(1);
     expect(rebuilt).not.toEqual([cli]);
     expect(await built()).toEqual(withWorker(rebuilt[0]));
-    expect(await readFile(join(pkg, "node_modules", ".cache", "spoc", rebuilt[0] ?? ""), "utf8")).toContain("runCli");
+    expect(await readFile(entryOf(rebuilt[0]), "utf8")).toContain("runCli");
     expect(
       (await readdir(join(pkg, "node_modules", ".cache", "spoc"))).filter((name) => name.endsWith(".tmp")),
     ).toEqual([]);

@@ -3,11 +3,13 @@
  * `import spoc from "spoc/esbuild"`, then `spoc()` in the plugins.
  *
  * It does not go through unplugin (as the other tools' plugins do): esbuild keeps its own
- * plugin, and a build should not pay for loading what other tools need.
+ * plugin, and a build should not pay for loading what other tools need. Nor does it load the
+ * generator until a build needs it: a build of a project unchanged since its last generation
+ * finds that out from a record on disk (fresh-generation.ts). The package ships it as one small
+ * file (scripts/bundle-dist.mjs).
  */
 import type { Plugin } from "esbuild";
-// From the entry, which the package ships as one file (scripts/bundle-dist.mjs).
-import { spocPlugin } from "../index.ts";
+import { spocPlugin } from "../esbuild-plugin.ts";
 import type { SpocBuildPluginOptions } from "./options.ts";
 
 export type { SpocBuildPluginOptions };
