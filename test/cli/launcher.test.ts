@@ -5,7 +5,7 @@
  * is its own.
  */
 import { execFile, spawnSync } from "node:child_process";
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, utimes, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -136,7 +136,12 @@ describe("bin/spoc.js", () => {
       expect(chunks.join("\n")).toContain(JSON.stringify(pathToFileURL(worker).href));
       const file = join(root, "apps", "app7", "services.ts");
       expect(await askParseWorker(worker, [file])).toEqual([
-        { path: file, hash: expect.any(String), facts: factsOfText(file, await readFile(file, "utf8")) },
+        {
+          path: file,
+          stat: expect.objectContaining({ size: (await stat(file)).size }),
+          hash: expect.any(String),
+          facts: factsOfText(file, await readFile(file, "utf8")),
+        },
       ]);
       const serial = runPipelineSync({ root });
       for (const { file: name, text } of registryFiles(serial.registry!))

@@ -95,6 +95,26 @@ describe("parsing ahead on worker threads", () => {
     expect(parsed.get(brokenFile)?.facts.parseError).toMatchObject({ line: 9, column: 7 });
   });
 
+  it.skipIf(availableParallelism() < 2)("reads again a file changed after it was parsed ahead", async () => {
+    const project = syntheticProject(60);
+    try {
+      const cache = createScanCache();
+      await parseAhead(project.root, cache, undefined);
+      expect(cache.prefetched?.size).toBe(240);
+      const file = join(project.root, "apps", "app3", "services.ts");
+      writeFileSync(
+        file,
+        readFileSync(file, "utf8").replace("export class AccountService", "export class LedgerService"),
+      );
+      const result = runPipelineSync({ root: project.root, cache });
+      const services = result.model?.modules.find((module) => module.name === "app3.services");
+      expect(services?.components.map((component) => component.exportName)).toContain("LedgerService");
+      expect(result.registry).toEqual(runPipelineSync({ root: project.root }).registry);
+    } finally {
+      project.remove();
+    }
+  });
+
   it("a worker that cannot start leaves its files to this thread", async () => {
     const paths = moduleFiles(clean.root);
     const missing = { url: new URL("./no-such-worker.js", import.meta.url).href };

@@ -1,10 +1,10 @@
 /**
- * The facts of a file through the caches: the per-file cache of the run (cache.ts), the disk
- * cache between processes (disk-cache.ts), and the facts parsed ahead of the scan on several
- * threads (parallel-facts.ts); the file is parsed here only when none of them has it.
+ * The facts of a file through the caches: the per-file cache of the run (cache.ts), the facts
+ * parsed ahead of the scan on several threads (parallel-facts.ts), and the disk cache between
+ * processes (disk-cache.ts); the file is read and parsed here only when none of them has it.
  */
-import { readCached, type FileStat, type ScanCache } from "../cache.ts";
-import { factsByStat, factsThroughDisk } from "./disk-cache.ts";
+import { readCached, sameStat, type FileStat, type ScanCache } from "../cache.ts";
+import { factsByStat, factsThroughDisk, storeFacts } from "./disk-cache.ts";
 import { factsOfText, type FileFacts } from "./file-facts.ts";
 
 /** The cache's reader name for file facts. */
@@ -20,19 +20,33 @@ export function cachedFacts(cache: ScanCache, path: string, stat?: FileStat): Fi
     (text, current, hash) => {
       const read = (): FileFacts => {
         cache.parses++;
-        return parsedAhead(cache, path, hash) ?? factsOfText(path, text);
+        return factsOfText(path, text);
       };
       return disk === undefined ? read() : factsThroughDisk(disk, path, hash(), current, read);
     },
     stat,
-    disk === undefined ? undefined : (current) => factsByStat(disk, path, current),
+    cache.prefetched === undefined && disk === undefined
+      ? undefined
+      : (current) =>
+          parsedAhead(cache, path, current) ?? (disk === undefined ? undefined : factsByStat(disk, path, current)),
   );
 }
 
-/** The facts parsed ahead of the scan from this very text (the same content hash), taken once. */
-function parsedAhead(cache: ScanCache, path: string, hash: () => string): FileFacts | undefined {
+/**
+ * The facts parsed ahead of the scan (parallel-facts.ts) of the file as it is now: its stat is
+ * the one taken before that read, so the file was not changed since. Taken once, and kept in
+ * the disk cache like facts parsed here.
+ */
+function parsedAhead(
+  cache: ScanCache,
+  path: string,
+  stat: FileStat,
+): { readonly value: FileFacts; readonly hash: string } | undefined {
   const ahead = cache.prefetched?.get(path);
   if (ahead === undefined) return undefined;
   cache.prefetched?.delete(path);
-  return ahead.hash === hash() ? ahead.facts : undefined;
+  if (!sameStat(ahead.stat, stat)) return undefined;
+  cache.parses++;
+  if (cache.disk !== undefined) storeFacts(cache.disk, path, ahead.hash, stat, ahead.facts);
+  return { value: ahead.facts, hash: ahead.hash };
 }

@@ -121,9 +121,15 @@ export function factsThroughDisk(
     return stored.facts;
   }
   const facts = read();
-  cache.files.set(path, { hash, facts, stat: vouching });
-  cache.changed = true;
+  storeFacts(cache, path, hash, stat, facts);
   return facts;
+}
+
+/** Stores `facts` read from `path` (whose content hashes to `hash`, read after taking `stat`) for the next run. */
+export function storeFacts(cache: DiskCache, path: string, hash: string, stat: FileStat, facts: FileFacts): void {
+  cache.used.add(path);
+  cache.files.set(path, { hash, facts, stat: statVouches(stat, cache.started) ? stat : undefined });
+  cache.changed = true;
 }
 
 /** Writes the cache when the run changed it, without the files the run no longer read. */
