@@ -3,7 +3,8 @@
  * half a second, and small helpers over its ESTree. Like ast.ts, nothing here lets a node leave
  * the stage that parsed it. Positions count lines by `\n`, as the scan always has.
  */
-import { type Expression, type Node, type Program, parseSync } from "oxc-parser";
+import { type Expression, type Node, type OxcError, type Program, parseSync } from "oxc-parser";
+import { parseSync as parseNative } from "oxc-parser/src-js/bindings";
 import type { Position } from "./ast.ts";
 
 /** A parsed file: its statements, or the first syntax error oxc found. */
@@ -14,11 +15,30 @@ export interface ParsedModule {
   readonly errorAt: number | undefined;
 }
 
+const OPTIONS = { lang: "ts", sourceType: "module", preserveParens: true } as const;
+
 /** Parses TypeScript (never JSX), as a module. */
 export function parseModule(path: string, text: string): ParsedModule {
-  const result = parseSync(path, text, { lang: "ts", sourceType: "module", preserveParens: true });
-  const first = result.errors[0];
-  return { program: result.program, text, errorAt: first === undefined ? undefined : (first.labels[0]?.start ?? 0) };
+  const result = parseSync(path, text, OPTIONS);
+  return { program: result.program, text, errorAt: errorAt(result.errors) };
+}
+
+/**
+ * `parseModule` for readers of statements, names and string literals (the scan's facts), about
+ * a third cheaper: it takes only the tree and the errors from oxc's native result, where
+ * `parseSync` also converts the module record and every comment into JavaScript objects, and it
+ * leaves the `value` of BigInt and RegExp literals `null` (their text is in `raw`) instead of
+ * making the BigInt or RegExp.
+ */
+export function parseStatements(path: string, text: string): ParsedModule {
+  const result = parseNative(path, text, OPTIONS);
+  const { node } = JSON.parse(result.program) as { readonly node: Program };
+  return { program: node, text, errorAt: errorAt(result.errors) };
+}
+
+function errorAt(errors: readonly OxcError[]): number | undefined {
+  const first = errors[0];
+  return first === undefined ? undefined : (first.labels[0]?.start ?? 0);
 }
 
 /**

@@ -19,7 +19,7 @@ import type {
   Node,
 } from "oxc-parser";
 import { parseTopLevel, type ParseError, type Position } from "../parse/ast.ts";
-import { createOffsetPositions, keyName, literalString, parseModule, unwrapExpression } from "../parse/estree.ts";
+import { createOffsetPositions, keyName, literalString, parseStatements, unwrapExpression } from "../parse/estree.ts";
 import { hollowInnerBlocks } from "../parse/hollow-blocks.ts";
 import { finishFacts, type PendingCandidate } from "./finish-facts.ts";
 import { readFileFacts } from "./file-facts-ts.ts";
@@ -100,7 +100,7 @@ export function factsOfText(path: string, text: string): FileFacts {
   // Nested blocks emptied first (line and column kept): oxc hands its tree to JavaScript as
   // JSON, so the smaller tree is the faster read.
   const hollowed = hollowInnerBlocks(text) ?? text;
-  const parsed = parseModule(path, hollowed);
+  const parsed = parseStatements(path, hollowed);
   if (parsed.errorAt !== undefined) return readFileFacts(parseTopLevel(path, text));
   return readEstreeFacts(parsed.program.body, hollowed);
 }
