@@ -9,6 +9,7 @@
  * joined again (concatenations copy nothing), its UTF-8 bytes likewise, and a file that still
  * has the size and mtime we left is neither read back nor compared as text.
  */
+import { createHash, type Hash } from "node:crypto";
 import { statSync } from "node:fs";
 import { sameElements, sameNodes } from "./_compare.ts";
 import type { ChecksMemo } from "./check/checks.ts";
@@ -89,7 +90,10 @@ export class SessionMemo {
   /** The apps' lines, while the declarations (and so the apps' array) are the same. */
   private apps: { readonly from: ProjectModel["apps"]; readonly lines: readonly string[] } | undefined;
 
+  private readonly generation = new GenerationHash();
+
   private readonly pieces: RenderPieces = {
+    generation: (hashed) => this.generation.of(hashed),
     apps: (apps) => {
       if (this.apps?.from !== apps) this.apps = { from: apps, lines: renderApps(apps) };
       return this.apps.lines;
@@ -165,6 +169,44 @@ export class SessionMemo {
       return undefined;
     }
     return { path, content: text, encoded: bytes, current: onDisk, remember };
+  }
+}
+
+/** Entries hashed between two kept states of the hash (see `GenerationHash`). */
+const HASH_STEP = 64;
+
+/**
+ * `generationOf`, hashing only from the first entry that differs from the previous call's: the
+ * hash's state is kept every `HASH_STEP` entries (`Hash.copy()`), and a rerun that changes one
+ * module's members resumes from the last state before it instead of hashing ~10,000 entries.
+ */
+export class GenerationHash {
+  private hashed: readonly string[] = [];
+  /** `states[k]`: the hash of the first `k * HASH_STEP` entries of `hashed`, never digested. */
+  private states: Hash[] = [createHash("sha256")];
+  private value = "";
+
+  of(hashed: readonly string[]): string {
+    const before = this.hashed;
+    let first = 0;
+    while (first < hashed.length && first < before.length && hashed[first] === before[first]) first++;
+    if (first === hashed.length && first === before.length && this.value !== "") return this.value;
+    const from = Math.floor(first / HASH_STEP);
+    const states = this.states.slice(0, from + 1);
+    const hash = (states[from] as Hash).copy();
+    let text = "";
+    for (let i = from * HASH_STEP; i < hashed.length; i++) {
+      text += `${hashed[i]}\n`;
+      if ((i + 1) % HASH_STEP === 0) {
+        hash.update(text);
+        text = "";
+        states.push(hash.copy());
+      }
+    }
+    this.value = hash.update(text).digest("hex").slice(0, 12);
+    this.hashed = hashed;
+    this.states = states;
+    return this.value;
   }
 }
 

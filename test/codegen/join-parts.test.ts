@@ -1,9 +1,11 @@
 /**
  * A watch session's renders join only the blocks of parts that changed and reuse the others'
- * text and bytes; the result must always equal the parts joined (and encoded) from scratch.
+ * text and bytes, and hash the generation from the first changed entry on; the result must
+ * always equal the parts joined (and encoded), and the generation hashed, from scratch.
  */
 import { describe, expect, it } from "vitest";
-import { type Joined, joinedBytes, joinParts, sameBytes } from "../../src/codegen/incremental.ts";
+import { GenerationHash, type Joined, joinedBytes, joinParts, sameBytes } from "../../src/codegen/incremental.ts";
+import { generationOf } from "../../src/codegen/render/registry.ts";
 
 /** A deterministic pseudo-random generator (xorshift). */
 function random(seed: number): () => number {
@@ -68,5 +70,28 @@ describe("joinParts", () => {
     const second = joinParts(first, edited);
     expect(second.text).toBe(edited.join("\n"));
     expect(second.blocks.filter((block, i) => block !== first.blocks[i])).toHaveLength(1);
+  });
+});
+
+describe("GenerationHash", () => {
+  it("gives generationOf's hash for every list, hashing from the first change", () => {
+    const session = new GenerationHash();
+    const list = (n: number, tag = ""): string[] => Array.from({ length: n }, (_, i) => `entry ${i}${tag}`);
+    const base = list(1000);
+    const steps: [string, string[]][] = [
+      ["the first list", base],
+      ["the same list again", [...base]],
+      ["one entry changed in the middle", base.map((entry, i) => (i === 500 ? "changed" : entry))],
+      ["the first entry changed", base.map((entry, i) => (i === 0 ? "first" : entry))],
+      ["the last entry changed", base.map((entry, i) => (i === 999 ? "last" : entry))],
+      ["an entry on a step's boundary changed", base.map((entry, i) => (i === 128 ? "boundary" : entry))],
+      ["one entry inserted", [...base.slice(0, 300), "inserted", ...base.slice(300)]],
+      ["entries removed", base.slice(0, 700)],
+      ["entries appended", [...base, ...list(200, "+")]],
+      ["back to the first list", base],
+      ["empty", []],
+      ["shorter than a step", list(10)],
+    ];
+    for (const [what, hashed] of steps) expect(session.of(hashed), what).toBe(generationOf(hashed));
   });
 });

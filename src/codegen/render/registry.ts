@@ -79,10 +79,17 @@ export interface RenderPieces {
   readonly nodes: (modules: readonly AppModule[], loadOrder: readonly string[]) => ModuleNodes;
   readonly chunk: (module: AppModule) => ModuleChunk;
   readonly apps: (apps: ProjectModel["apps"]) => readonly string[];
+  /** `generationOf`. */
+  readonly generation: (hashed: readonly string[]) => string;
 }
 
 /** The pieces rendered from scratch. */
-const renderPieces: RenderPieces = { nodes: renderNodes, chunk: renderChunk, apps: renderApps };
+const renderPieces: RenderPieces = {
+  nodes: renderNodes,
+  chunk: renderChunk,
+  apps: renderApps,
+  generation: generationOf,
+};
 
 /** Renders the registry for `model` with its baked `loadOrder`. */
 export function renderRegistry(model: ProjectModel, loadOrder: readonly string[]): RegistryOutput {
@@ -193,7 +200,7 @@ export function registryParts(
   }
   // The files change together: each carries the generation, a hash of the types, and
   // Framework.start refuses a registry.ts and a registry.data.js of two different runs.
-  const generation = generationOf(types, memberDigests);
+  const generation = pieces.generation(types.map((part, index) => memberDigests.get(index) ?? part));
   data[generationPart] = `  generation: ${str(generation)},`;
   types.push(
     "",
@@ -205,15 +212,15 @@ export function registryParts(
 }
 
 /**
- * A short hash of the types' parts, what identifies one run's registry files: a module's
- * members count by their digest, computed once per rendered chunk (at 1000 apps hashing the
- * whole 2 MB text on every render of a watch session took 4–12 ms; the digests take well
- * under one).
+ * A short hash of the types' parts, what identifies one run's registry files: `hashed` holds
+ * each part, or for a module's members their digest, computed once per rendered chunk (at 1000
+ * apps hashing the whole 2 MB text on every render of a watch session took 4–12 ms). The hash
+ * is of each entry followed by "\n".
  */
-function generationOf(parts: readonly string[], digests: ReadonlyMap<number, string>): string {
+export function generationOf(hashed: readonly string[]): string {
   // One update of the whole text: two calls into the hash per part took ~2 ms at 1000 apps.
   let text = "";
-  for (const [index, part] of parts.entries()) text += `${digests.get(index) ?? part}\n`;
+  for (const part of hashed) text += `${part}\n`;
   return createHash("sha256").update(text).digest("hex").slice(0, 12);
 }
 
