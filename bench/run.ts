@@ -735,6 +735,16 @@ await section("small", async () => {
       met: value <= 150,
       runs: of(name).length,
     });
+    rows.push({
+      section: "small",
+      measure: `${label.replace(", vs node -e 0", "")}, CPU time, vs node -e 0`,
+      size: "2",
+      median: cpuMedian(of(name)) ?? Number.NaN,
+      baseline: cpuMedian(of("node")),
+      unit: "ms",
+      target: "–",
+      runs: of(name).length,
+    });
   }
   const withPlugin = median(field(of("with"), "ms"));
   const without = median(field(of("without"), "ms"));
@@ -788,6 +798,7 @@ await section("small", async () => {
   if (base === undefined) return;
   for (const [name, baseName, label, value] of [
     ["cli", "cliBase", "spoc gen of the example (bin/spoc.js), vs baseline", ms],
+    ["cli", "cliBase", "the same, CPU time, vs baseline", (list: Sample[]) => cpuMedian(list) ?? Number.NaN],
     ["with", "withBase", "esbuild build with spocPlugin(), vs baseline", (list: Sample[]) => median(field(list, "ms"))],
     [
       "with",

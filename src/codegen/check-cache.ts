@@ -12,7 +12,7 @@
  * skipped: it is an optimisation, never a reason to fail.
  */
 import { ErrorCode } from "../errors.ts";
-import { cacheFilePath, readCacheFile, writeCacheFile } from "./_cache-file.ts";
+import { type CacheHeader, cacheFilePath, readCacheFile, writeCacheFile } from "./_cache-file.ts";
 import { createScanCache } from "./cache.ts";
 import { codeVersion } from "./code-version.ts";
 import {
@@ -35,10 +35,7 @@ export type CheckOutcome = Pick<PipelineResult, "diagnostics" | "silenced" | "lo
 const FORMAT = 2;
 const MAGIC = "spoc-check-cache";
 
-interface StoredCheck {
-  readonly magic: typeof MAGIC;
-  readonly format: number;
-  readonly version: string;
+interface StoredCheck extends CacheHeader {
   readonly root: string;
   readonly inputs: StoredInputs;
   readonly outcome: CheckOutcome;

@@ -20,7 +20,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { cacheFilePath, readCacheFile, writeCacheFile } from "./_cache-file.ts";
+import { type CacheHeader, cacheFilePath, readCacheFile, writeCacheFile } from "./_cache-file.ts";
 import { contentHash } from "./_hash.ts";
 import { codePlace, spocCode } from "./code-version.ts";
 import { statFile } from "./file-stat.ts";
@@ -54,9 +54,7 @@ export interface FreshGeneration {
 const FORMAT = 1;
 const MAGIC = "spoc-generation";
 
-interface StoredGeneration {
-  readonly magic: typeof MAGIC;
-  readonly format: number;
+interface StoredGeneration extends CacheHeader {
   /** Where the code that wrote it lives (`codePlace()`): another copy of spoc keeps its own. */
   readonly version: string;
   readonly root: string;

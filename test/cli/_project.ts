@@ -2,8 +2,9 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
+import { createRequire } from "node:module";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 /**
@@ -83,4 +84,26 @@ export function startSpoc(args: readonly string[]): {
   child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   return { child, output: () => ({ stdout, stderr }), exited };
+}
+
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+
+/**
+ * Runs `script` (an ES module, TypeScript imports allowed) under tsx in a fresh process from
+ * the repository, and returns what its last line of output says (JSON). For what only a fresh
+ * process shows, such as which packages a command loads.
+ */
+export function runScript(script: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ["--import", TSX, "--input-type=module", "-e", script],
+      { cwd: repoRoot, timeout: 60_000 },
+      (error, stdout) => {
+        const line = stdout.trim().split("\n").at(-1) ?? "";
+        if (line.startsWith("{")) resolve(JSON.parse(line));
+        else reject(error ?? new Error(`no result: ${stdout}`));
+      },
+    );
+  });
 }

@@ -7,12 +7,9 @@
  * Whether an answer came from the record shows in its description: the tests mark the
  * recorded one, which `spoc gen` then prints and a full generation replaces.
  */
-import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { deserialize, serialize } from "node:v8";
 import * as esbuild from "esbuild";
 import { afterAll, describe, expect, it } from "vitest";
@@ -21,7 +18,7 @@ import { runCli } from "../../src/codegen/cli.ts";
 import { generationRecordFile } from "../../src/codegen/fresh-generation.ts";
 import { registryFiles, runPipeline } from "../../src/codegen/index.ts";
 import { editKeepingStat } from "../codegen/_stat.ts";
-import { copyFixture, removeCopies, repoRoot } from "./_project.ts";
+import { copyFixture, removeCopies, repoRoot, runScript } from "./_project.ts";
 
 afterAll(removeCopies);
 
@@ -226,8 +223,6 @@ describe("the esbuild plugin with nothing to do", () => {
   });
 });
 
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
-
 /**
  * `spoc gen` (`how: "gen"`) or a build with `spoc()` (`"build"`) of `root` in a fresh process,
  * from the sources; says whether the parser (oxc-parser) was loaded.
@@ -250,18 +245,7 @@ function loadsParser(how: "gen" | "build", root: string): Promise<{ loaded: bool
     const loaded = Object.keys(createRequire(import.meta.url).cache).some((path) => path.includes("oxc-parser"));
     console.log(JSON.stringify({ loaded, ok }));
   `;
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      ["--import", TSX, "--input-type=module", "-e", script],
-      { cwd: repoRoot, timeout: 60_000 },
-      (error, stdout) => {
-        const line = stdout.trim().split("\n").at(-1) ?? "";
-        if (line.startsWith("{")) resolve(JSON.parse(line));
-        else reject(error ?? new Error(`no result: ${stdout}`));
-      },
-    );
-  });
+  return runScript(script) as Promise<{ loaded: boolean; ok: boolean }>;
 }
 
 describe("with nothing to do, the parser is not loaded", () => {

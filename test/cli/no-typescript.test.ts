@@ -3,18 +3,13 @@
  * about half a second to load, and must not be loaded unless a file does not parse or `spoc add
  * app` edits source. Checked in a fresh process, through Node's module cache.
  */
-import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { afterAll, describe, expect, it } from "vitest";
-import { copyFixture, removeCopies, repoRoot } from "./_project.ts";
+import { copyFixture, removeCopies, repoRoot, runScript } from "./_project.ts";
 
 afterAll(removeCopies);
-
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 
 /** Runs the CLI (`cli`: its sources, or a bundle of them) in a child and says whether ts-morph was loaded. */
 function loadsTypeScript(
@@ -30,18 +25,7 @@ function loadsTypeScript(
     const loaded = Object.keys(cache).some((path) => path.includes("ts-morph"));
     console.log(JSON.stringify({ loaded, code }));
   `;
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      ["--import", TSX, "--input-type=module", "-e", script],
-      { cwd: repoRoot, timeout: 60_000 },
-      (error, stdout) => {
-        const line = stdout.trim().split("\n").at(-1) ?? "";
-        if (line.startsWith("{")) resolve(JSON.parse(line));
-        else reject(error ?? new Error(`no result: ${stdout}`));
-      },
-    );
-  });
+  return runScript(script) as Promise<{ loaded: boolean; code: number }>;
 }
 
 describe("TypeScript is not loaded", () => {
