@@ -519,6 +519,8 @@ await section("watch", () => {
     fromEventMs: number;
     fromWriteMs: number;
     runMs: number;
+    /** Absent from a baseline checkout whose watch-once.ts predates it. */
+    cpuMs?: number;
     written: boolean;
     registryTouched: boolean;
   }
@@ -589,6 +591,22 @@ await section("watch", () => {
       target: "–",
       runs: component.length,
     });
+    for (const [what, rounds] of [
+      ["add a component", component],
+      ["edit a body", body],
+    ] as const) {
+      const cpu = rounds.flatMap((r) => (r.cpuMs === undefined ? [] : [r.cpuMs]));
+      if (cpu.length > 0)
+        rows.push({
+          section: "watch",
+          measure: `watch: ${what}, process CPU write call → run done${of}`,
+          size: String(n),
+          median: median(cpu),
+          unit: "ms",
+          target: "–",
+          runs: cpu.length,
+        });
+    }
     rows.push({
       section: "watch",
       measure: `watch: start-up, watchProject() → first run delivered${of}`,
@@ -626,6 +644,23 @@ await section("watch", () => {
         target: "no worse",
         runs: pick(ours).length,
       });
+    }
+    for (const [measure, pick] of [
+      ["watch: add a component, process CPU, vs baseline", (s: Session) => s.component],
+      ["watch: edit a body, process CPU, vs baseline", (s: Session) => s.body],
+    ] as const) {
+      const cpu = (s: Session): number[] => pick(s).flatMap((r) => (r.cpuMs === undefined ? [] : [r.cpuMs]));
+      if (cpu(ours).length > 0 && cpu(theirs).length > 0)
+        rows.push({
+          section: "watch",
+          measure,
+          size: String(n),
+          median: median(cpu(ours)),
+          baseline: median(cpu(theirs)),
+          unit: "ms",
+          target: "no worse",
+          runs: cpu(ours).length,
+        });
     }
     rows.push({
       section: "watch",
