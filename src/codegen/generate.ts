@@ -3,7 +3,7 @@
  * differs from the file on disk. Shared by `spoc gen`, watch mode and the
  * esbuild plugin, so none of them re-implements a step.
  */
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { recordGeneration } from "./fresh-generation.ts";
 import type { PipelineResult } from "./model.ts";
 import { createScanCache, runPipeline, type ScanCache } from "./pipeline.ts";
@@ -44,15 +44,19 @@ export async function generateRegistry(options: GenerateOptions): Promise<Genera
   const cache = options.cache ?? createScanCache();
   // A first run that reads everything afresh is recorded, so the next process can find
   // nothing to do without loading the generator (fresh-generation.ts).
-  const recorder = options.diskCache === true && cache.run === 0 ? recordGeneration(options.root) : undefined;
+  const recorder = options.diskCache === true && cache.run === 0 ? recordGeneration(resolve(options.root)) : undefined;
   if (recorder !== undefined) cache.inputs = recorder.inputs;
-  const result = await runPipeline({
-    root: options.root,
-    cache,
-    ...(changed && { changed }),
-    ...(options.diskCache === true && { diskCache: true }),
-  });
-  if (recorder !== undefined) cache.inputs = undefined;
+  let result: PipelineResult;
+  try {
+    result = await runPipeline({
+      root: options.root,
+      cache,
+      ...(changed && { changed }),
+      ...(options.diskCache === true && { diskCache: true }),
+    });
+  } finally {
+    if (recorder !== undefined) cache.inputs = undefined;
+  }
   let written = false;
   let withheld = false;
   if (result.registry !== undefined && !hasErrors(result)) {
