@@ -82,9 +82,10 @@ const { values } = parseArgs({
     /** Also time `Framework.start` on the TypeScript sources under tsx (adds about 2 minutes). */
     "start-tsx": { type: "boolean", default: false },
     /**
-     * Another checkout of spoc (e.g. `git worktree add /tmp/base main`, with node_modules) whose
-     * watch mode, and (`small`, after `npm run build` there) whose `spoc gen` and esbuild plugin,
-     * are measured in the same run, interleaved with this checkout's.
+     * Another checkout of spoc (e.g. `git worktree add /tmp/base main`, with node_modules)
+     * measured in the same run, interleaved with this checkout's: its watch mode (watch), its
+     * cold `spoc gen` (gen), and its `spoc gen` and esbuild plugin of the example (small, after
+     * `npm run build` there).
      */
     baseline: { type: "string" },
   },
