@@ -1,8 +1,39 @@
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+import LongestFirst from "./test/_sequencer.ts";
 
 const src = (path: string): string => fileURLToPath(new URL(`./src/${path}`, import.meta.url));
+
+/**
+ * Test files that run inside vitest's process only: they start no child process, mock no
+ * module, and read no environment variable at import. They share one thread and the packages
+ * it has loaded (TypeScript, ts-morph, oxc, kysely…) instead of loading them again in a
+ * process of their own, which was about half of their CPU time. A new test file runs in a
+ * process of its own unless it is listed here.
+ */
+const inProcess = [
+  "test/config/*.test.ts",
+  // Not python-defects: it starts a process worker.
+  "test/runtime/!(python-defects).test.ts",
+  // Not disk-cache and write-failure: they replace `node:fs` functions with `vi.mock`.
+  "test/codegen/!(disk-cache|write-failure).test.ts",
+  "test/eslint/*.test.ts",
+  "test/esbuild/plugin.test.ts",
+  "test/esbuild/bundle-options.test.ts",
+  "test/cli/format.test.ts",
+  "test/cli/sarif.test.ts",
+  "test/faults/generator.test.ts",
+  "test/faults/system-error.test.ts",
+  "test/package/exports.test.ts",
+  "test/example/services.test.ts",
+  "test/example/views.test.ts",
+  "test/example/framework.test.ts",
+  "test/pg/example-services.test.ts",
+  "test/pg/example-database.test.ts",
+  "test/pg/example-start.test.ts",
+  "test/cli/check-cache.test.ts",
+];
 
 export default defineConfig({
   resolve: {
@@ -16,16 +47,38 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ["test/**/*.test.ts"],
-    exclude: ["**/node_modules/**", "test/fixtures/**"],
-    // Type tests (`*.test-d.ts`): tsc checks them, and an expectation or `@ts-expect-error`
-    // that no longer holds fails its test.
-    typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
-    // Much of the suite's time is files waiting on processes they start (the CLI, builds, the
-    // example, PostgreSQL consumers), so three files run at a time even on two cores, where
-    // vitest's own default (one fewer than the cores) would run one.
-    maxWorkers: Math.max(3, availableParallelism() - 1),
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // Much of the suite's time is files waiting on processes they start (the CLI, builds, the
+    // example, PostgreSQL consumers), so three of those files run at a time even on two cores,
+    // where vitest's own default (one fewer than the cores) would run one; beside them, one
+    // thread runs the in-process files one after another.
+    poolOptions: {
+      forks: { maxForks: Math.max(3, availableParallelism() - 1) },
+      threads: { isolate: false, maxThreads: 1, minThreads: 1 },
+    },
+    sequence: { sequencer: LongestFirst },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "in-process",
+          include: inProcess,
+          pool: "threads",
+          // Type tests (`*.test-d.ts`): tsc checks them, and an expectation or `@ts-expect-error`
+          // that no longer holds fails its test.
+          typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "processes",
+          include: ["test/**/*.test.ts"],
+          exclude: ["**/node_modules/**", "test/fixtures/**", ...inProcess],
+          pool: "forks",
+        },
+      },
+    ],
   },
 });

@@ -1,0 +1,40 @@
+/**
+ * The order vitest starts test files in: longest first, so that the suite does not end on one
+ * long file running alone while the other core idles. A file's length is its duration in the
+ * last run (vitest's cache) when there is one; on a fresh clone (CI) the files below, which
+ * start processes and wait on them, go first, the others after, larger files first.
+ */
+import { statSync } from "node:fs";
+import { relative } from "node:path";
+import { BaseSequencer, type TestSpecification } from "vitest/node";
+
+/** Seconds each took on the idle 2-core machine; only their order matters. */
+const slowest: Readonly<Record<string, number>> = {
+  "test/faults/example.test.ts": 33,
+  "test/pg/queue.test.ts": 31,
+  "test/pg/example-e2e.test.ts": 19,
+  "test/package/installed.test.ts": 18,
+  "test/bundlers/build.test.ts": 17,
+  "test/example/e2e.test.ts": 17,
+  "test/bundlers/init.test.ts": 9,
+  "test/cli/cli.test.ts": 8,
+  "test/pg/outage.test.ts": 7,
+};
+
+export default class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const root = this.ctx.config.root;
+    const weight = new Map<TestSpecification, [number, number]>();
+    for (const file of files) {
+      const path = relative(root, file.moduleId);
+      const cached = this.ctx.cache.getFileTestResults(`${file.project.name}:${path}`)?.duration;
+      const estimate = cached ?? (slowest[path] ?? 0) * 1000;
+      weight.set(file, [estimate, statSync(file.moduleId).size]);
+    }
+    return [...files].sort((a, b) => {
+      const [durationA, sizeA] = weight.get(a) ?? [0, 0];
+      const [durationB, sizeB] = weight.get(b) ?? [0, 0];
+      return durationB - durationA || sizeB - sizeA;
+    });
+  }
+}
