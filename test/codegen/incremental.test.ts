@@ -47,6 +47,17 @@ async function expectSameAsCold(): Promise<PipelineResult> {
   return warm;
 }
 
+/** Runs `body` on a fresh copy of the clean fixture of its own, removed afterwards. */
+async function inCleanCopy(body: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), "spoc-incremental-copy-"));
+  try {
+    await cp(join(fixtures, "clean"), dir, { recursive: true });
+    await body(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 const edit = async (file: string, change: (text: string) => string): Promise<void> => {
   const path = join(root, file);
   await writeFile(path, change(await readFile(path, "utf8")));
@@ -321,9 +332,7 @@ describe("reruns told which files changed, across changes of the project's shape
   // renamed, or an app added or removed must read the project again. Each step is listed in
   // `changed` as watch mode would list its events, then compared with a cold run.
   it("settings, spoc.toml, schema, files and apps added, removed and renamed, with edits between", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "spoc-incremental-shape-"));
-    try {
-      await cp(join(fixtures, "clean"), dir, { recursive: true });
+    await inCleanCopy(async (dir) => {
       const session = createScanCache();
       await runPipeline({ root: dir, cache: session });
       const change = async (file: string, edit: (text: string) => string): Promise<void> => {
@@ -404,17 +413,13 @@ describe("reruns told which files changed, across changes of the project's shape
         const cold = await runPipeline({ root: dir });
         expect(comparable(warm), what).toEqual(comparable(cold));
       }
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe("generations with one cache", () => {
   it("write exactly the cold registry, and only when it changed", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "spoc-generate-"));
-    try {
-      await cp(join(fixtures, "clean"), dir, { recursive: true });
+    await inCleanCopy(async (dir) => {
       const session = createScanCache();
       const registry = join(dir, "generated/registry.ts");
       const data = join(dir, "generated/registry.data.js");
@@ -445,8 +450,6 @@ describe("generations with one cache", () => {
         const cold = await runPipeline({ root: dir });
         expect(await readFile(file, "utf8")).toBe(file === data ? cold.registry?.data : cold.registry?.module);
       }
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
