@@ -20,7 +20,7 @@
  *   watch    one edit in the largest project → registry written (bench/watch-once.ts); with
  *            --baseline DIR, also DIR's watch mode (another checkout), sessions interleaved.
  *   workers  stop latency and spawn → startup of a ThreadWorker and a ProcessWorker.
- *   small    the example: `spoc gen` (launcher and bundled CLI, code splitting) vs `node -e 0`,
+ *   small    the example: `spoc gen` (launcher, bundled CLI, packed bin/spoc.js) vs `node -e 0`,
  *            and its esbuild build with `spoc()` from `spoc/esbuild` (dist/) vs without, and vs
  *            without but with the same output (bench/build-once.ts); with --baseline DIR, also
  *            DIR's `spoc gen` and plugin (`npm run build` in DIR first), interleaved.
@@ -735,6 +735,15 @@ await section("small", async () => {
   });
   // The plugin compiled, as the published package ships it (dist/, built here by tsc).
   execFileSync("npm", ["run", "-s", "build"], { cwd: REPO_ROOT, stdio: "ignore" });
+  // The package as installed: that dist/ packed and unpacked into a node_modules/spoc (its
+  // dependencies found, as node looks up the folders, in this repository's node_modules).
+  const installed = join(runDir, "installed", "node_modules", "spoc");
+  mkdirSync(installed, { recursive: true });
+  const tarball = execFileSync("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", runDir], {
+    cwd: REPO_ROOT,
+    encoding: "utf8",
+  }).trim();
+  execFileSync("tar", ["xzf", join(runDir, tarball), "-C", installed, "--strip-components=1"]);
   const outdir = (name: string): string => join(runDir, `example-${name}`);
   // With --baseline, the other checkout's launcher and plugin too (its dist/ built beforehand).
   const base = values.baseline === undefined ? undefined : resolve(values.baseline);
@@ -742,6 +751,7 @@ await section("small", async () => {
     node: () => runChild(process.execPath, ["-e", "0"]),
     cli: () => runChild(process.execPath, [launcher, "gen", "--root", REPO_ROOT]),
     bundle: () => runChild(process.execPath, [cliBundle, "gen", "--root", REPO_ROOT]),
+    installed: () => runChild(process.execPath, [join(installed, "bin", "spoc.js"), "gen", "--root", REPO_ROOT]),
     without: () => runTs(script("build-once.ts"), ["without", outdir("without")]),
     sameOutput: () => runTs(script("build-once.ts"), ["same-output", outdir("same-output")]),
     with: () => runTs(script("build-once.ts"), ["with", outdir("with")]),
@@ -757,6 +767,7 @@ await section("small", async () => {
   for (const [name, label] of [
     ["cli", "spoc gen of the example, process (bin/spoc.js), vs node -e 0"],
     ["bundle", "spoc gen of the example, process (CLI bundled, node), vs node -e 0"],
+    ["installed", "spoc gen of the example, process (the packed package's bin/spoc.js), vs node -e 0"],
   ] as const) {
     const value = ms(of(name));
     rows.push({

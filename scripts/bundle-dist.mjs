@@ -1,4 +1,4 @@
-// The last step of `npm run build`, after tsc: rewrites two entries of dist/ as one file each.
+// The last step of `npm run build`, after tsc: rewrites three entries of dist/ as bundles.
 //
 // - dist/codegen/index.js (`spoc/codegen`, the generator): every module of dist/ it imports but
 //   errors.js, and smol-toml. A build that loads the generator then reads a few files instead
@@ -7,21 +7,29 @@
 // - dist/codegen/bundler/esbuild.js (`spoc/esbuild`): the plugin without the generator, which
 //   it imports from index.js only when a build has something to generate, through
 //   load-generator.js (left a file of its own: see there).
+// - dist/codegen/cli.js (`spoc`, through bin/spoc.js): the CLI, with what its commands import
+//   lazily (cli-modules.js, the generator and reports) in chunks beside it,
+//   `cli-chunk-<hash>.js`, so a `spoc gen` with nothing to do loads the CLI and the record's
+//   reader (fresh-generation.js): four files instead of about twenty, and none of the generator.
+//   The worker command stays an import of dist/workers/queue/command.js, which starts the
+//   runtime `spoc` exports.
 //
 // errors.js stays an import of its file, so the errors the generator throws are instances of
-// the classes `spoc` exports. Every module in either file finds its paths (package.json, the
+// the classes `spoc` exports. Every module in these files finds its paths (package.json, the
 // worker child, spoc's code for the caches) from `import.meta.url` as if it were
-// dist/codegen/index.js, where tsc put the modules' folder, so both files agree on them. The
+// dist/codegen/index.js, where tsc put the modules' folder, so all of them agree on them (the
+// CLI's chunks are in that folder too, as the banner that sets the URL is the same in each). The
 // other files of dist/ stay for the other entries. Packages stay imports, but smol-toml (nine
 // small modules, its license kept at the end of the file); oxc-parser finds its native binding
 // from its own place, so it cannot move.
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const dist = fileURLToPath(new URL("../dist/", import.meta.url));
 const generator = join(dist, "codegen", "index.js");
 const plugin = join(dist, "codegen", "bundler", "esbuild.js");
+const cli = join(dist, "codegen", "cli.js");
 const inlined = ["smol-toml"];
 
 /**
@@ -45,12 +53,18 @@ function keepImports(entry, shared) {
   };
 }
 
-/** One entry of dist/ bundled in place. */
-function bundleInPlace(entry, shared) {
+/**
+ * One entry of dist/ bundled in place; with `splitting`, what it imports with `import()` goes
+ * into chunks beside it (`<entry>-chunk-<hash>.js`), loaded when it is imported.
+ */
+function bundleInPlace(entry, shared, { splitting = false } = {}) {
   const moduleUrl = relative(dirname(entry), generator).split(sep).join("/");
+  const name = basename(entry, ".js");
   return build({
     entryPoints: [entry],
-    outfile: entry,
+    ...(splitting
+      ? { outdir: dirname(entry), splitting: true, entryNames: "[name]", chunkNames: `${name}-chunk-[hash]` }
+      : { outfile: entry }),
     allowOverwrite: true,
     bundle: true,
     format: "esm",
@@ -69,3 +83,6 @@ const errors = join(dist, "errors.js");
 await bundleInPlace(generator, [errors]);
 // errors.js inlined: the plugin uses its codes, and throws none of its classes.
 await bundleInPlace(plugin, [join(dist, "codegen", "load-generator.js")]);
+// The worker command stays the tsc output: it starts the runtime `spoc` exports (dist/index.js),
+// whose classes and worker-child paths must be the package's own.
+await bundleInPlace(cli, [errors, join(dist, "workers", "queue", "command.js")], { splitting: true });

@@ -1,5 +1,5 @@
 /**
- * The package as a user meets it: `npm pack` of this repository, installed into a fresh
+ * The package as a user meets it: `npm pack` of a copy of this repository, installed into a fresh
  * project outside it, `spoc init`, `spoc check`, tsc (TypeScript 5.x from the project and
  * 7.x from this repository; module nodenext and bundler; with and without skipLibCheck)
  * under the strict flags of the template's tsconfig, the esbuild build with spocPlugin()
@@ -11,7 +11,7 @@
  */
 import { execFile, execFileSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -83,7 +83,22 @@ const skip = process.env["SPOC_SKIP_PACKAGE_TEST"] === "1";
 describe.skipIf(skip)("the packed package, installed", () => {
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), "spoc-installed-"));
-    const pack = await ok("npm", ["pack", "--json", "--pack-destination", work], repo);
+    // Packed from a copy: `npm pack` builds dist/ first (prepack), which empties the folder
+    // while other test files may read it, and would replace a developer's own build.
+    const source = join(work, "source");
+    for (const item of [
+      "package.json",
+      "README.md",
+      "LICENSE",
+      "bin",
+      "src",
+      "scripts",
+      "tsconfig.json",
+      "tsconfig.build.json",
+    ])
+      await cp(join(repo, item), join(source, item), { recursive: true });
+    await symlink(join(repo, "node_modules"), join(source, "node_modules"));
+    const pack = await ok("npm", ["pack", "--json", "--pack-destination", work], source);
     const [result] = JSON.parse(pack.stdout.slice(pack.stdout.indexOf("["))) as (typeof packed & {
       filename: string;
     })[];
@@ -222,6 +237,39 @@ describe.skipIf(skip)("the packed package, installed", () => {
     await ok("npm", ["test"], app);
     expect(processesIn(app)).toEqual([]);
     step("npm test");
+
+    // The CLI ships bundled, its commands' code in chunks loaded when a command runs: a second
+    // `spoc gen` (nothing to do) loads spoc's CLI, some of its chunks and errors.js, and no
+    // generator (no parser), as a module loader hook that logs every module loaded sees.
+    const loadLog = join(work, "loaded.txt");
+    await writeFile(
+      join(work, "log-loads.mjs"),
+      `import { appendFileSync } from "node:fs";
+       export async function load(url, context, next) {
+         appendFileSync(${JSON.stringify(loadLog)}, url + "\\n");
+         return next(url, context);
+       }`,
+    );
+    await writeFile(
+      join(work, "register.mjs"),
+      `import { register } from "node:module"; register("./log-loads.mjs", import.meta.url);`,
+    );
+    await ok(join(app, "node_modules", ".bin", "spoc"), ["gen"], app);
+    await rm(loadLog, { force: true });
+    const gen = await ok(
+      process.execPath,
+      ["--import", join(work, "register.mjs"), "node_modules/spoc/bin/spoc.js", "gen"],
+      app,
+    );
+    expect(gen.stdout).toMatch(/^spoc gen: generated\/registry\.ts unchanged /);
+    const spocDir = pathToFileURL(join(app, "node_modules", "spoc")).href;
+    const loaded = (await readFile(loadLog, "utf8"))
+      .split("\n")
+      .filter((url) => url !== "" && !url.startsWith("node:"))
+      .map((url) => (url.startsWith(`${spocDir}/`) ? url.slice(spocDir.length + 1) : url));
+    const chunks = loaded.filter((file) => /^dist\/codegen\/cli-chunk-\w+\.js$/.test(file));
+    expect(chunks.length).toBeGreaterThan(0);
+    expect(loaded.sort()).toEqual(["bin/spoc.js", "dist/codegen/cli.js", ...chunks, "dist/errors.js"].sort());
 
     const nodeModules = sizeOf(join(app, "node_modules"));
     const typescript = sizeOf(join(app, "node_modules", "typescript"));
