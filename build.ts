@@ -1,8 +1,9 @@
 /**
  * Builds the example app into out/ with esbuild: `npm run build:example` (`--watch` to
- * rebuild on changes). `spocPlugin()` regenerates generated/registry.ts at the start of
- * every build, fails the build on diagnostics, and adds what the registry and workers need
- * in a bundle: the entries out/registry.js and out/spoc-worker.js, and code splitting.
+ * rebuild on changes). `spoc()` from `spoc/esbuild` regenerates generated/registry.ts at the
+ * start of every build, fails the build on diagnostics, and adds what the registry and
+ * workers need in a bundle: the entries out/registry.js and out/spoc-worker.js, and code
+ * splitting.
  *
  * `spoc` itself resolves to this repository's sources through tsconfig.json's `paths`, so
  * it is bundled; every other package stays external (better-sqlite3 is native).
@@ -11,7 +12,7 @@ import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
-import { spocPlugin } from "spoc/codegen";
+import spoc from "spoc/esbuild";
 
 const root = fileURLToPath(new URL(".", import.meta.url));
 const outdir = join(root, "out");
@@ -27,7 +28,7 @@ const options: esbuild.BuildOptions = {
   sourcemap: true,
   packages: "external",
   logLevel: "info",
-  plugins: [spocPlugin({ root })],
+  plugins: [spoc({ root })],
 };
 
 if (process.argv.includes("--watch")) {

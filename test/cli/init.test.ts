@@ -55,7 +55,7 @@ describe("spoc init", () => {
     expect(manifest.name).toBe("my-app");
     expect(Object.keys(manifest.scripts)).toEqual(["gen", "check", "typecheck", "build", "start", "dev", "test"]);
     expect(Object.keys(manifest.dependencies)).toEqual(["spoc"]);
-    expect(await readFile(join(dir, "build.ts"), "utf8")).toContain('import { spocPlugin } from "spoc/codegen";');
+    expect(await readFile(join(dir, "build.ts"), "utf8")).toContain('import spoc from "spoc/esbuild";');
 
     const check = await runSpoc(["check"], { cwd: dir });
     expect(check).toMatchObject({ code: 0, stdout: "0 errors, 0 warnings\n" });

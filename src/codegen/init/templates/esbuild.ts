@@ -1,16 +1,16 @@
-/** The esbuild set-up of a new project: build.ts with spocPlugin(), run by tsx. */
+/** The esbuild set-up of a new project: build.ts with spoc() from spoc/esbuild, run by tsx. */
 import type { BundlerTemplate } from "./types.ts";
 
 const BUILD_TS = `/**
  * Bundles the app into dist/ with esbuild: \`npm run build\`; \`npm run dev\` rebuilds on
- * every change and restarts the app. spocPlugin() regenerates generated/registry.ts at the
+ * every change and restarts the app. spoc() regenerates generated/registry.ts at the
  * start of every build, fails the build on spoc's diagnostics, and adds what the registry
  * and the workers need in a bundle (dist/registry.js, dist/spoc-worker.js, code splitting).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { rm } from "node:fs/promises";
 import * as esbuild from "esbuild";
-import { spocPlugin } from "spoc/codegen";
+import spoc from "spoc/esbuild";
 
 const watch = process.argv.includes("--watch");
 
@@ -38,7 +38,7 @@ const options: esbuild.BuildOptions = {
   // Packages stay in node_modules (spoc included); remove this line to bundle them too.
   packages: "external",
   logLevel: "info",
-  plugins: watch ? [spocPlugin(), restart] : [spocPlugin()],
+  plugins: watch ? [spoc(), restart] : [spoc()],
 };
 
 await rm("dist", { recursive: true, force: true });
