@@ -35,6 +35,16 @@ interface ChecksState {
   readonly apps: ReadonlyMap<string, AppChecked> | undefined;
   /** The layer check's context, once made. */
   readonly layers: LayerContext | undefined;
+  readonly whole: WholeChecked;
+}
+
+/** The diagnostics of the checks over the whole project, and the app folders they were made with. */
+interface WholeChecked {
+  readonly appFolders: readonly string[];
+  readonly schemaCycles: readonly Diagnostic[];
+  readonly missingApps: readonly Diagnostic[];
+  readonly missingModules: readonly Diagnostic[];
+  readonly unknownModules: readonly Diagnostic[];
 }
 
 /** The parts of the model the checks' context is made from. */
@@ -142,18 +152,30 @@ export function runChecks(model: ProjectModel, loadOrder?: readonly string[], me
       duplicates.push(...checked.duplicates);
     }
   }
-  if (memo !== undefined) memo.state = { context, from, nodes: model.modules, modules, apps, layers };
+  // The checks of the whole project read the schema, the apps, their folders and which module
+  // files exist: with the same objects and the same nodes (files included), the same result.
+  const whole =
+    previous !== undefined && sameSources(previous.from, from) && previous.whole.appFolders === model.appFolders
+      ? previous.whole
+      : {
+          appFolders: model.appFolders,
+          schemaCycles: checkSchemaCycles(model),
+          missingApps: checkAppFolders(model),
+          missingModules: checkModuleFiles(model),
+          unknownModules: checkUnknownModules(model),
+        };
+  if (memo !== undefined) memo.state = { context, from, nodes: model.modules, modules, apps, layers, whole };
 
   const checked = [...modules.values()];
   return [
-    ...checkSchemaCycles(model),
+    ...whole.schemaCycles,
     ...(loadOrder === undefined ? checkImportCycles(model) : []),
     ...checked.flatMap((entry) => entry.layers),
-    ...checkAppFolders(model),
-    ...checkModuleFiles(model),
+    ...whole.missingApps,
+    ...whole.missingModules,
     ...checked.flatMap((entry) => entry.kinds),
     ...duplicates,
-    ...checkUnknownModules(model),
+    ...whole.unknownModules,
     ...checked.flatMap((entry) => entry.leaks),
     ...checkAppRules(model),
   ];
