@@ -1,10 +1,11 @@
 /**
- * The package as a user meets it: `npm pack` of a copy of this repository, installed into a fresh
- * project outside it, `spoc init`, `spoc check`, tsc (TypeScript 5.x from the project and
- * 7.x from this repository; module nodenext and bundler; with and without skipLibCheck)
- * under the strict flags of the template's tsconfig, the esbuild build with spocPlugin()
- * (packages external, then everything bundled), and `node dist/main.js` running one
- * ThreadWorker and one ProcessWorker: exit 0 and no process left behind.
+ * The package as a user meets it: `npm pack` of a copy of this repository, installed into a
+ * fresh project outside it, `spoc init`, `spoc check`, tsc (TypeScript 5.x from the project
+ * and 7.x from this repository; module nodenext and bundler; with and without skipLibCheck)
+ * under the strict flags of the template's tsconfig, the esbuild build with `spoc()` from
+ * `spoc/esbuild` (packages external, then everything bundled), `node dist/main.js` running
+ * one ThreadWorker and one ProcessWorker (exit 0 and no process left behind), and what a
+ * `spoc gen` with nothing to do loads.
  *
  * It needs the npm registry for the project's packages (npm's cache makes reruns fast).
  * Set SPOC_SKIP_PACKAGE_TEST=1 to skip it.
