@@ -82,8 +82,8 @@ export function verifyInputs(
   started: number,
 ): StoredInputs | "unchanged" | "changed" {
   if (projectLayout(root) !== stored.layout) return "changed";
-  for (const path of stored.absent) if (statFile(path) !== undefined) return "changed";
-  for (const path of stored.present) if (statFile(path) === undefined) return "changed";
+  for (const path of stored.absent) if (currentStat(path) !== undefined) return "changed";
+  for (const path of stored.present) if (!currentStat(path)) return "changed";
   const files = verifyFiles(stored.files, started);
   return typeof files === "string" ? files : { ...stored, files };
 }
@@ -99,8 +99,8 @@ export function verifyFiles(
   let files: StoredFile[] | undefined;
   for (let i = 0; i < stored.length; i++) {
     const file = stored[i] as StoredFile;
-    const stat = statFile(file.path);
-    if (stat === undefined) return "changed";
+    const stat = currentStat(file.path);
+    if (!stat) return "changed";
     if (file.trusted && sameStat(file, stat)) continue;
     let text: string;
     try {
@@ -115,6 +115,19 @@ export function verifyFiles(
     files[i] = refreshed;
   }
   return files ?? "unchanged";
+}
+
+/**
+ * The stat of a recorded path now; `null` when it cannot be taken (a part of the path is a
+ * file now, ENOTDIR; EACCES), which counts as a change: the full run that follows reads only
+ * what the project reads now, and reports a real problem with a location.
+ */
+function currentStat(path: string): FileStat | undefined | null {
+  try {
+    return statFile(path);
+  } catch {
+    return null;
+  }
 }
 
 /**
