@@ -40,7 +40,8 @@ export function workerChildPath(): string {
 export function prepareBundle(options: BuildOptions, root: string): string[] {
   if (options.bundle !== true) return [];
   const problems: string[] = [];
-  const fix = "; spocPlugin() needs an ESM bundle written to a folder";
+  const fix =
+    "; spoc's esbuild plugin needs an ESM bundle written to a folder (or prepareBundle: false, leaving the registry and workers to you)";
   if (options.format !== "esm")
     problems.push(
       `${ErrorCode.BundleOptions}: set format: "esm" (got ${JSON.stringify(options.format ?? "iife/cjs")})${fix}`,
