@@ -5,7 +5,7 @@
 // (cli-modules.ts) in chunks of their own, so a `spoc gen` with nothing to do loads only the
 // CLI's entry. When the bundle cannot be built or stored, it runs the sources through tsx.
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -47,7 +47,10 @@ async function bundledCli() {
     const fingerprint = sourcesFingerprint();
     const folder = join(cacheDir, `cli-${fingerprint}`);
     const file = join(folder, "cli.mjs");
-    if (statSync(file, { throwIfNoEntry: false })?.isFile()) return file;
+    if (statSync(file, { throwIfNoEntry: false })?.isFile()) {
+      markUsed(folder);
+      return file;
+    }
     const { build } = await import("esbuild");
     mkdirSync(cacheDir, { recursive: true });
     // The thread a cold gen of a large project parses on (src/codegen/scan/parallel-facts.ts),
@@ -89,8 +92,11 @@ async function bundledCli() {
     }
     for (const name of readdirSync(cacheDir)) {
       // Other sources' bundles: the CLI's folder (a file `cli-<hash>.mjs` before code splitting), the worker's file.
+      // Kept while a run may have started from them lately: a process loads its chunks (a
+      // command's code, the parse worker) after its start, and the sources may change meanwhile.
       const built = /^(cli|parse-worker)-(\w+)(\.mjs)?$/.exec(name);
-      if (built !== null && built[2] !== fingerprint) removeQuietly(join(cacheDir, name));
+      if (built !== null && built[2] !== fingerprint && !usedLately(join(cacheDir, `cli-${built[2]}`)))
+        removeQuietly(join(cacheDir, name));
       // A build killed before its rename leaves `<name>-<hash>[.mjs].<pid>.tmp`.
       const builder = /^(?:cli|parse-worker)-.*\.(\d+)\.tmp$/.exec(name)?.[1];
       if (builder !== undefined && !isRunning(Number(builder))) removeQuietly(join(cacheDir, name));
@@ -100,6 +106,25 @@ async function bundledCli() {
     if (temporary !== undefined) removeQuietly(temporary);
     return undefined;
   }
+}
+
+/** How long after its last run a bundle of other sources is kept. */
+const KEPT_AFTER_USE_MS = 10 * 60_000;
+
+/** Records a run from the bundle in `folder` (its mtime). */
+function markUsed(folder) {
+  try {
+    const now = new Date();
+    utimesSync(folder, now, now);
+  } catch {
+    // a bundle removed meanwhile, or a read-only cache: it is only kept less long
+  }
+}
+
+/** Whether a run started from the bundle in `folder` within KEPT_AFTER_USE_MS. */
+function usedLately(folder) {
+  const used = statSync(folder, { throwIfNoEntry: false })?.mtimeMs;
+  return used !== undefined && Date.now() - used < KEPT_AFTER_USE_MS;
 }
 
 function isRunning(pid) {
