@@ -42,6 +42,7 @@ import { execFileSync } from "node:child_process";
 import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { build } from "esbuild";
 import {
@@ -171,12 +172,16 @@ await section("gen", async () => {
   const cli = join(REPO_ROOT, "src", "codegen", "cli.ts");
   // What `npm run spoc` runs: the launcher, which runs the CLI bundled in node_modules/.cache/spoc/.
   const launcher = join(REPO_ROOT, "bin", "spoc.js");
-  // The CLI as a published package would ship it: one JavaScript file run by plain node.
+  // The CLI as a published package would ship it: one JavaScript file run by plain node, with
+  // the parse worker a cold gen of a large project starts beside it (named to the CLI, as
+  // bin/spoc-dev.js does).
   const cliBundle = join(runDir, "spoc-cli.mjs");
+  const workerBundle = join(runDir, "parse-worker.mjs");
   const floorBundle = join(runDir, "floor.mjs");
-  for (const [entry, outfile] of [
-    [cli, cliBundle],
-    [script("floor.ts"), floorBundle],
+  for (const [entry, outfile, define] of [
+    [join(REPO_ROOT, "src", "codegen", "scan", "parse-worker.ts"), workerBundle, {}],
+    [cli, cliBundle, { "import.meta.spocParseWorker": JSON.stringify(pathToFileURL(workerBundle).href) }],
+    [script("floor.ts"), floorBundle, {}],
   ] as const) {
     await build({
       entryPoints: [entry],
@@ -186,6 +191,7 @@ await section("gen", async () => {
       platform: "node",
       target: "node20",
       packages: "external",
+      define,
       logLevel: "error",
     });
   }

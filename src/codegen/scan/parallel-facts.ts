@@ -2,9 +2,10 @@
  * A cold scan of a large project spends most of its time parsing (oxc hands each tree to
  * JavaScript as JSON on Node 20), one file after the other. `parseAhead` parses the module
  * files a run is about to read on this thread and on worker threads (one per other core)
- * before the scan starts; the scan then takes each file's facts from there when it reads the
- * same content (cached-facts.ts), so its results, and the order it works in, are those of a
- * serial run. Only facts cross between threads, never syntax trees.
+ * before the scan starts; the scan then takes each file's facts from there when the file's
+ * stat is still the one taken before it was read (cached-facts.ts), so its results, and the
+ * order it works in, are those of a serial run. Only facts cross between threads, never
+ * syntax trees.
  *
  * Below `PARALLEL_THRESHOLD` files to parse (a small project, a warm disk cache, a rerun of a
  * watch session) no worker is started: starting one costs more than it saves. A worker that
@@ -160,6 +161,7 @@ function runWorker(entry: ParseWorkerEntry, backlog: Backlog, parsed: Map<string
     const inFlight: (readonly string[])[] = [];
     const finish = (): void => {
       worker.removeAllListeners();
+      worker.on("error", () => {}); // whatever it still says after this is of no use
       void worker.terminate();
       for (const batch of inFlight.splice(0)) backlog.giveBack(batch);
       resolve();
