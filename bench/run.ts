@@ -9,7 +9,8 @@
  *   gen      cold `spoc gen` (bench/gen-once.ts under tsx; bin/spoc.js, what `npm run spoc`
  *            runs; the CLI bundled to one JavaScript file under plain node) vs a plain
  *            TypeScript parse of the same files (bench/floor.ts, run the same way), at every
- *            size; peak RSS.
+ *            size; peak RSS; with --baseline DIR, also DIR's bin/spoc.js in the same rounds.
+ *            Every run starts without generated/ and without the scan's cache.
  *   tsc      `tsc --noEmit` of the largest project without a registry, with the registry, with
  *            a file of 100 getComponent calls, with a file naming the same 100 component types
  *            directly, and with registry.ts's type map checked (the generated file is
