@@ -9,8 +9,8 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, utimes, write
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { askParseWorker } from "../codegen/_parse-worker.ts";
 import { registryFiles } from "../../src/codegen/index.ts";
 import { runPipelineSync } from "../../src/codegen/pipeline.ts";
 import { factsOfText } from "../../src/codegen/scan/file-facts.ts";
@@ -66,19 +66,6 @@ const withWorker = (cli: string | undefined): string[] => [
 ];
 /** The CLI's entry in its bundle. */
 const entryOf = (cli: string | undefined): string => join(pkg, "node_modules", ".cache", "spoc", cli ?? "", "cli.mjs");
-
-/** What a parse worker started from `file` answers for `paths`. */
-function askParseWorker(file: string, paths: readonly string[]): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(pathToFileURL(file));
-    worker.once("message", (answer: unknown) => {
-      void worker.terminate();
-      resolve(answer);
-    });
-    worker.once("error", reject);
-    worker.postMessage(paths);
-  });
-}
 
 describe("bin/spoc.js", () => {
   it("bundles the CLI once, reuses the bundle, and rebuilds it after a source edit", async () => {

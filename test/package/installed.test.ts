@@ -15,9 +15,9 @@ import { existsSync, statSync } from "node:fs";
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { askParseWorker } from "../codegen/_parse-worker.ts";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 const tsc7 = join(repo, "node_modules", "typescript", "bin", "tsc");
@@ -64,19 +64,6 @@ function sizeOf(path: string): number {
   const stat = statSync(path);
   if (!stat.isDirectory()) return stat.size;
   return execFileSync("du", ["-sk", path], { encoding: "utf8" }).split("\t").map(Number)[0]! * 1024;
-}
-
-/** What a parse worker started from `file` answers for `paths`. */
-function askParseWorker(file: string, paths: readonly string[]): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(pathToFileURL(file));
-    worker.once("message", (answer: unknown) => {
-      void worker.terminate();
-      resolve(answer);
-    });
-    worker.once("error", reject);
-    worker.postMessage(paths);
-  });
 }
 
 const skip = process.env["SPOC_SKIP_PACKAGE_TEST"] === "1";

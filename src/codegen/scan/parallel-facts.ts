@@ -39,8 +39,14 @@ export async function parseAhead(root: string, cache: ScanCache, disk: DiskCache
   if (cache.run !== 0) return;
   const threads = Math.min(availableParallelism(), 8) - 1;
   if (threads < 1) return;
+  let listed: string[];
+  try {
+    listed = moduleFiles(root);
+  } catch {
+    return; // the run reports what cannot be read, as it always has
+  }
   // A file the disk cache holds is probably unchanged: left to the scan, which checks.
-  const files = moduleFiles(root).filter((path) => disk?.files.has(path) !== true);
+  const files = listed.filter((path) => disk?.files.has(path) !== true);
   if (files.length <= PARALLEL_THRESHOLD) return;
   const entry = parseWorkerEntry();
   if (entry === undefined) return;
