@@ -1,8 +1,9 @@
 /**
  * The order vitest starts test files in: longest first, so that the suite does not end on one
  * long file running alone while the other core idles. A file's length is its duration in the
- * last run (vitest's cache) when there is one; on a fresh clone (CI) the files below, which
- * start processes and wait on them, go first, the others after, larger files first.
+ * last run (vitest's cache) when there is one, and a file the cache does not know yet (a new
+ * one) goes first, as vitest does; on a fresh clone (CI), where it knows none, the files below,
+ * which start processes and wait on them, go first, the others after, larger files first.
  */
 import { statSync } from "node:fs";
 import { relative } from "node:path";
@@ -24,17 +25,19 @@ const slowest: Readonly<Record<string, number>> = {
 export default class LongestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const root = this.ctx.config.root;
+    const path = (file: TestSpecification): string => relative(root, file.moduleId);
+    const cached = (file: TestSpecification): number | undefined =>
+      this.ctx.cache.getFileTestResults(`${file.project.name}:${path(file)}`)?.duration;
+    const anyCached = files.some((file) => cached(file) !== undefined);
     const weight = new Map<TestSpecification, [number, number]>();
     for (const file of files) {
-      const path = relative(root, file.moduleId);
-      const cached = this.ctx.cache.getFileTestResults(`${file.project.name}:${path}`)?.duration;
-      const estimate = cached ?? (slowest[path] ?? 0) * 1000;
+      const estimate = cached(file) ?? (anyCached ? Number.POSITIVE_INFINITY : (slowest[path(file)] ?? 0) * 1000);
       weight.set(file, [estimate, statSync(file.moduleId).size]);
     }
     return [...files].sort((a, b) => {
       const [durationA, sizeA] = weight.get(a) ?? [0, 0];
       const [durationB, sizeB] = weight.get(b) ?? [0, 0];
-      return durationB - durationA || sizeB - sizeA;
+      return durationA === durationB ? sizeB - sizeA : durationB > durationA ? 1 : -1;
     });
   }
 }
