@@ -22,6 +22,8 @@
 // other files of dist/ stay for the other entries. Packages stay imports, but smol-toml (nine
 // small modules, its license kept at the end of the file); oxc-parser finds its native binding
 // from its own place, so it cannot move.
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -86,3 +88,20 @@ await bundleInPlace(plugin, [join(dist, "codegen", "load-generator.js")]);
 // The worker command stays the tsc output: it starts the runtime `spoc` exports (dist/index.js),
 // whose classes and worker-child paths must be the package's own.
 await bundleInPlace(cli, [errors, join(dist, "workers", "queue", "command.js")], { splitting: true });
+
+// dist/build-id: a hash of every .js file of this build, written last. The generation record
+// (fresh-generation.ts) stats it in place of dist/'s hundred-odd files, whichever of them the
+// running command loaded (the CLI's chunks, index.js): a build whose output differs writes
+// another.
+const buildHash = createHash("sha256");
+for (const file of jsFiles(dist)) buildHash.update(`${relative(dist, file)}\0`).update(readFileSync(file));
+writeFileSync(join(dist, "build-id"), `${buildHash.digest("hex")}\n`);
+
+/** The .js files under `dir`, sorted by path. */
+function jsFiles(dir) {
+  return readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .flatMap((entry) =>
+      entry.isDirectory() ? jsFiles(join(dir, entry.name)) : entry.name.endsWith(".js") ? [join(dir, entry.name)] : [],
+    );
+}

@@ -18,8 +18,8 @@
  * Imports nothing of the generator; keep it that way (test/cli/fresh-generation.test.ts).
  */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { join, sep } from "node:path";
 import { type CacheHeader, cacheFilePath, readCacheFile, writeCacheFile } from "./_cache-file.ts";
 import { contentHash } from "./_hash.ts";
 import { codePlace, spocCode } from "./code-version.ts";
@@ -143,17 +143,16 @@ export function recordGeneration(root: string): GenerationRecorder {
 
 /**
  * What stands for spoc's code, recorded now: its code files (src/ in spoc's repository, or the
- * one file it is bundled into) and the parsers' manifests. In the package, dist/codegen/index.js
- * stands for all of dist/: every build empties dist/ first and every install rewrites it, and
- * stating one file instead of a hundred is most of what a fresh build costs.
+ * one file it is bundled into) and the parsers' manifests. In the package, dist/build-id, the
+ * hash of every .js file of the build (scripts/bundle-dist.mjs), stands for all of dist/,
+ * stating one file instead of a hundred being most of what a fresh build costs; with
+ * dist/codegen/index.js, which a build by tsc alone rewrites, and leaves the build-id as it
+ * was. Without a build-id (a dist/ built otherwise): every code file under dist/codegen/.
  * `undefined` when one cannot be read.
  */
 function codeFiles(started: number): StoredFile[] | undefined {
-  const { root, files } = spocCode();
-  const generator = join(root, "codegen", "index.js");
-  const code = files.includes(generator) ? [generator] : files;
   const stored: StoredFile[] = [];
-  for (const path of [...code, ...parserManifests()]) {
+  for (const path of [...spocCodeStandIns(), ...parserManifests()]) {
     const stat = statFile(path);
     if (stat === undefined) return undefined;
     let text: string;
@@ -165,6 +164,17 @@ function codeFiles(started: number): StoredFile[] | undefined {
     stored.push(storedFile(path, stat, contentHash(text), started));
   }
   return stored;
+}
+
+/** The files whose stats stand for spoc's code (`codeFiles`). */
+function spocCodeStandIns(): readonly string[] {
+  const { root, files } = spocCode();
+  const generator = join(root, "codegen", "index.js");
+  if (!files.includes(generator)) return files;
+  const buildId = join(root, "build-id");
+  if (existsSync(buildId)) return [buildId, generator];
+  const codegen = join(root, "codegen", sep);
+  return files.filter((file) => file.startsWith(codegen));
 }
 
 function readStored(file: string, root: string): StoredGeneration | undefined {

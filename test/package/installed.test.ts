@@ -16,6 +16,7 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { deserialize, serialize } from "node:v8";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { askParseWorker } from "../codegen/_parse-worker.ts";
 
@@ -66,6 +67,19 @@ function sizeOf(path: string): number {
   return execFileSync("du", ["-sk", path], { encoding: "utf8" }).split("\t").map(Number)[0]! * 1024;
 }
 
+const MARK = "(from the record)";
+
+/** Marks the description in `app`'s generation record: a `spoc gen` answering from it then prints it. */
+async function markRecord(app: string): Promise<void> {
+  const folder = join(app, "node_modules", ".cache", "spoc");
+  const records = (await readdir(folder)).filter((name) => /^generation-.*\.bin$/.test(name));
+  expect(records).toHaveLength(1);
+  const file = join(folder, records[0]!);
+  const stored = deserialize(await readFile(file)) as { outcome: { description: string } };
+  stored.outcome.description = MARK;
+  await writeFile(file, serialize(stored));
+}
+
 const skip = process.env["SPOC_SKIP_PACKAGE_TEST"] === "1";
 
 describe.skipIf(skip)("the packed package, installed", () => {
@@ -110,6 +124,7 @@ describe.skipIf(skip)("the packed package, installed", () => {
       "LICENSE",
       "README.md",
       "bin/spoc.js",
+      "dist/build-id",
       "package.json",
     ]);
     for (const entry of [
@@ -258,6 +273,26 @@ describe.skipIf(skip)("the packed package, installed", () => {
     const chunks = loaded.filter((file) => /^dist\/codegen\/cli-chunk-\w+\.js$/.test(file));
     expect(chunks.length).toBeGreaterThan(0);
     expect(loaded.sort()).toEqual(["bin/spoc.js", "dist/codegen/cli.js", ...chunks, "dist/errors.js"].sort());
+
+    // The generation record stands for spoc's build by dist/build-id (scripts/bundle-dist.mjs),
+    // with dist/codegen/index.js: another build-id (a rebuild whose output differs, here in
+    // the CLI's chunks alone) gives a full generation; without a build-id, so does a changed chunk.
+    const spocBin = join(app, "node_modules", ".bin", "spoc");
+    const buildId = join(app, "node_modules", "spoc", "dist", "build-id");
+    expect(await readFile(buildId, "utf8")).toMatch(/^[0-9a-f]{64}\n$/);
+    await markRecord(app);
+    expect((await ok(spocBin, ["gen"], app)).stdout).toContain(MARK);
+    await writeFile(buildId, "another build\n");
+    expect((await ok(spocBin, ["gen"], app)).stdout).not.toContain(MARK);
+    await markRecord(app);
+    expect((await ok(spocBin, ["gen"], app)).stdout).toContain(MARK);
+    await rm(buildId);
+    expect((await ok(spocBin, ["gen"], app)).stdout).not.toContain(MARK);
+    await markRecord(app);
+    expect((await ok(spocBin, ["gen"], app)).stdout).toContain(MARK);
+    const chunk = join(app, "node_modules", "spoc", chunks[0]!);
+    await writeFile(chunk, `${await readFile(chunk, "utf8")}\n// rebuilt\n`);
+    expect((await ok(spocBin, ["gen"], app)).stdout).not.toContain(MARK);
 
     const nodeModules = sizeOf(join(app, "node_modules"));
     const typescript = sizeOf(join(app, "node_modules", "typescript"));
