@@ -4,10 +4,11 @@
  * the code that wrote it. A missing, corrupt or foreign file reads as nothing; a file that
  * cannot be written is skipped: a cache is an optimisation, never a reason to fail.
  */
-import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { deserialize, serialize } from "node:v8";
+import { threadId } from "node:worker_threads";
 
 /** What a cache file is (`magic`, `format`) and which code wrote it (`version`). */
 export interface CacheHeader {
@@ -48,13 +49,23 @@ export function readCacheFile<T extends CacheHeader>(file: string, header: Cache
 
 /** Writes `record` to `file` atomically (temp file + rename); `false` when it cannot be written. */
 export function writeCacheFile(file: string, record: CacheHeader): boolean {
-  const temp = `${file}.${process.pid}.tmp`;
+  // Unique to this write: threads of one process (parallel builds) share its pid.
+  const temp = `${file}.${process.pid}-${threadId}-${randomBytes(4).toString("hex")}.tmp`;
   try {
     mkdirSync(join(file, ".."), { recursive: true });
     writeFileSync(temp, serialize(record));
     renameSync(temp, file);
     return true;
   } catch {
+    removeQuietly(temp); // a full disk may have left part of it: its name is never used again
     return false; // a read-only node_modules or a full disk
+  }
+}
+
+function removeQuietly(file: string): void {
+  try {
+    rmSync(file, { force: true });
+  } catch {
+    // nothing was written there
   }
 }
