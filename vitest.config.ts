@@ -6,11 +6,13 @@ import LongestFirst from "./test/_sequencer.ts";
 const src = (path: string): string => fileURLToPath(new URL(`./src/${path}`, import.meta.url));
 
 /**
- * Test files that run inside vitest's process only: they start no child process, mock no
- * module, and read no environment variable at import. They share one thread and the packages
- * it has loaded (TypeScript, ts-morph, oxc, kysely…) instead of loading them again in a
- * process of their own, which was about half of their CPU time. A new test file runs in a
- * process of its own unless it is listed here.
+ * Test files that share one thread of vitest (isolate: false): they mock no module, read no
+ * environment variable at import, and leave the thread as they found it (process.env restored
+ * in place, not replaced; no working directory change; real timers; no process or worker still
+ * running: the few that start a child process or a worker thread wait for it). They share the
+ * packages the thread has loaded (TypeScript, ts-morph, oxc, kysely…) instead of loading them
+ * again in a process of their own, which was about half of their CPU time. A new test file
+ * runs in a process of its own unless it is listed here.
  */
 const inProcess = [
   "test/config/*.test.ts",

@@ -9,9 +9,10 @@ import { defineSchema, schemaFingerprint, type LoadedModule, type SchemaDefiniti
 
 let baseDir: string;
 const quiet = { onWarning: () => {} };
-const savedEnv = { ...process.env };
+let savedEnv: NodeJS.ProcessEnv;
 
 beforeEach(() => {
+  savedEnv = { ...process.env };
   baseDir = mkdtempSync(join(tmpdir(), "spoc-framework-"));
   mkdirSync(join(baseDir, "config"));
   writeFileSync(
@@ -25,7 +26,9 @@ beforeEach(() => {
 
 afterEach(() => {
   rmSync(baseDir, { recursive: true, force: true });
-  process.env = { ...savedEnv };
+  // In place: the in-process test files share this thread and its process.env.
+  for (const name of Object.keys(process.env)) if (!(name in savedEnv)) delete process.env[name];
+  Object.assign(process.env, savedEnv);
 });
 
 /** A registry built by hand, as the generator would write it; records every import. */
