@@ -45,6 +45,7 @@ Commands:
             --app <A>  --queue <Q>  (repeatable; default: all)
             --concurrency <N>     jobs per queue at a time (default: 1)
             --stop-timeout <ms>   on a signal, how long jobs in flight may finish (default: 30000)
+            --no-parent-check     keep running when the npm process that started it is gone
   init    write a new project into a folder: spoc init [dir]   (default: the current folder)
             --bundler ${Object.keys(BUNDLERS).join("|")}   (default: ${DEFAULT_BUNDLER})
   add     add an app (its module files, and installedApps in config/settings.ts): spoc add app <name>
@@ -91,6 +92,7 @@ const commands = {
     queue: { type: "string", multiple: true },
     concurrency: { type: "string" },
     "stop-timeout": { type: "string" },
+    "no-parent-check": { type: "boolean" },
   },
   init: { bundler: { type: "string" } },
   add: {},
@@ -214,6 +216,7 @@ async function worker(root: string, values: Record<string, unknown>, io: CliIo):
     queues: list(values.queue),
     ...(concurrency === undefined ? {} : { concurrency }),
     ...(stopTimeoutMs === undefined ? {} : { stopTimeoutMs }),
+    ...(values["no-parent-check"] === true && { parentCheck: false }),
     log: (line) => io.stderr(`spoc worker: ${line}\n`),
   });
 }

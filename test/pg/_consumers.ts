@@ -71,10 +71,37 @@ export interface NpxConsumer {
 
 /** Spawns `npx spoc worker --root <fixture> …args` in the repository, as a user starts it. */
 export function spawnConsumerThroughNpx(databaseUrl: string, args: readonly string[] = []): NpxConsumer {
-  const npx = spawn("npx", ["spoc", "worker", "--root", fixtureRoot, ...args], {
+  return spawnGroup(
+    "npx",
+    ["spoc", "worker", "--root", fixtureRoot, ...args],
+    { SPOC_QUEUE_URL: databaseUrl },
+    "ignore",
+  );
+}
+
+/**
+ * `spoc worker --root <fixture> …args` started in the background by a shell with npm's
+ * environment, as an npm script `spoc worker & …` does (`npx` is the shell). The shell exits
+ * once its stdin is closed (`npx.stdin.end()`).
+ */
+export function spawnConsumerInBackground(databaseUrl: string, args: readonly string[] = []): NpxConsumer {
+  const command = [process.execPath, join(repoRoot, "bin", "spoc.js"), "worker", "--root", fixtureRoot, ...args]
+    .map((word) => `'${word.replaceAll("'", "'\\''")}'`)
+    .join(" ");
+  return spawnGroup("sh", ["-c", `${command} & read line`], { SPOC_QUEUE_URL: databaseUrl, npm_command: "run-script" });
+}
+
+/** Spawns `command` in a process group of its own, sharing its stderr with what it starts. */
+function spawnGroup(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  stdin: "ignore" | "pipe" = "pipe",
+): NpxConsumer {
+  const npx = spawn(command, args, {
     cwd: repoRoot,
-    env: { ...process.env, SPOC_QUEUE_URL: databaseUrl },
-    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...env },
+    stdio: [stdin, "pipe", "pipe"],
     detached: true,
   });
   let stderr = "";

@@ -14,6 +14,7 @@ import {
   createEffectTables,
   killConsumer,
   prepareFixture,
+  spawnConsumerInBackground,
   spawnConsumerThroughNpx,
   startConsumer,
   startFixture,
@@ -184,6 +185,29 @@ describePg("queue workers on PostgreSQL", () => {
       expect(await query(database.url, "select n from effects")).toEqual([{ n: 5 }]);
     } finally {
       worker.kill();
+    }
+  });
+
+  it("spoc worker --no-parent-check, backgrounded by an npm script, outlives it; without the flag it stops", {
+    timeout: 90_000,
+  }, async () => {
+    const args = ["--queue", "effects.RecordEffect"];
+    const checked = spawnConsumerInBackground(database.url, args);
+    const unchecked = spawnConsumerInBackground(database.url, [...args, "--no-parent-check"]);
+    try {
+      await waitFor(() => checked.output().includes("consuming ") && unchecked.output().includes("consuming "));
+      // The scripts end: the checked consumer sees its parent gone and stops.
+      checked.npx.stdin?.end();
+      unchecked.npx.stdin?.end();
+      await checked.allExited;
+      expect(checked.output()).toMatch(/the process that started spoc worker \(pid \d+\) is gone/);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await framework.jobs.send("effects.RecordEffect", { n: 6 });
+      await waitFor(async () => (await countOf(database.url, "effects")) === 1);
+      expect(unchecked.output()).not.toContain("is gone");
+    } finally {
+      checked.kill();
+      unchecked.kill();
     }
   });
 

@@ -1,5 +1,5 @@
 /**
- * `spoc worker [--app A] [--queue Q] [--concurrency N] [--stop-timeout MS]`: a consumer
+ * `spoc worker [--app A] [--queue Q] [--concurrency N] [--stop-timeout MS] [--no-parent-check]`: a consumer
  * process for the project at `root`, loading its TypeScript (config/schema.ts and
  * generated/registry.ts) through tsx, then {@link runQueueWorkers} until SIGTERM or SIGINT.
  */
@@ -17,6 +17,12 @@ export interface WorkerCommandOptions {
   readonly queues: readonly string[];
   readonly concurrency?: number;
   readonly stopTimeoutMs?: number;
+  /**
+   * Whether a consumer started under npm stops once the process that started it is gone
+   * (`stopWhenOrphaned`). `false` for one an npm script starts in the background on purpose.
+   * @default true
+   */
+  readonly parentCheck?: boolean;
   /** One line of progress or trouble. */
   readonly log: (line: string) => void;
 }
@@ -64,7 +70,7 @@ export async function workerCommand(root: string, options: WorkerCommandOptions)
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
     ...(options.stopTimeoutMs === undefined ? {} : { stopTimeoutMs: options.stopTimeoutMs }),
   });
-  if (process.env["npm_command"] !== undefined) stopWhenOrphaned(running, options.log);
+  if (options.parentCheck !== false && process.env["npm_command"] !== undefined) stopWhenOrphaned(running, options.log);
   const report = await running.stopped;
   options.log(
     report.drained
@@ -84,7 +90,8 @@ const PARENT_POLL_MS = 500;
  * Stops `running` as on SIGTERM once the process that started it has exited. Through npx or
  * an npm script this process runs under npm's `sh -c`: a SIGTERM to npm kills that shell and
  * never reaches this process, which would go on taking jobs, orphaned. Only under npm
- * (`npm_command` set), so `nohup spoc worker &` still outlives its shell.
+ * (`npm_command` set, which everything an npm script starts inherits), so `nohup spoc worker &`
+ * still outlives its shell; `--no-parent-check` lets one an npm script backgrounds outlive it too.
  */
 function stopWhenOrphaned(running: RunningWorkers, log: (line: string) => void): void {
   const parent = process.ppid;
