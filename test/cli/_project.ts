@@ -1,6 +1,6 @@
 /** Temp copies of fixture projects and a way to run the CLI against them. */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { cp, mkdtemp, rm } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -106,4 +106,25 @@ export function runScript(script: string): Promise<unknown> {
       },
     );
   });
+}
+
+const HELPER_IMPORT = 'import { x } from "./lib/util.ts";\nvoid x;\n';
+
+/** Makes apps/blog/services.ts of a cli-clean copy import a helper from apps/blog/lib/util.ts. */
+export async function importBlogHelper(root: string): Promise<void> {
+  await mkdir(join(root, "apps/blog/lib"));
+  await writeFile(join(root, "apps/blog/lib/util.ts"), "export const x = 1;\n");
+  const services = join(root, "apps/blog/services.ts");
+  await writeFile(services, HELPER_IMPORT + (await readFile(services, "utf8")));
+}
+
+/**
+ * Undoes `importBlogHelper`, and puts a file where the helper's folder was: a path the last
+ * run read now sits under a file, so stating it fails (ENOTDIR).
+ */
+export async function replaceBlogHelperFolderByFile(root: string): Promise<void> {
+  const services = join(root, "apps/blog/services.ts");
+  await writeFile(services, (await readFile(services, "utf8")).replace(HELPER_IMPORT, ""));
+  await rm(join(root, "apps/blog/lib"), { recursive: true });
+  await writeFile(join(root, "apps/blog/lib"), "notes\n");
 }

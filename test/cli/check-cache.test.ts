@@ -15,7 +15,7 @@ import { runPipeline } from "../../src/codegen/index.ts";
 import { formatBaseline, toBaseline } from "../../src/codegen/report/baseline.ts";
 import { checkReport, toCheckJson } from "../../src/codegen/report/check-report.ts";
 import { editKeepingStat, PINNED, untilStatsVouch } from "../codegen/_stat.ts";
-import { copyFixture, removeCopies } from "./_project.ts";
+import { copyFixture, importBlogHelper, removeCopies, replaceBlogHelperFolderByFile } from "./_project.ts";
 
 afterAll(removeCopies);
 
@@ -57,6 +57,16 @@ describe("spoc check's result cache", () => {
     const second = await check(root);
     expect(second.report).toEqual({ ...(first.report as object), silenced: 42 });
     expect(second.code).toBe(first.code);
+  });
+
+  it("checks again when a path it read now sits under a file (ENOTDIR)", async () => {
+    const root = await copyFixture("cli-clean");
+    await importBlogHelper(root);
+    const first = await check(root);
+    expect(first.code).toBe(0);
+    await replaceBlogHelperFolderByFile(root);
+    expect(await check(root)).toEqual({ code: 0, report: await uncached(root) });
+    expect(await check(root)).toEqual({ code: 0, report: await uncached(root) });
   });
 
   it("sees an edit, a new file, a deleted file and a configuration change", async () => {

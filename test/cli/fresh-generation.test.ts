@@ -18,7 +18,14 @@ import { runCli } from "../../src/codegen/cli.ts";
 import { generationRecordFile } from "../../src/codegen/fresh-generation.ts";
 import { registryFiles, runPipeline } from "../../src/codegen/index.ts";
 import { editKeepingStat } from "../codegen/_stat.ts";
-import { copyFixture, removeCopies, repoRoot, runScript } from "./_project.ts";
+import {
+  copyFixture,
+  importBlogHelper,
+  removeCopies,
+  replaceBlogHelperFolderByFile,
+  repoRoot,
+  runScript,
+} from "./_project.ts";
 
 afterAll(removeCopies);
 
@@ -195,6 +202,33 @@ describe("spoc gen with nothing to do", () => {
     const io = { stdout: (text: string) => void (stdout += text), stderr: () => {}, color: false };
     expect(await runCli(["gen", "--check", "--root", root], io)).toBe(1);
     expect(stdout).toContain("+// Generated");
+  });
+});
+
+describe("a recorded path that now sits under a file (ENOTDIR): a full generation, then a new record", () => {
+  it("by spoc gen", async () => {
+    const root = await copyFixture("cli-clean");
+    await importBlogHelper(root);
+    expect((await gen(root)).code).toBe(0);
+    await mark(root);
+    await replaceBlogHelperFolderByFile(root);
+    const after = await gen(root);
+    expect(after).toMatchObject({ code: 0, stderr: "" });
+    expect(after.stdout).not.toContain(MARK);
+    await mark(root);
+    expect((await gen(root)).stdout).toContain(MARK);
+  });
+
+  it("by the esbuild plugin", async () => {
+    const root = await copyFixture("cli-clean");
+    await importBlogHelper(root);
+    expect((await build(root)).errors).toEqual([]);
+    await mark(root);
+    await replaceBlogHelperFolderByFile(root);
+    const after = await build(root);
+    expect(after.errors).toEqual([]);
+    expect(after.outputFiles?.map((file) => file.text).join("\n")).toMatch(/PostService/);
+    expect((await recorded(root)).outcome.description).not.toBe(MARK);
   });
 });
 
