@@ -122,6 +122,23 @@ describe("parsing ahead on worker threads", () => {
     expect((await parseInParallel(paths, missing, 1, { onThisThread: false })).size).toBe(0);
   });
 
+  it("starts as many workers as SPOC_PARSE_WORKERS says, 0 for none", async () => {
+    const serial = runPipelineSync({ root: clean.root });
+    for (const [setting, expected] of [
+      ["0", 0],
+      ["1", 1],
+    ] as const) {
+      process.env["SPOC_PARSE_WORKERS"] = setting;
+      try {
+        const { result, workers } = await workersDuring(() => runPipeline({ root: clean.root }));
+        expect(workers, `SPOC_PARSE_WORKERS=${setting}`).toBe(expected);
+        expect(result.registry).toEqual(serial.registry);
+      } finally {
+        delete process.env["SPOC_PARSE_WORKERS"];
+      }
+    }
+  });
+
   it("does not start a worker for a rerun with the same cache, or a small project", async () => {
     const cache = createScanCache();
     await runPipeline({ root: clean.root, cache });

@@ -8,10 +8,11 @@
  * syntax trees.
  *
  * Below `PARALLEL_THRESHOLD` files to parse (a small project, a warm disk cache, a rerun of a
- * watch session) no worker is started: starting one costs more than it saves. A worker that
+ * watch session) no worker is started: starting one costs more than it saves. At most one
+ * worker per other core (a container's CPU quota counted), up to 7, or `SPOC_PARSE_WORKERS`. A worker that
  * cannot start or fails leaves its files to the scan, which parses them as it always has.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { type Dirent, existsSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { join, sep } from "node:path";
@@ -37,8 +38,8 @@ const MAIN_BATCH = 12;
  */
 export async function parseAhead(root: string, cache: ScanCache, disk: DiskCache | undefined): Promise<void> {
   if (cache.run !== 0) return;
-  const threads = Math.min(availableParallelism(), 8) - 1;
-  if (threads < 1) return;
+  const threads = parseWorkers();
+  if (threads < 1 || !mayExceedThreshold(root, disk)) return;
   let listed: string[];
   try {
     listed = moduleFiles(root);
@@ -55,6 +56,63 @@ export async function parseAhead(root: string, cache: ScanCache, disk: DiskCache
     entry,
     Math.min(threads, Math.floor(files.length / PARALLEL_THRESHOLD)),
   );
+}
+
+/**
+ * How many parse workers a run may start: `SPOC_PARSE_WORKERS` when it is a whole number (0:
+ * none), else one per other core the process may use, up to 7.
+ */
+function parseWorkers(): number {
+  const setting = process.env["SPOC_PARSE_WORKERS"]?.trim() ?? "";
+  if (/^\d+$/.test(setting)) return Number(setting);
+  return Math.min(usableCores(), 8) - 1;
+}
+
+/**
+ * The cores this process may use: `availableParallelism()`, capped by the CPU quota of its
+ * cgroup (v2; a container's `--cpus`), which Node 20 does not take into account.
+ */
+function usableCores(): number {
+  const cores = availableParallelism();
+  let quota: number;
+  try {
+    const [max, period] = readFileSync("/sys/fs/cgroup/cpu.max", "utf8").trim().split(" ");
+    quota = Number(max) / Number(period);
+  } catch {
+    return cores; // no cgroup v2 (another system)
+  }
+  return Number.isFinite(quota) && quota > 0 ? Math.max(1, Math.min(cores, Math.ceil(quota))) : cores;
+}
+
+/**
+ * Whether the project at `root` may have more than `PARALLEL_THRESHOLD` module files that
+ * `disk` does not hold, counting every `.ts` file and folder directly in an app's folder (a
+ * module file is one of them, or a folder's index.ts). Much cheaper than reading the settings
+ * and schema for the exact list, which a small project or a warm disk cache never needs.
+ */
+function mayExceedThreshold(root: string, disk: DiskCache | undefined): boolean {
+  const apps = join(root, "apps");
+  let count = 0;
+  let names: string[];
+  try {
+    names = readdirSync(apps);
+  } catch {
+    return false; // the run reports what cannot be read, as it always has
+  }
+  for (const name of names) {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(join(apps, name), { withFileTypes: true });
+    } catch {
+      continue; // not a folder
+    }
+    for (const entry of entries) {
+      const file = join(apps, name, entry.name);
+      const path = entry.name.endsWith(".ts") ? file : join(file, "index.ts");
+      if (disk?.files.has(path) !== true && ++count > PARALLEL_THRESHOLD) return true;
+    }
+  }
+  return false;
 }
 
 /**
