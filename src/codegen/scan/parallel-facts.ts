@@ -9,8 +9,9 @@
  *
  * Below `PARALLEL_THRESHOLD` files to parse (a small project, a warm disk cache, a rerun of a
  * watch session) no worker is started: starting one costs more than it saves. At most one
- * worker per other core (a container's CPU quota counted), up to 7, or `SPOC_PARSE_WORKERS`. A worker that
- * cannot start or fails leaves its files to the scan, which parses them as it always has.
+ * worker per other core (a container's CPU quota counted), up to 7, or `SPOC_PARSE_WORKERS`.
+ * A worker that cannot start or fails leaves its files to the scan, which parses them as it
+ * always has.
  */
 import { type Dirent, existsSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";

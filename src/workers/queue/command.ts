@@ -1,6 +1,6 @@
 /**
- * `spoc worker [--app A] [--queue Q] [--concurrency N] [--stop-timeout MS] [--no-parent-check]`: a consumer
- * process for the project at `root`, loading its TypeScript (config/schema.ts and
+ * `spoc worker [--app A] [--queue Q] [--concurrency N] [--stop-timeout MS] [--no-parent-check]`:
+ * a consumer process for the project at `root`, loading its TypeScript (config/schema.ts and
  * generated/registry.ts) through tsx, then {@link runQueueWorkers} until SIGTERM or SIGINT.
  */
 import { existsSync } from "node:fs";
