@@ -15,10 +15,9 @@ import { ErrorCode } from "../errors.ts";
 import { type CacheHeader, cacheFilePath, readCacheFile, writeCacheFile } from "./_cache-file.ts";
 import { createScanCache } from "./cache.ts";
 import { codeVersion } from "./code-version.ts";
+import { fieldsOf, isList, isText } from "./_stored.ts";
 import {
-  isList,
   isStoredInputs,
-  isText,
   projectLayout,
   type RunInputs,
   type StoredInputs,
@@ -103,10 +102,9 @@ function readStored(file: string, root: string, version: string): StoredCheck | 
 const codes = new Set<string>(Object.values(ErrorCode));
 
 function isOutcome(value: unknown): value is CheckOutcome {
-  const outcome = value as Partial<CheckOutcome> | null;
+  const outcome = fieldsOf<CheckOutcome>(value);
   return (
-    outcome !== null &&
-    typeof outcome === "object" &&
+    outcome !== undefined &&
     typeof outcome.silenced === "number" &&
     (outcome.loadOrder === undefined || isList(outcome.loadOrder, isText)) &&
     isList(outcome.diagnostics, isDiagnostic)
@@ -114,10 +112,9 @@ function isOutcome(value: unknown): value is CheckOutcome {
 }
 
 function isDiagnostic(value: unknown): value is Diagnostic {
-  const diagnostic = value as Partial<Diagnostic> | null;
+  const diagnostic = fieldsOf<Diagnostic>(value);
   return (
-    diagnostic !== null &&
-    typeof diagnostic === "object" &&
+    diagnostic !== undefined &&
     codes.has(diagnostic.code as string) &&
     (diagnostic.severity === "error" || diagnostic.severity === "warning") &&
     typeof diagnostic.message === "string" &&

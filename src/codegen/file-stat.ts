@@ -4,6 +4,7 @@
  * (fresh-generation.ts) load it alone.
  */
 import { statSync } from "node:fs";
+import { fieldsOf } from "./_stored.ts";
 
 /**
  * A file's stat: mtime and size (what a watch session compares), and the change time and
@@ -39,10 +40,9 @@ export function sameStat(a: FileStat, b: FileStat): boolean {
 
 /** A value read back from disk shaped like a FileStat. */
 export function isFileStat(value: unknown): value is FileStat {
-  const stat = value as Partial<FileStat> | null;
+  const stat = fieldsOf<FileStat>(value);
   return (
-    stat !== null &&
-    typeof stat === "object" &&
+    stat !== undefined &&
     typeof stat.size === "number" &&
     typeof stat.mtimeMs === "number" &&
     typeof stat.ctimeMs === "number" &&

@@ -24,11 +24,10 @@ import { type CacheHeader, cacheFilePath, readCacheFile, writeCacheFile } from "
 import { contentHash } from "./_hash.ts";
 import { codePlace, spocCode } from "./code-version.ts";
 import { statFile } from "./file-stat.ts";
+import { fieldsOf, isList, isText } from "./_stored.ts";
 import {
-  isList,
   isStoredFile,
   isStoredInputs,
-  isText,
   projectLayout,
   type RunInputs,
   type StoredFile,
@@ -192,10 +191,9 @@ function readStored(file: string, root: string): StoredGeneration | undefined {
 }
 
 function isOutcome(value: unknown): value is FreshGeneration {
-  const outcome = value as Partial<FreshGeneration> | null;
+  const outcome = fieldsOf<FreshGeneration>(value);
   return (
-    outcome !== null &&
-    typeof outcome === "object" &&
+    outcome !== undefined &&
     typeof outcome.description === "string" &&
     isList(outcome.inputs, isText) &&
     isList(outcome.apps, isText)

@@ -20,6 +20,7 @@ import { join } from "node:path";
 import { PROJECT_CONFIG_FILE, SCHEMA_FILE, SETTINGS_FILE } from "../config/files.ts";
 import { compareText } from "./_compare.ts";
 import { contentHash } from "./_hash.ts";
+import { fieldsOf, isList, isText } from "./_stored.ts";
 import { type FileStat, isFileStat, sameStat, statFile, statVouches } from "./file-stat.ts";
 
 /** What one run read from the file system (filled by the pipeline through `ScanCache.inputs`). */
@@ -161,10 +162,9 @@ function kindOf(path: string): string {
 
 /** A value read back from disk shaped like `StoredInputs`. */
 export function isStoredInputs(value: unknown): value is StoredInputs {
-  const inputs = value as Partial<StoredInputs> | null;
+  const inputs = fieldsOf<StoredInputs>(value);
   return (
-    inputs !== null &&
-    typeof inputs === "object" &&
+    inputs !== undefined &&
     typeof inputs.layout === "string" &&
     isList(inputs.files, isStoredFile) &&
     isList(inputs.present, isText) &&
@@ -176,12 +176,4 @@ export function isStoredFile(value: unknown): value is StoredFile {
   if (!isFileStat(value)) return false;
   const file = value as Partial<StoredFile>;
   return typeof file.path === "string" && typeof file.hash === "string" && typeof file.trusted === "boolean";
-}
-
-export function isText(value: unknown): value is string {
-  return typeof value === "string";
-}
-
-export function isList<T>(value: unknown, isItem: (item: unknown) => item is T): value is readonly T[] {
-  return Array.isArray(value) && value.every(isItem);
 }

@@ -15,6 +15,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { cacheFilePath, readCacheFile, writeCacheFile } from "../_cache-file.ts";
+import { fieldsOf } from "../_stored.ts";
 import { type FileStat, isFileStat, sameStat, statVouches } from "../cache.ts";
 import type { FileFacts } from "./file-facts.ts";
 import { packageVersion } from "../package-manifest.ts";
@@ -148,10 +149,9 @@ export function saveDiskCache(cache: DiskCache): void {
 
 /** A stored value shaped like FileFacts (the maps and arrays every reader walks). */
 function isFacts(value: unknown): value is FileFacts {
-  const facts = value as Partial<FileFacts> | null;
+  const facts = fieldsOf<FileFacts>(value);
   return (
-    facts !== null &&
-    typeof facts === "object" &&
+    facts !== undefined &&
     Array.isArray(facts.imports) &&
     facts.bindings instanceof Map &&
     facts.exports instanceof Map &&
