@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import type { BuildOptions, Plugin } from "esbuild";
 
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 /**
@@ -127,4 +128,21 @@ export async function replaceBlogHelperFolderByFile(root: string): Promise<void>
   await writeFile(services, (await readFile(services, "utf8")).replace(HELPER_IMPORT, ""));
   await rm(join(root, "apps/blog/lib"), { recursive: true });
   await writeFile(join(root, "apps/blog/lib"), "notes\n");
+}
+
+/** esbuild options that bundle a project's registry in memory with `plugin` (spoc's, in one of its forms). */
+export function registryBuild(root: string, plugin: Plugin): BuildOptions {
+  return {
+    absWorkingDir: root,
+    entryPoints: { registry: "generated/registry.ts" },
+    outdir: join(root, "dist"),
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    packages: "external",
+    write: false,
+    logLevel: "silent",
+    plugins: [plugin],
+  };
 }

@@ -21,6 +21,7 @@ import { editKeepingStat } from "../codegen/_stat.ts";
 import {
   copyFixture,
   importBlogHelper,
+  registryBuild,
   removeCopies,
   replaceBlogHelperFolderByFile,
   repoRoot,
@@ -68,19 +69,7 @@ async function gen(root: string): Promise<{ code: number; stdout: string; stderr
 
 /** A bundle of the project's registry with `spoc()` from `spoc/esbuild`, written to memory. */
 function build(root: string): Promise<esbuild.BuildResult> {
-  return esbuild.build({
-    absWorkingDir: root,
-    entryPoints: { registry: "generated/registry.ts" },
-    outdir: join(root, "dist"),
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    packages: "external",
-    write: false,
-    logLevel: "silent",
-    plugins: [spoc()],
-  });
+  return esbuild.build(registryBuild(root, spoc()));
 }
 
 interface StoredOutcome {

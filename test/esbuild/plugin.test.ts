@@ -7,24 +7,11 @@ import { afterAll, describe, expect, it } from "vitest";
 import { spocPlugin } from "../../src/codegen/esbuild-plugin.ts";
 import { runPipeline } from "../../src/codegen/pipeline.ts";
 import { diskCacheFile } from "../../src/codegen/scan/disk-cache.ts";
-import { copyFixture, removeCopies, waitFor } from "../cli/_project.ts";
+import { copyFixture, registryBuild, removeCopies, waitFor } from "../cli/_project.ts";
 
 afterAll(removeCopies);
 
-const options = (root: string): esbuild.BuildOptions => ({
-  absWorkingDir: root,
-  entryPoints: { registry: "generated/registry.ts" },
-  outdir: join(root, "dist"),
-  bundle: true,
-  format: "esm",
-  platform: "node",
-  target: "node20",
-  packages: "external",
-  splitting: true,
-  write: false,
-  logLevel: "silent",
-  plugins: [spocPlugin()],
-});
+const options = (root: string): esbuild.BuildOptions => ({ ...registryBuild(root, spocPlugin()), splitting: true });
 
 describe("spocPlugin", () => {
   it("generates the registry and builds a clean project", async () => {
