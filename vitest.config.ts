@@ -77,6 +77,8 @@ export default defineConfig({
         test: {
           name: "processes",
           include: ["test/**/*.test.ts"],
+          // spoc built as it ships, for the tests that install it into a project.
+          globalSetup: ["./test/_package-setup.ts"],
           exclude: ["**/node_modules/**", "test/fixtures/**", ...inProcess],
           pool: "forks",
         },

@@ -1,15 +1,14 @@
 /**
  * Temp copies of the bundler fixture, each with a node_modules as a user's project has: spoc
- * itself (a link to this repository), its dependencies, and the build tools installed in
- * test/bundlers (`npm ci --prefix test/bundlers`, as .ci/run does).
+ * itself (built as it ships: ../_built-package.ts), its dependencies, and the build tools
+ * installed in test/bundlers (`npm ci --prefix test/bundlers`, as .ci/run does).
  */
 import { execFile } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
-import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
+import { cp, mkdir, mkdtemp, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { builtPackage } from "../_built-package.ts";
 import { repoRoot } from "../cli/_project.ts";
 
 export const toolsRoot = join(repoRoot, "test", "bundlers");
@@ -19,7 +18,6 @@ const toolModules = join(toolsRoot, "node_modules");
  * they are installed, and always in CI, where their absence must fail rather than skip.
  */
 export const toolsInstalled = existsSync(join(toolModules, "vite", "package.json")) || process.env["CI"] === "true";
-const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 
 const created: string[] = [];
 
@@ -70,25 +68,11 @@ export async function linkModules(target: string, without: readonly string[] = [
     if (name.includes("/")) await mkdir(join(target, name.split("/")[0] ?? ""), { recursive: true });
     await symlink(source, join(target, name), "dir");
   }
-  // A link to the repository's src/ resolves packages from the repository's node_modules,
-  // which has them all: without some, spoc's sources are copied instead.
-  await installSpocFromSources(join(target, "spoc"), without.length === 0 ? "link" : "copy");
-}
-
-/**
- * spoc as installed, but running its sources (as tsconfig.json's `paths` do in this
- * repository): package.json's exports point from dist/*.js to src/*.ts, and src/ links to
- * the repository's, so no `npm run build` is needed and dist/ is never read.
- */
-async function installSpocFromSources(target: string, sources: "link" | "copy"): Promise<void> {
-  const manifest = JSON.parse(await readFile(join(repoRoot, "package.json"), "utf8")) as { exports: object };
-  const exports = JSON.stringify(manifest.exports)
-    .replace(/"\.\/dist\/([^"]*)\.d\.ts"/g, '"./src/$1.ts"')
-    .replace(/"\.\/dist\/([^"]*)\.js"/g, '"./src/$1.ts"');
-  await mkdir(target, { recursive: true });
-  await writeFile(join(target, "package.json"), JSON.stringify({ ...manifest, exports: JSON.parse(exports) }, null, 2));
-  if (sources === "link") await symlink(join(repoRoot, "src"), join(target, "src"), "dir");
-  else await cp(join(repoRoot, "src"), join(target, "src"), { recursive: true });
+  // A link to the built package resolves packages from the repository's node_modules, which
+  // has them all: without some, the package is copied instead.
+  const spoc = await builtPackage();
+  if (without.length === 0) await symlink(spoc, join(target, "spoc"), "dir");
+  else await cp(spoc, join(target, "spoc"), { recursive: true });
 }
 
 export interface Run {
@@ -97,13 +81,8 @@ export interface Run {
   readonly stderr: string;
 }
 
-/** Runs `node <args>` in `cwd` with tsx loaded (spoc's exports are TypeScript sources). */
+/** Runs `node <args>` in `cwd`: plain node, as a user's build runs (spoc is built JavaScript). */
 export function runNode(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return runPlainNode(["--import", tsx, ...args], cwd, env);
-}
-
-/** Runs `node <args>` in `cwd` as it is: for bundles with spoc inside, which need no tsx. */
-export function runPlainNode(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
@@ -121,8 +100,8 @@ export function runPlainNode(args: readonly string[], cwd: string, env: NodeJS.P
 export const tools = {
   vite: ["node_modules/vite/bin/vite.js", "build", "--logLevel", "warn"],
   rollup: ["node_modules/rollup/dist/bin/rollup", "-c", "--silent"],
-  webpack: [join(toolsRoot, "_build.ts"), "webpack"],
-  rspack: [join(toolsRoot, "_build.ts"), "rspack"],
+  webpack: [join(toolsRoot, "_build.mjs"), "webpack"],
+  rspack: [join(toolsRoot, "_build.mjs"), "rspack"],
   esbuild: ["esbuild.config.mjs"],
 } as const satisfies Record<string, readonly string[]>;
 

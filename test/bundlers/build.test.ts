@@ -9,7 +9,7 @@ import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { registryFiles, runPipeline } from "../../src/codegen/index.ts";
-import { build, copyProject, removeProjects, runPlainNode, type Tool, toolsInstalled } from "./_project.ts";
+import { build, copyProject, removeProjects, runNode, type Tool, toolsInstalled } from "./_project.ts";
 
 afterAll(removeProjects);
 
@@ -52,7 +52,7 @@ describe.skipIf(!toolsInstalled)("the spoc plugin in each build tool", () => {
     expect(built.code).toBe(0);
 
     // spoc is bundled: the app runs on plain node, as it would be deployed.
-    const app = await runPlainNode(["dist/main.js"], root);
+    const app = await runNode(["dist/main.js"], root);
     expect(app.stderr).toBe("");
     const report = JSON.parse(app.stdout) as { components: string[] };
     expect({ ...report, components: report.components.sort() }).toEqual({

@@ -15,8 +15,8 @@ afterAll(removeProjects);
 const builds = {
   vite: { config: "vite.config.ts", script: "vite build", run: ["node_modules/vite/bin/vite.js", "build"] },
   rollup: { config: "rollup.config.mjs", script: "rollup -c", run: ["node_modules/rollup/dist/bin/rollup", "-c"] },
-  webpack: { config: "webpack.config.mjs", script: "webpack", run: [join(toolsRoot, "_build.ts"), "webpack"] },
-  rspack: { config: "rspack.config.mjs", script: "rspack build", run: [join(toolsRoot, "_build.ts"), "rspack"] },
+  webpack: { config: "webpack.config.mjs", script: "webpack", run: [join(toolsRoot, "_build.mjs"), "webpack"] },
+  rspack: { config: "rspack.config.mjs", script: "rspack build", run: [join(toolsRoot, "_build.mjs"), "rspack"] },
 } as const;
 
 describe.skipIf(!toolsInstalled)("spoc init --bundler", () => {

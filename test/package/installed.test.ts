@@ -12,12 +12,13 @@
  */
 import { execFile, execFileSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { deserialize, serialize } from "node:v8";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { builtPackage } from "../_built-package.ts";
 import { askParseWorker } from "../codegen/_parse-worker.ts";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
@@ -85,22 +86,10 @@ const skip = process.env["SPOC_SKIP_PACKAGE_TEST"] === "1";
 describe.skipIf(skip)("the packed package, installed", () => {
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), "spoc-installed-"));
-    // Packed from a copy: `npm pack` builds dist/ first (prepack), which empties the folder
-    // while other test files may read it, and would replace a developer's own build.
-    const source = join(work, "source");
-    for (const item of [
-      "package.json",
-      "README.md",
-      "LICENSE",
-      "bin",
-      "src",
-      "scripts",
-      "tsconfig.json",
-      "tsconfig.build.json",
-    ])
-      await cp(join(repo, item), join(source, item), { recursive: true });
-    await symlink(join(repo, "node_modules"), join(source, "node_modules"));
-    const pack = await ok("npm", ["pack", "--json", "--pack-destination", work], source);
+    // Packed from spoc as `npm run build` makes it (../_built-package.ts), without running the
+    // build again: prepack, which runs it before a real `npm pack`, is checked below.
+    const source = await builtPackage();
+    const pack = await ok("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", work], source);
     const [result] = JSON.parse(pack.stdout.slice(pack.stdout.indexOf("["))) as (typeof packed & {
       filename: string;
     })[];
@@ -110,6 +99,11 @@ describe.skipIf(skip)("the packed package, installed", () => {
 
   afterAll(async () => {
     if (work !== "") await rm(work, { recursive: true, force: true });
+  });
+
+  it("builds dist/ before it is packed", async () => {
+    const manifest = JSON.parse(await readFile(join(repo, "package.json"), "utf8"));
+    expect(manifest.scripts.prepack).toBe("npm run build");
   });
 
   it("holds dist/, bin/spoc.js, README, LICENSE and package.json, nothing else", () => {

@@ -1,0 +1,88 @@
+/**
+ * spoc as `npm run build` makes it and `npm pack` ships it (package.json, bin/, dist/, README,
+ * LICENSE), for the tests that install spoc into a project the way a user does: the packed
+ * package and the bundler fixtures. Those then run on plain node, as a user's build does,
+ * instead of loading spoc's TypeScript through tsx, which costs more than the build itself
+ * (tsx's hooks see every module vite or webpack loads).
+ *
+ * Built from a copy of what the build reads, so a test never empties or replaces the
+ * repository's own dist/, into node_modules/.cache/spoc-test/package-<fingerprint>/, and
+ * built again only when one of those files changes. The vitest config's global setup builds
+ * it before any test file runs; a test file calling `builtPackage()` then finds it.
+ */
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, symlink } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+
+const repo = fileURLToPath(new URL("..", import.meta.url));
+const cache = join(repo, "node_modules", ".cache", "spoc-test");
+
+/** What `npm run build` reads (with node_modules), and what the package ships besides dist/. */
+const inputs = [
+  "package.json",
+  "tsconfig.json",
+  "tsconfig.build.json",
+  "src",
+  "scripts",
+  "bin",
+  "README.md",
+  "LICENSE",
+];
+
+/** The folder of the built package: built first when missing or out of date. */
+export async function builtPackage(): Promise<string> {
+  const folder = join(cache, `package-${await fingerprint()}`);
+  if (existsSync(join(folder, "dist", "build-id"))) return folder;
+  await mkdir(cache, { recursive: true });
+  const staging = await mkdtemp(join(cache, "building-"));
+  try {
+    for (const item of inputs) await cp(join(repo, item), join(staging, item), { recursive: true });
+    await symlink(join(repo, "node_modules"), join(staging, "node_modules"), "dir");
+    const run = promisify(execFile);
+    await run(process.execPath, [join(repo, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], {
+      cwd: staging,
+    });
+    await run(process.execPath, ["scripts/bundle-dist.mjs"], { cwd: staging });
+    await rm(join(staging, "node_modules"));
+    await rename(staging, folder).catch((error: NodeJS.ErrnoException) => {
+      // Another process built the same sources first: theirs stands.
+      if (error.code !== "ENOTEMPTY" && error.code !== "EEXIST") throw error;
+    });
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+  await removeOthers(folder);
+  return folder;
+}
+
+/** A hash of every input file's path and content. */
+async function fingerprint(): Promise<string> {
+  const hash = createHash("sha256");
+  for (const item of inputs) {
+    const path = join(repo, item);
+    const files = existsSync(path) ? await filesUnder(path) : [];
+    for (const file of files) hash.update(`${relative(repo, file)}\0`).update(await readFile(file));
+  }
+  return hash.digest("hex").slice(0, 16);
+}
+
+async function filesUnder(path: string): Promise<string[]> {
+  const entries = await readdir(path, { withFileTypes: true, recursive: true }).catch(() => undefined);
+  if (entries === undefined) return [path];
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
+}
+
+/** Packages built from earlier sources, and builds that were interrupted, once a newer one stands. */
+async function removeOthers(keep: string): Promise<void> {
+  for (const name of await readdir(cache)) {
+    const path = join(cache, name);
+    if (path !== keep && name.startsWith("package-")) await rm(path, { recursive: true, force: true });
+  }
+}
