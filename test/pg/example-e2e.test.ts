@@ -89,7 +89,12 @@ describePg("the example on PostgreSQL with two consumer processes", () => {
 
   beforeAll(async () => {
     [project, database, smtp] = await Promise.all([
-      copyProject("spoc-blog-pg-e2e-"),
+      copyProject("spoc-blog-pg-e2e-").then(async (copy) => {
+        // Built once here for the runs that need no `npm start` (which builds before it runs).
+        const build = await run("npm", ["run", "build:example", "--silent"], copy, demoEnv());
+        if (build.code !== 0) throw new Error(`npm run build:example failed:\n${build.stdout}${build.stderr}`);
+        return copy;
+      }),
       createTestDatabase(sharedServerUrl()),
       startSmtp(),
     ]);
@@ -110,7 +115,7 @@ describePg("the example on PostgreSQL with two consumer processes", () => {
     const common = { ...email, DEMO_WORKER_WINDOW_MS: "1000" };
 
     // The reference: the same project and SMTP server on SQLite.
-    const sqlite = await run("npm", ["start", "--silent"], project, demoEnv(common));
+    const sqlite = await run(process.execPath, ["out/main.js"], project, demoEnv(common));
     expect(sqlite.code, sqlite.stderr).toBe(0);
     expect(messageIds(smtp.received)).toEqual(["<outbox-1@blog-platform.local>"]);
     smtp.received.length = 0;
@@ -164,18 +169,20 @@ describePg("the example on PostgreSQL with two consumer processes", () => {
     }
   }, 420_000);
 
-  it("says to start a consumer when none sends the email, and ends as usual", async () => {
-    const alone = await run(
-      "npm",
-      ["start", "--silent"],
-      project,
+  it("says to start a consumer when none sends the email; the next run drops that unsent job", async () => {
+    const noConsumer = (waitMs: string) =>
       demoEnv({
         DB_ENGINE: "postgres",
         DATABASE_URL: database.url,
         DEMO_WORKER_WINDOW_MS: "0",
-        DEMO_CONSUMER_WAIT_MS: "1000",
-      }),
-    );
+        DEMO_CONSUMER_WAIT_MS: waitMs,
+      });
+    const pending = () =>
+      query<{ data: { messageId: number } }>(
+        database.url,
+        "select data from pgboss.job where name = 'users.DeliverEmail' and state < 'active'",
+      );
+    const alone = await run(process.execPath, ["out/main.js"], project, noConsumer("1000"));
     expect(alone.code, alone.stderr).toBe(0);
     expect(alone.stdout).toContain(
       "\n  No queue consumer delivered the outbox within 1 second:\n" +
@@ -183,30 +190,12 @@ describePg("the example on PostgreSQL with two consumer processes", () => {
     );
     expect(alone.stdout).toContain("  Outbox: 0 sent, 1 waiting\n");
     expect(alone.stdout).toContain("APPLICATION STOPPED\n");
-  }, 120_000);
-
-  it("drops the unsent jobs of a previous run, whose message ids the next run reuses", async () => {
-    const pending = () =>
-      query<{ data: { messageId: number } }>(
-        database.url,
-        "select data from pgboss.job where name = 'users.DeliverEmail' and state < 'active'",
-      );
-    // The run before (no consumer) left its email's job waiting.
     expect(await pending()).toEqual([{ data: { messageId: 1 } }]);
-    const again = await run(
-      "npm",
-      ["start", "--silent"],
-      project,
-      demoEnv({
-        DB_ENGINE: "postgres",
-        DATABASE_URL: database.url,
-        DEMO_WORKER_WINDOW_MS: "0",
-        DEMO_CONSUMER_WAIT_MS: "0",
-      }),
-    );
+
+    const again = await run(process.execPath, ["out/main.js"], project, noConsumer("0"));
     expect(again.code, again.stderr).toBe(0);
-    // One job for this run's one message, not a stale one beside it that a consumer would
-    // deliver as well (the message is sent once, the other job then says it already was).
+    // One job for this run's one message, not the previous run's beside it, which a consumer
+    // would deliver as well (the message is sent once, the other job then says it already was).
     expect(await pending()).toEqual([{ data: { messageId: 1 } }]);
   }, 120_000);
 });
