@@ -3,10 +3,11 @@
  * (apps/<app>/migrations/postgres.ts) run through the same `migrate()`, and users, posts and
  * comments (with the notification queued in the same transaction) work as on SQLite.
  */
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { postgresMigrations as blogMigrations } from "../../apps/blog/models.ts";
 import { CommentService, PostService, SearchService } from "../../apps/blog/services.ts";
 import { postgresMigrations as userMigrations } from "../../apps/users/models.ts";
+import type { User } from "../../apps/users/models.ts";
 import { NotificationService, UserService } from "../../apps/users/services.ts";
 import { DeliverEmail } from "../../apps/users/workers.ts";
 import { JobQueue } from "spoc/workers";
@@ -38,11 +39,35 @@ describePg("the example's services on PostgreSQL", () => {
     return rows.map((row) => row.data.messageId);
   }
 
+  /** Alice and Bob, registered. */
+  async function aliceAndBob(): Promise<[User, User]> {
+    const users = new UserService({ db });
+    const password = "correct horse battery";
+    const alice = await users.createUser({
+      username: "alice",
+      email: "alice@example.com",
+      fullName: "Alice",
+      password,
+    });
+    const bob = await users.createUser({ username: "bob", email: "bob@example.com", fullName: "Bob", password });
+    return [alice, bob];
+  }
+
   beforeAll(async () => {
     database = await createTestDatabase(sharedServerUrl());
     db = openDatabase({ engine: "postgres", url: database.url, name: database.name });
+    await migrate(db, "framework", frameworkMigrations);
+    await migrate(db, "users", userMigrations);
+    await migrate(db, "blog", blogMigrations);
     jobs = new JobQueue(new Map([["users.DeliverEmail", DeliverEmail]]), () => ({ connection: database.url }));
     provideJobs(jobs);
+  });
+  // Each test starts from empty tables (ids from 1) and no delivery job.
+  beforeEach(async () => {
+    await clearData(db);
+    await query(database.url, "delete from pgboss.job where name = 'users.DeliverEmail'").catch((error) => {
+      if ((error as { code?: string }).code !== "42P01") throw error; // pg-boss has not made its tables yet
+    });
   });
   afterAll(async () => {
     provideJobs(undefined);
@@ -52,30 +77,29 @@ describePg("the example's services on PostgreSQL", () => {
   });
 
   it("runs every app's PostgreSQL migrations once", async () => {
-    expect(isPostgres(db)).toBe(true);
-    expect(await migrate(db, "framework", frameworkMigrations)).toEqual(["0001_create_worker_heartbeats"]);
-    expect(await migrate(db, "users", userMigrations)).toEqual(["0001_create_users", "0002_create_email_outbox"]);
-    expect(await migrate(db, "blog", blogMigrations)).toEqual([
-      "0001_create_posts_and_comments",
-      "0002_create_post_search",
-    ]);
-    expect(await migrate(db, "blog", blogMigrations)).toEqual([]);
+    const fresh = await createTestDatabase(sharedServerUrl());
+    const freshDb = openDatabase({ engine: "postgres", url: fresh.url, name: fresh.name });
+    try {
+      expect(isPostgres(freshDb)).toBe(true);
+      expect(await migrate(freshDb, "framework", frameworkMigrations)).toEqual(["0001_create_worker_heartbeats"]);
+      expect(await migrate(freshDb, "users", userMigrations)).toEqual([
+        "0001_create_users",
+        "0002_create_email_outbox",
+      ]);
+      expect(await migrate(freshDb, "blog", blogMigrations)).toEqual([
+        "0001_create_posts_and_comments",
+        "0002_create_post_search",
+      ]);
+      expect(await migrate(freshDb, "blog", blogMigrations)).toEqual([]);
+    } finally {
+      await closeDatabase(freshDb);
+      await fresh.drop();
+    }
   });
 
   it("registers users, writes and publishes posts, and queues the comment's email in its transaction", async () => {
     const users = new UserService({ db });
-    const alice = await users.createUser({
-      username: "alice",
-      email: "alice@example.com",
-      fullName: "Alice",
-      password: "correct horse battery",
-    });
-    const bob = await users.createUser({
-      username: "bob",
-      email: "bob@example.com",
-      fullName: "Bob",
-      password: "correct horse battery",
-    });
+    const [alice, bob] = await aliceAndBob();
     expect([alice.id, bob.id]).toEqual([1, 2]);
     await expect(
       users.createUser({
@@ -119,8 +143,11 @@ describePg("the example's services on PostgreSQL", () => {
   });
 
   it("delivers a message once when two consumers handle its job at the same time", async () => {
+    const [alice, bob] = await aliceAndBob();
+    const post = await new PostService({ db }).createPost({ title: "Hello", content: "First.", authorId: alice.id });
+    await new CommentService({ db }).createComment({ postId: post.id, authorId: bob.id, text: "Nice!" });
     const [message] = await new NotificationService({ db }).due();
-    if (!message) throw new Error("the previous test queues a message");
+    if (!message) throw new Error("a comment queues a message to the post's author");
     const delivered: number[] = [];
     let release: () => void = () => {};
     const slow = new Promise<void>((resolve) => {
@@ -159,8 +186,11 @@ describePg("the example's services on PostgreSQL", () => {
 
   it("searches published posts with PostgreSQL full-text search, every word, ranked", async () => {
     const posts = new PostService({ db });
-    const [author] = await new UserService({ db }).listUsers();
-    if (!author) throw new Error("the previous test registers users");
+    const [author] = await aliceAndBob();
+    // Matches "postgresql" but not "kysely": a search for both words must leave it out.
+    await posts.publishPost(
+      (await posts.createPost({ title: "Hello, PostgreSQL", content: "First post.", authorId: author.id })).id,
+    );
     const draft = await posts.createPost({
       title: "Draft about kysely",
       content: "kysely queries",
@@ -180,6 +210,10 @@ describePg("the example's services on PostgreSQL", () => {
   });
 
   it("clears every app table and restarts the ids, keeping the migrations", async () => {
+    const [author] = await aliceAndBob();
+    const posts = new PostService({ db });
+    await posts.publishPost((await posts.createPost({ title: "Indexed", content: "Words", authorId: author.id })).id);
+    expect(await new SearchService({ db }).reindex()).toEqual({ indexed: 1, removed: 0 });
     await clearData(db);
     expect(await new UserService({ db }).listUsers()).toEqual([]);
     expect(await new SearchService({ db }).indexedCount()).toBe(0);
