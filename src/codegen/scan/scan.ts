@@ -60,31 +60,6 @@ export interface ScanResult {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-/**
- * What the previous run of a cache found, so an unchanged module keeps its scan result (and
- * its rendered text, memoised on the object): valid while the same module files exist and
- * every other file a run consulted is unchanged.
- */
-export interface ScanMemo {
-  /** The cache's run it was made in. */
-  readonly run: number;
-  readonly located: readonly Located[];
-  /** Files other than module files that resolution read (and module files read for another module). */
-  readonly shared: ReadonlyMap<string, FileFacts>;
-  /** By module name; a later run may replace entries (the memo it replaces is dropped). */
-  readonly modules: Map<string, ModuleMemo>;
-  /** The module names of the module files, by absolute path. */
-  readonly byFile: ReadonlyMap<string, string>;
-  /** The result of that run. */
-  readonly result: ScanResult;
-}
-
-interface ModuleMemo {
-  readonly facts: FileFacts;
-  readonly result: AppModule;
-  readonly instances: readonly string[];
-}
-
 /** Scans the apps' module files. */
 export function scanApps(input: ScanInput, cache: ScanCache, existence: FileExistence): ScanResult {
   const { root } = input;
@@ -207,6 +182,32 @@ export function scanApps(input: ScanInput, cache: ScanCache, existence: FileExis
   const result = { modules, kinds: [...kinds], inputs, diagnostics };
   cache.memo.scan = { run: cache.run, located, shared, modules: memo, byFile, result };
   return result;
+}
+
+/**
+ * What the previous run of a cache found, so an unchanged module keeps its scan result (and
+ * its rendered text, memoised on the object): valid while the same module files exist and
+ * every other file a run consulted is unchanged.
+ */
+export interface ScanMemo {
+  /** The cache's run it was made in. */
+  readonly run: number;
+  readonly located: readonly Located[];
+  /** Files other than module files that resolution read (and module files read for another module). */
+  readonly shared: ReadonlyMap<string, FileFacts>;
+  /** By module name; a later run may replace entries (the memo it replaces is dropped). */
+  readonly modules: Map<string, ModuleMemo>;
+  /** The module names of the module files, by absolute path. */
+  readonly byFile: ReadonlyMap<string, string>;
+  /** The result of that run. */
+  readonly result: ScanResult;
+}
+
+/** One module's scan, with the file facts it came from and the registrars' instances it used. */
+interface ModuleMemo {
+  readonly facts: FileFacts;
+  readonly result: AppModule;
+  readonly instances: readonly string[];
 }
 
 /**
