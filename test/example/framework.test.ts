@@ -31,7 +31,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-it("starts with hooks in load order, serves views from services, and shuts down in reverse", async () => {
+it("starts with hooks in load order, serves views from services, shuts down in reverse, and keeps the data for the next start", async () => {
   const lines: string[] = [];
   const spy = vi.spyOn(console, "log").mockImplementation((line: unknown) => void lines.push(String(line)));
   let framework: Framework | undefined;
@@ -65,22 +65,18 @@ it("starts with hooks in load order, serves views from services, and shuts down 
     ]);
     expect(() => database()).toThrow("the database is not open");
     expect(() => getService("users.UserService")).toThrow('service "users.UserService" is not available');
-  } finally {
-    await framework?.shutdown();
-    spy.mockRestore();
-  }
-});
 
-it("keeps the data between starts, and migrates nothing twice", async () => {
-  const spy = vi.spyOn(console, "log").mockImplementation(() => {});
-  try {
-    const framework = await Framework.start({ baseDir: repoRoot, schema, registry, mode: "development" });
-    const UserService = framework.getComponent("services", "users.UserService");
-    expect((await new UserService().listUsers()).map((user) => user.username)).toEqual(["alice"]);
-    const { rows } = await sql<{ n: number }>`select count(*) as n from schema_migrations`.execute(database());
-    expect(rows[0]?.n).toBe(5);
+    // Started again on the same file: the data is kept, and no migration runs twice.
+    framework = await Framework.start({ baseDir: repoRoot, schema, registry, mode: "development" });
+    const RestartedUserService = framework.getComponent("services", "users.UserService");
+    expect((await new RestartedUserService().listUsers()).map((user) => user.username)).toEqual(["alice"]);
+    const { rows: migrations } = await sql<{ n: number }>`select count(*) as n from schema_migrations`.execute(
+      database(),
+    );
+    expect(migrations[0]?.n).toBe(5);
     await framework.shutdown();
   } finally {
+    await framework?.shutdown();
     spy.mockRestore();
   }
 });
