@@ -10,8 +10,8 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { appendFile, readFile, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { appendFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   copyProject,
@@ -190,6 +190,8 @@ describe("a database that cannot be used", () => {
   });
 
   it("a corrupt file: the path and what to do, no stack, no blame on config/schema.ts", async () => {
+    // Run alone, no run of the app has made var/ yet: make it, to put the junk where the app looks.
+    await mkdir(dirname(database()), { recursive: true });
     await writeFile(database(), "junk\n");
     const run = await demo().finished;
     expect(run.code).toBe(1);
