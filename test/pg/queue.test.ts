@@ -33,6 +33,9 @@ describePg("queue workers on PostgreSQL", () => {
     database = await createTestDatabase(sharedServerUrl());
     await createEffectTables(database.url);
     framework = await startFixture(database.url);
+    // pg-boss makes its tables on the queue's first use: made here, so that every test (one
+    // that reads pgboss.job before it sends anything, alone) and the cleanup below find them.
+    await framework.jobs.purge("effects.RecordEffect");
   });
 
   afterEach(async () => {
