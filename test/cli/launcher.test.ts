@@ -64,11 +64,14 @@ const withWorker = (cli: string | undefined): string[] => [
   cli ?? "",
   `${(cli ?? "").replace(/^cli-/, "parse-worker-")}.mjs`,
 ];
+/** Removes the cache: a test that counts or picks bundles starts from none, whatever test ran before it. */
+const clearCache = (): Promise<void> => rm(join(pkg, "node_modules", ".cache"), { recursive: true, force: true });
 /** The CLI's entry in its bundle. */
 const entryOf = (cli: string | undefined): string => join(pkg, "node_modules", ".cache", "spoc", cli ?? "", "cli.mjs");
 
 describe("bin/spoc.js", () => {
   it("bundles the CLI once, reuses the bundle, and rebuilds it after a source edit", async () => {
+    await clearCache();
     const version = (JSON.parse(await readFile(join(repo, "package.json"), "utf8")) as { version: string }).version;
     const first = await spoc(["--version"]);
     expect(first).toMatchObject({ code: 0, stdout: `spoc ${version}\n` });
@@ -127,6 +130,7 @@ describe("bin/spoc.js", () => {
 
   it("a cold gen of a large project parses on the worker bundled beside the CLI, and writes what a serial run renders", async () => {
     const { root, remove } = syntheticProject(60); // 240 module files: above the threshold
+    await clearCache(); // the one bundle below is the one this gen builds and runs
     try {
       const gen = await spoc(["gen", "--root", root]);
       expect(gen).toMatchObject({ code: 0, stderr: "" });
@@ -186,6 +190,7 @@ describe("bin/spoc.js", () => {
   });
 
   it("runs the sources through tsx when the bundle cannot be loaded, and rebuilds it after a package.json change", async () => {
+    await clearCache();
     expect((await spoc(["--version"])).code).toBe(0);
     const [cli] = await bundles();
     expect(cli).toBeDefined();
