@@ -190,6 +190,8 @@ afterAll(async () => {
 
 describe("npm start", () => {
   it("builds and runs the demonstration, printing every section and count", async () => {
+    // Built by beforeAll for the other tests: removed, so that out/main.js below is npm start's.
+    await rm(join(project, "out"), { recursive: true, force: true });
     const result = await run("npm", ["start", "--silent"], project);
     expect(result.stderr).not.toMatch(/error/i);
     expect(result.code).toBe(0);
