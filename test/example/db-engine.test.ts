@@ -7,7 +7,7 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { fileURLToPath } from "node:url";
 import { Framework } from "spoc";
-import { afterAll, beforeAll, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, expect, it, vi } from "vitest";
 import { schema } from "../../config/schema.ts";
 import { acquireDatabase, database, openDatabase } from "../../framework/database.ts";
 import { registry } from "../../generated/registry.ts";
@@ -25,8 +25,12 @@ beforeAll(async () => {
   port = (silent.address() as { port: number }).port;
 });
 
-afterAll(async () => {
+// The first test's DB_* variables end with it: the tests after it run on the environment as it was.
+afterEach(() => {
   vi.unstubAllEnvs();
+});
+
+afterAll(async () => {
   for (const socket of sockets) socket.destroy();
   await new Promise((resolve) => silent.close(resolve));
 });
