@@ -129,8 +129,8 @@ describe("bin/spoc.js", () => {
   });
 
   it("a cold gen of a large project parses on the worker bundled beside the CLI, and writes what a serial run renders", async () => {
-    const { root, remove } = syntheticProject(60); // 240 module files: above the threshold
     await clearCache(); // the one bundle below is the one this gen builds and runs
+    const { root, remove } = syntheticProject(60); // 240 module files: above the threshold
     try {
       const gen = await spoc(["gen", "--root", root]);
       expect(gen).toMatchObject({ code: 0, stderr: "" });
