@@ -32,6 +32,8 @@ const inputs = [
   "README.md",
   "LICENSE",
 ];
+/** What `npm pack` ships of them (package.json's `files`, and what npm always adds), with dist/. */
+const shipped = ["package.json", "bin", "dist", "README.md", "LICENSE"];
 
 /** The folder of the built package: built first when missing or out of date. */
 export async function builtPackage(): Promise<string> {
@@ -47,7 +49,12 @@ export async function builtPackage(): Promise<string> {
       cwd: staging,
     });
     await run(process.execPath, ["scripts/bundle-dist.mjs"], { cwd: staging });
-    await rm(join(staging, "node_modules"));
+    // What a user's node_modules/spoc holds: the package's files, not what built them.
+    for (const item of ["node_modules", ...inputs.filter((input) => !shipped.includes(input))])
+      await rm(join(staging, item), { recursive: true, force: true });
+    const { files } = JSON.parse(await readFile(join(staging, "package.json"), "utf8")) as { files: string[] };
+    for (const name of await readdir(join(staging, "bin")))
+      if (!files.includes(`bin/${name}`)) await rm(join(staging, "bin", name));
     await rename(staging, folder).catch((error: NodeJS.ErrnoException) => {
       // Another process built the same sources first: theirs stands.
       if (error.code !== "ENOTEMPTY" && error.code !== "EEXIST") throw error;
