@@ -35,6 +35,20 @@ const inProcess = [
   "test/pg/example-database.test.ts",
   "test/pg/example-start.test.ts",
   "test/cli/check-cache.test.ts",
+  // These wait on the processes or workers they start, and run here once the files above are
+  // done: the thread would idle otherwise while the processes project has files left to run.
+  "test/cli/watch.test.ts",
+  "test/cli/gen-check-diff.test.ts",
+  "test/cli/project-root.test.ts",
+  "test/pg/consumer.test.ts",
+  "test/workers/server.test.ts",
+  "test/workers/bundle.test.ts",
+  "test/workers/registry.test.ts",
+  "test/workers/api.test.ts",
+  "test/example/search.test.ts",
+  "test/example/worker-unreachable.test.ts",
+  "test/example/database-lock.test.ts",
+  "test/esbuild/build.test.ts",
 ];
 
 export default defineConfig({

@@ -11,15 +11,17 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
 
 /** Seconds each took on the idle 2-core machine; only their order matters. */
 const slowest: Readonly<Record<string, number>> = {
-  "test/faults/example.test.ts": 33,
-  "test/pg/queue.test.ts": 31,
-  "test/pg/example-e2e.test.ts": 19,
-  "test/package/installed.test.ts": 18,
-  "test/bundlers/build.test.ts": 17,
-  "test/example/e2e.test.ts": 17,
-  "test/bundlers/init.test.ts": 9,
-  "test/cli/cli.test.ts": 8,
-  "test/pg/outage.test.ts": 7,
+  "test/pg/queue.test.ts": 38,
+  "test/faults/example.test.ts": 34,
+  "test/package/installed.test.ts": 25,
+  "test/example/e2e.test.ts": 19,
+  "test/bundlers/build.test.ts": 18,
+  "test/pg/example-e2e.test.ts": 15,
+  "test/cli/cli.test.ts": 11,
+  "test/cli/fresh-generation.test.ts": 9,
+  "test/pg/outage.test.ts": 8,
+  "test/bundlers/init.test.ts": 8,
+  "test/cli/launcher.test.ts": 7,
 };
 
 export default class LongestFirst extends BaseSequencer {
