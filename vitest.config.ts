@@ -35,8 +35,8 @@ const inProcess = [
   "test/pg/example-database.test.ts",
   "test/pg/example-start.test.ts",
   "test/cli/check-cache.test.ts",
-  // These wait on the processes or workers they start, and run here once the files above are
-  // done: the thread would idle otherwise while the processes project has files left to run.
+  // These mostly wait on the processes or workers they start: here they use the thread, which
+  // is done with the files above well before the processes project is done with its files.
   "test/cli/watch.test.ts",
   "test/cli/gen-check-diff.test.ts",
   "test/cli/project-root.test.ts",
