@@ -7,13 +7,16 @@
  *
  * Built from a copy of what the build reads, so a test never empties or replaces the
  * repository's own dist/, into node_modules/.cache/spoc-test/package-<fingerprint>/, and
- * built again only when one of those files changes. The vitest config's global setup builds
- * it before any test file runs; a test file calling `builtPackage()` then finds it.
+ * built again only when one of those files changes. One process builds it at a time, holding
+ * package-<fingerprint>.lock; the others wait for it. The vitest config's global setup starts
+ * the build without waiting for it, so the files that do not need it start at once, and a file
+ * that does waits in its `builtPackage()`.
  */
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
-import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, symlink } from "node:fs/promises";
+import { existsSync, readFileSync } from "node:fs";
+import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, symlink, writeFile } from "node:fs/promises";
+import { setTimeout as sleep } from "node:timers/promises";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -37,9 +40,65 @@ const shipped = ["package.json", "bin", "dist", "README.md", "LICENSE"];
 
 /** The folder of the built package: built first when missing or out of date. */
 export async function builtPackage(): Promise<string> {
-  const folder = join(cache, `package-${await fingerprint()}`);
-  if (existsSync(join(folder, "dist", "build-id"))) return folder;
+  return (await startBuild()).built;
+}
+
+/**
+ * Resolves once this process builds the package, or another one does, or it is built: the
+ * build itself goes on in `built`.
+ */
+export async function startBuild(): Promise<{ readonly built: Promise<string> }> {
+  const id = await fingerprint();
+  const folder = join(cache, `package-${id}`);
+  const lock = join(cache, `package-${id}.lock`);
   await mkdir(cache, { recursive: true });
+  for (;;) {
+    if (existsSync(join(folder, "dist", "build-id"))) return { built: Promise.resolve(folder) };
+    const taken = await writeFile(lock, `${process.pid}\n`, { flag: "wx" }).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === "EEXIST") return false;
+        throw error;
+      },
+    );
+    if (taken) return { built: build(folder).finally(() => rm(lock, { force: true })) };
+    if (!isRunning(holderOf(lock))) {
+      // Its builder died (a killed run): take the build over.
+      await rm(lock, { force: true });
+      continue;
+    }
+    return { built: waitForBuild(folder, lock) };
+  }
+}
+
+/** The package's folder once the process holding `lock` has built it; built here if it gave up. */
+async function waitForBuild(folder: string, lock: string): Promise<string> {
+  while (existsSync(lock) && isRunning(holderOf(lock))) {
+    if (existsSync(join(folder, "dist", "build-id"))) return folder;
+    await sleep(100);
+  }
+  return (await startBuild()).built;
+}
+
+function holderOf(lock: string): number {
+  try {
+    return Number(readFileSync(lock, "utf8").trim());
+  } catch {
+    return 0;
+  }
+}
+
+function isRunning(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+async function build(folder: string): Promise<string> {
   const staging = await mkdtemp(join(cache, "building-"));
   try {
     for (const item of inputs) await cp(join(repo, item), join(staging, item), { recursive: true });
@@ -56,7 +115,7 @@ export async function builtPackage(): Promise<string> {
     for (const name of await readdir(join(staging, "bin")))
       if (!files.includes(`bin/${name}`)) await rm(join(staging, "bin", name));
     await rename(staging, folder).catch((error: NodeJS.ErrnoException) => {
-      // Another process built the same sources first: theirs stands.
+      // Built meanwhile by a process that found no lock (one whose builder had died): it stands.
       if (error.code !== "ENOTEMPTY" && error.code !== "EEXIST") throw error;
     });
   } finally {
@@ -90,6 +149,7 @@ async function filesUnder(path: string): Promise<string[]> {
 async function removeOthers(keep: string): Promise<void> {
   for (const name of await readdir(cache)) {
     const path = join(cache, name);
-    if (path !== keep && name.startsWith("package-")) await rm(path, { recursive: true, force: true });
+    if (path !== keep && name.startsWith("package-") && !name.endsWith(".lock"))
+      await rm(path, { recursive: true, force: true });
   }
 }

@@ -1,9 +1,15 @@
 /**
- * vitest's global setup for the files that run in processes of their own: builds spoc's
- * package once (./_built-package.ts) before they start, so that no two build it at once.
+ * vitest's global setup for the files that run in processes of their own: starts building
+ * spoc's package (./_built-package.ts) and returns once this process holds the build, so the
+ * files start meanwhile; those that need the package wait for it in `builtPackage()`.
  */
-import { builtPackage } from "./_built-package.ts";
+import { startBuild } from "./_built-package.ts";
 
-export default async function setup(): Promise<void> {
-  await builtPackage();
+export default async function setup(): Promise<() => Promise<void>> {
+  const { built } = await startBuild();
+  // A failed build fails the tests that need it, with its error; not the others.
+  built.catch(() => {});
+  return async () => {
+    await built.catch(() => {});
+  };
 }
