@@ -82,40 +82,24 @@ function bundleInPlace(entry, shared, { splitting = false } = {}) {
 }
 
 /**
- * `import(helper(specifier))` back to `import(specifier)`. tsc's rewriteRelativeImportExtensions
- * wraps each `import()` of a computed specifier in `__rewriteRelativeImportExtension(...)`, and
- * the comments that tell bundlers to leave the import alone (webpackIgnore, @vite-ignore) then
- * sit inside the helper's call, where webpack and rspack do not read them: rspack bundles the
- * import as a context of modules that finds nothing at run time, and a ProcessWorker of an app
- * bundled with spoc in it cannot import its registry. spoc's computed imports are file URLs,
- * which the helper returns unchanged, so the call goes, and its definition when nothing else
- * uses it.
+ * `import(helper(/* comments *\/ specifier))` to `import(/* comments *\/ helper(specifier))`.
+ * tsc's rewriteRelativeImportExtensions wraps each `import()` of a computed specifier in
+ * `__rewriteRelativeImportExtension(...)`, and the comments that tell bundlers to leave the
+ * import alone (webpackIgnore, @vite-ignore) then sit inside the helper's call, where rspack
+ * does not read them: it bundles the import as a context of modules that finds nothing at run
+ * time, and a ProcessWorker of an app bundled with spoc in it cannot import its registry. The
+ * comments move back to the import; the call stays as tsc wrote it.
  */
-function unwrapImportHelper(file) {
-  const helper = "__rewriteRelativeImportExtension";
-  const call = `import(${helper}(`;
-  let text = readFileSync(file, "utf8");
-  if (!text.includes(call)) return;
-  for (let at = text.indexOf(call); at !== -1; at = text.indexOf(call, at)) {
-    const open = at + call.length;
-    let depth = 1;
-    let end = open;
-    while (depth > 0) {
-      if (end >= text.length) throw new Error(`${file}: no end to the ${helper} call at offset ${at}`);
-      const char = text[end++];
-      if (char === "(") depth++;
-      else if (char === ")") depth--;
-    }
-    // text[end - 1] closes the helper's call; the import's own parenthesis follows.
-    text = `${text.slice(0, at)}import(${text.slice(open, end - 1)}${text.slice(end)}`;
-  }
-  // Its definition calls no helper by name: no call left, no use left.
-  if (!text.includes(`${helper}(`))
-    text = text.replace(/^var __rewriteRelativeImportExtension = .*\n(?:.*\n)*?\};\n/m, "");
-  writeFileSync(file, text);
+function hoistImportComments(file) {
+  const text = readFileSync(file, "utf8");
+  const hoisted = text.replace(
+    /import\(__rewriteRelativeImportExtension\(((?:\s*\/\*(?:[^*]|\*(?!\/))*\*\/)+)\s*/g,
+    (_, comments) => `import(${comments.trim()} __rewriteRelativeImportExtension(`,
+  );
+  if (hoisted !== text) writeFileSync(file, hoisted);
 }
 
-for (const file of jsFiles(dist)) unwrapImportHelper(file);
+for (const file of jsFiles(dist)) hoistImportComments(file);
 
 const errors = join(dist, "errors.js");
 await bundleInPlace(generator, [errors]);
