@@ -70,7 +70,7 @@ export async function linkModules(target: string, without: readonly string[] = [
   }
   // A link to the built package resolves packages from the repository's node_modules, which
   // has them all: without some, the package is copied instead.
-  const spoc = await builtPackage();
+  const spoc = (await builtPackage()).root;
   if (without.length === 0) await symlink(spoc, join(target, "spoc"), "dir");
   else await cp(spoc, join(target, "spoc"), { recursive: true });
 }

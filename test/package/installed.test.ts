@@ -18,14 +18,14 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { deserialize, serialize } from "node:v8";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { builtPackage } from "../_built-package.ts";
+import { builtPackage, type PackResult } from "../_built-package.ts";
 import { askParseWorker } from "../codegen/_parse-worker.ts";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 const tsc7 = join(repo, "node_modules", "typescript", "bin", "tsc");
 let work = "";
 let tarball = "";
-let packed: { files: { path: string }[]; size: number; unpackedSize: number };
+let packed: PackResult;
 
 /** The environment without npm's own variables (this test may run under `npm test`). */
 const env = Object.fromEntries(
@@ -86,15 +86,10 @@ const skip = process.env["SPOC_SKIP_PACKAGE_TEST"] === "1";
 describe.skipIf(skip)("the packed package, installed", () => {
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), "spoc-installed-"));
-    // Packed from spoc as `npm run build` makes it (../_built-package.ts), without running the
-    // build again: prepack, which runs it before a real `npm pack`, is checked below.
-    const source = await builtPackage();
-    const pack = await ok("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", work], source);
-    const [result] = JSON.parse(pack.stdout.slice(pack.stdout.indexOf("["))) as (typeof packed & {
-      filename: string;
-    })[];
-    packed = result!;
-    tarball = join(work, result!.filename);
+    // The tarball of a build and `npm pack` of a copy of the repository (../_built-package.ts),
+    // made once for all the tests that install spoc; prepack, which runs the build before a
+    // real `npm pack`, is checked below.
+    ({ tarball, packed } = await builtPackage());
   }, 120_000);
 
   afterAll(async () => {
