@@ -6,8 +6,8 @@ import LongestFirst from "./test/_sequencer.ts";
 const src = (path: string): string => fileURLToPath(new URL(`./src/${path}`, import.meta.url));
 
 /**
- * Test files that share one thread of vitest (isolate: false): they mock no module, read no
- * environment variable at import, and leave the thread as they found it (process.env restored
+ * Test files that share one thread of vitest (isolate: false): they mock no module, read at
+ * import no environment variable that a test changes, and leave the thread as they found it (process.env restored
  * in place, not replaced; no working directory change; real timers; no process or worker still
  * running: the few that start a child process or a worker thread wait for it). They share the
  * packages the thread has loaded (TypeScript, ts-morph, oxc, kysely…) instead of loading them

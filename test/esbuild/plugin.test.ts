@@ -120,6 +120,18 @@ describe("spocPlugin", () => {
         },
         30_000,
       );
+      // Once watching, an edit made right after a rebuild is seen at the first try: a watch that
+      // lost the first save after each build fails here.
+      await waitFor("the rebuild that ends with blog.Comment", () =>
+        builds.length > 1 && builds.at(-1)?.errors.length === 0 ? true : undefined,
+      );
+      await writeFile(file, `${edited}\n@model\nexport class Tag {}\n`);
+      await waitFor(
+        "a rebuild with blog.Tag",
+        async () =>
+          (await readFile(join(root, "generated/registry.ts"), "utf8")).includes('"blog.Tag"') ? true : undefined,
+        20_000,
+      );
     } finally {
       await context.dispose();
     }
