@@ -20,6 +20,7 @@ import { cp, link, mkdir, readdir, readFile, rename, rm, symlink, utimes, writeF
 import { join, relative } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
+import { isRunning } from "./_pid.ts";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
 const cache = join(repo, "node_modules", ".cache", "spoc-test");
@@ -144,16 +145,6 @@ function holderOf(lock: string): number {
 function isStale(lock: string): boolean {
   const held = statSync(lock, { throwIfNoEntry: false });
   return held !== undefined && (!isRunning(holderOf(lock)) || Date.now() - held.mtimeMs > STALE_MS);
-}
-
-function isRunning(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 /** Builds and packs a copy of the inputs, and moves the result to `folder` in one rename. */

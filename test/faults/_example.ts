@@ -2,6 +2,7 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
+import { isRunning } from "../_pid.ts";
 import { copyProject as copyExample, demoEnv as cleanEnv, repoRoot } from "../example/_project.ts";
 
 export { repoRoot };
@@ -100,20 +101,11 @@ export function descendants(pid: number): number[] {
   return found;
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Waits until none of `pids` runs; the ones still running after `timeoutMs`. */
 export async function survivors(pids: readonly number[], timeoutMs = 10_000): Promise<number[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const alive = pids.filter(isAlive);
+    const alive = pids.filter(isRunning);
     if (alive.length === 0 || Date.now() > deadline) return alive;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
