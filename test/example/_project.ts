@@ -47,3 +47,16 @@ export async function copyProject(prefix: string): Promise<string> {
   await symlink(join(repoRoot, "node_modules"), join(project, "node_modules"), "dir");
   return project;
 }
+
+/** `npm run build:example` in `project`, as the README builds it; throws with its output when it fails. */
+export async function buildExample(project: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    execFile(
+      "npm",
+      ["run", "build:example", "--silent"],
+      { cwd: project, env: demoEnv(), timeout: 120_000, maxBuffer: 16 << 20 },
+      (error, stdout, stderr) =>
+        error === null ? resolve() : reject(new Error(`npm run build:example failed:\n${stdout}${stderr}`)),
+    );
+  });
+}

@@ -9,7 +9,7 @@ import { existsSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { copyProject, demoEnv } from "./_project.ts";
+import { buildExample, copyProject, demoEnv } from "./_project.ts";
 
 const demo = { DEMO_WORKER_WINDOW_MS: "1000" };
 
@@ -180,8 +180,7 @@ beforeAll(async () => {
   project = await copyProject("spoc-blog-e2e-");
   // Every test but the first runs the built demonstration: build it here, so none depends on
   // another having run.
-  const build = await run("npm", ["run", "build:example", "--silent"], project);
-  if (build.code !== 0) throw new Error(`npm run build:example failed:\n${build.stdout}${build.stderr}`);
+  await buildExample(project);
 }, 180_000);
 
 afterAll(async () => {

@@ -8,7 +8,7 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { copyProject, demoEnv } from "../example/_project.ts";
+import { buildExample, copyProject, demoEnv } from "../example/_project.ts";
 import { headerOf, type Received, startSmtp } from "../example/_smtp.ts";
 import { createTestDatabase, query, type TestDatabase } from "./_db.ts";
 import { describePg, sharedServerUrl } from "./_pg.ts";
@@ -89,10 +89,9 @@ describePg("the example on PostgreSQL with two consumer processes", () => {
 
   beforeAll(async () => {
     [project, database, smtp] = await Promise.all([
+      // Built once here for the runs that need no `npm start` (which builds before it runs).
       copyProject("spoc-blog-pg-e2e-").then(async (copy) => {
-        // Built once here for the runs that need no `npm start` (which builds before it runs).
-        const build = await run("npm", ["run", "build:example", "--silent"], copy, demoEnv());
-        if (build.code !== 0) throw new Error(`npm run build:example failed:\n${build.stdout}${build.stderr}`);
+        await buildExample(copy);
         return copy;
       }),
       createTestDatabase(sharedServerUrl()),
